@@ -1,0 +1,184 @@
+"""Finding code that blocks the event loop, two ways.
+
+- Statically: calls inside the body of an `async def` to functions known to block (time.sleep,
+  requests, urllib, input, ...). Nested `def`s and lambdas are left out: they may well be handed to
+  a thread (asyncio.to_thread(lambda: time.sleep(1)) is right).
+- At run time: `blockbuster` wraps blocking functions and complains when one is called on the
+  event loop's thread with the student's module on the stack. Its exception could be swallowed by
+  a bare `except`, so every hit is recorded as it is made, whatever happens to the exception.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import linecache
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, ModuleType
+
+import blockbuster.blockbuster as blockbuster_module
+
+# Qualified names of calls that block, with the asynchronous way to say what they mean.
+BLOCKING_CALLS: dict[str, str] = {
+    "time.sleep": "await asyncio.sleep(...)",
+    "input": "a value passed in, or input() in a thread",
+    "os.system": "asyncio.create_subprocess_shell",
+    "subprocess.run": "asyncio.create_subprocess_exec",
+    "subprocess.call": "asyncio.create_subprocess_exec",
+    "subprocess.check_output": "asyncio.create_subprocess_exec",
+    "urllib.request.urlopen": "an aiohttp.ClientSession",
+    "socket.create_connection": "asyncio.open_connection",
+}
+BLOCKING_MODULES: dict[str, str] = {
+    "requests": "an aiohttp.ClientSession",
+    "urllib": "an aiohttp.ClientSession",
+    "http.client": "an aiohttp.ClientSession",
+}
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    """One blocking call found in the student's code."""
+
+    call: str
+    """What was called, as a qualified name ("time.sleep")."""
+    file: str
+    line: int
+    function: str
+    """The coroutine it was called from."""
+    code: str
+    """The source line, stripped."""
+    instead: str = ""
+    """What to use instead, if known."""
+
+    def describe(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where} {self.code}  (calls {self.call} inside async def {self.function})"
+
+
+def scan_source(path: Path, extra: dict[str, str] | None = None) -> list[BlockingCall]:
+    """Blocking calls written directly in the `async def` bodies of one file.
+
+    `extra` adds names the exercise knows to block (04's blocking_square), with advice.
+    """
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return []  # the import check reports files that cannot be read or parsed
+    aliases = _import_aliases(tree)
+    known = {**BLOCKING_CALLS, **(extra or {})}
+    found: list[BlockingCall] = []
+    for coroutine in (n for n in ast.walk(tree) if isinstance(n, ast.AsyncFunctionDef)):
+        for call in _calls_in_own_body(coroutine):
+            name = _qualified_name(call.func, aliases)
+            if name is None:
+                continue
+            instead = known.get(name) or _module_advice(name)
+            if instead is None:
+                continue
+            found.append(
+                BlockingCall(
+                    call=name,
+                    file=path.name,
+                    line=call.lineno,
+                    function=coroutine.name,
+                    code=linecache.getline(str(path), call.lineno).strip(),
+                    instead=instead,
+                )
+            )
+    return found
+
+
+def _module_advice(name: str) -> str | None:
+    for module, advice in BLOCKING_MODULES.items():
+        if name == module or name.startswith(module + "."):
+            return advice
+    return None
+
+
+def _import_aliases(tree: ast.Module) -> dict[str, str]:
+    """Local name -> qualified name, for every import in the file (at any depth)."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    aliases[head] = head
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _calls_in_own_body(function: ast.AsyncFunctionDef) -> Iterator[ast.Call]:
+    """Calls made by the coroutine itself: not those inside nested functions, lambdas, classes."""
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.Call):
+            yield node
+        pending.extend(ast.iter_child_nodes(node))
+
+
+def _qualified_name(func: ast.expr, aliases: dict[str, str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    head = aliases.get(func.id, func.id)
+    return ".".join([head, *reversed(parts)])
+
+
+class RuntimeWatch:
+    """Records blocking calls made on the event loop's thread from the student's modules."""
+
+    def __init__(self, modules: Iterable[ModuleType]) -> None:
+        self._modules = list(modules)
+        self._paths = {str(Path(m.__file__).resolve()) for m in self._modules if m.__file__}
+        self.hits: list[BlockingCall] = []
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[RuntimeWatch]:
+        watch = self
+        original_error = blockbuster_module.BlockingError
+
+        class RecordedBlockingError(original_error):  # type: ignore[misc, valid-type]
+            def __init__(self, func: str) -> None:
+                super().__init__(func)
+                watch._record(func, sys._getframe(1))
+
+        buster = blockbuster_module.BlockBuster(scanned_modules=self._modules)
+        blockbuster_module.BlockingError = RecordedBlockingError
+        buster.activate()
+        try:
+            yield self
+        finally:
+            buster.deactivate()
+            blockbuster_module.BlockingError = original_error
+
+    def _record(self, func: str, frame: FrameType | None) -> None:
+        while frame is not None:
+            path = frame.f_code.co_filename
+            if path in self._paths or str(Path(path).resolve()) in self._paths:
+                hit = BlockingCall(
+                    call=func,
+                    file=Path(path).name,
+                    line=frame.f_lineno,
+                    function=frame.f_code.co_name,
+                    code=linecache.getline(path, frame.f_lineno).strip(),
+                    instead=BLOCKING_CALLS.get(func, ""),
+                )
+                if hit not in self.hits:
+                    self.hits.append(hit)
+                return
+            frame = frame.f_back

@@ -1,0 +1,99 @@
+"""Recording what student code prints, line by line, with the (virtual) time of each line.
+
+The recorder stands in for sys.stdout during a check. It keeps at most a bounded number of lines
+and characters, so code that prints without end cannot exhaust the grader's memory; the lines past
+the bound are only counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+MAX_LINES = 5_000
+MAX_CHARS = 500_000
+
+
+@dataclass(frozen=True)
+class PrintedLine:
+    text: str
+    time: float | None
+    """When it was printed: the running event loop's time, or the check's own clock, if any."""
+
+
+def running_loop_time() -> float | None:
+    try:
+        return asyncio.get_running_loop().time()
+    except RuntimeError:
+        return None
+
+
+class OutputRecorder(io.TextIOBase):
+    """A write-only text stream that records complete lines with a timestamp."""
+
+    def __init__(self, clock: Callable[[], float | None] = running_loop_time) -> None:
+        super().__init__()
+        self._clock = clock
+        self._partial: list[str] = []
+        self._chars = 0
+        self.lines: list[PrintedLine] = []
+        self.dropped_lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        pieces = text.split("\n")
+        for piece in pieces[:-1]:
+            self._partial.append(piece)
+            self._keep("".join(self._partial))
+            self._partial = []
+        if pieces[-1]:
+            self._partial.append(pieces[-1])
+        return len(text)
+
+    def _keep(self, line: str) -> None:
+        if len(self.lines) >= MAX_LINES or self._chars + len(line) > MAX_CHARS:
+            self.dropped_lines += 1
+            return
+        self._chars += len(line)
+        self.lines.append(PrintedLine(line, self._clock()))
+
+    def flush(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        """Keep a last line that did not end with a newline."""
+        if self._partial:
+            self._keep("".join(self._partial))
+            self._partial = []
+
+    @property
+    def texts(self) -> list[str]:
+        return [line.text for line in self.lines]
+
+    def tail(self, count: int = 15) -> str:
+        shown = [line.text for line in self.lines[-count:]]
+        if self.dropped_lines:
+            shown.append(f"... and {self.dropped_lines} more lines, not kept")
+        return "\n".join(shown)
+
+
+@contextmanager
+def recording_stdout(
+    clock: Callable[[], float | None] = running_loop_time,
+) -> Iterator[OutputRecorder]:
+    recorder = OutputRecorder(clock)
+    saved = sys.stdout
+    sys.stdout = recorder
+    try:
+        yield recorder
+    finally:
+        sys.stdout = saved
+        recorder.finish()

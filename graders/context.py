@@ -1,0 +1,102 @@
+"""What a check gets to work with, in the child process: the student's modules and helpers."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from graders.blocking import BlockingCall, RuntimeWatch, scan_source
+from graders.checks import CheckFailed
+
+
+@dataclass
+class CheckContext:
+    """The student's code as one check sees it."""
+
+    modules: dict[str, ModuleType]
+    """The student's modules by file name ("byhand.py")."""
+    main_file: str
+    timeline: str = ""
+    """Set by a timing check: a picture of what ran when, shown with its result."""
+    notes: list[str] = field(default_factory=list)
+    """Extra lines for the message, gathered while the check ran (warnings Python gave)."""
+
+    @property
+    def module(self) -> ModuleType:
+        return self.modules[self.main_file]
+
+    @property
+    def module_paths(self) -> list[Path]:
+        return [Path(m.__file__) for m in self.modules.values() if m.__file__]
+
+    def function(self, name: str) -> Any:
+        """The student's function (or class) `name`, or a failure that says it is missing."""
+        value = getattr(self.module, name, None)
+        if value is None:
+            raise CheckFailed(
+                f"{self.main_file} has no {name}.",
+                advice=f"define {name} at the top level of {self.main_file}, with that exact name.",
+            )
+        return value
+
+    def call(self, description: str, function: Callable[[], Any]) -> Any:
+        """Call student code; turn an exception it raises into a failure that says where."""
+        try:
+            return function()
+        except CheckFailed:
+            raise
+        except NotImplementedError as error:
+            raise CheckFailed(
+                f"{description} raised NotImplementedError: this part is not written yet.",
+                details=self.where(error),
+                advice="replace the `raise NotImplementedError` under the TODO with your code.",
+            ) from error
+        except Exception as error:
+            raise CheckFailed(
+                f"{description} raised {type(error).__name__}: {error}",
+                details=self.where(error),
+            ) from error
+
+    def where(self, error: BaseException) -> str:
+        """The lines of the student's files in an exception's traceback, innermost last."""
+        mine = {str(path.resolve()) for path in self.module_paths}
+        frames = [
+            frame
+            for frame in traceback.extract_tb(error.__traceback__)
+            if str(Path(frame.filename).resolve()) in mine
+        ]
+        return "\n".join(
+            f"  at {Path(f.filename).name}:{f.lineno} in {f.name}: {f.line}" for f in frames[-3:]
+        )
+
+    def static_blocking_calls(self, extra: dict[str, str] | None = None) -> list[BlockingCall]:
+        found: list[BlockingCall] = []
+        for path in self.module_paths:
+            found.extend(scan_source(path, extra))
+        return found
+
+    def runtime_watch(self) -> RuntimeWatch:
+        return RuntimeWatch(self.modules.values())
+
+
+def fail_on_blocking_calls(
+    found: list[BlockingCall],
+    *,
+    step_lesson: str,
+    summary: str = "Your code blocks the event loop: while these calls wait, no other coroutine "
+    "can run.",
+    advice: str | None = None,
+) -> None:
+    """Fail with every blocking call listed, each with its place and what to use instead."""
+    if not found:
+        return
+    unique = list(dict.fromkeys(found))
+    lines = [f"  {hit.describe()}" for hit in unique]
+    insteads = sorted({hit.instead for hit in unique if hit.instead})
+    if advice is None and insteads:
+        advice = "use " + "; or ".join(insteads)
+    raise CheckFailed(summary, details="\n".join(lines) + f"\n{step_lesson}", advice=advice)

@@ -1,0 +1,90 @@
+"""The pack's manifest (exercises.toml): which exercises exist, in which order, and their files."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PACK_ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_PATH = PACK_ROOT / "exercises.toml"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the pack, as the manifest declares it."""
+
+    number: str
+    """Two digits, the exercise's prefix in every folder name ("03")."""
+    slug: str
+    """The folder name's second half ("byhand")."""
+    title: str
+    """A few words for people ("Coroutines run by hand")."""
+    modules: tuple[str, ...]
+    """File names of the modules the student edits; the first one is the main module."""
+    provided: tuple[str, ...]
+    """File names the pack provides beside them; graders always take the pack's copy."""
+    hints: tuple[str, ...]
+    """Hints, shown one at a time, from the gentlest to the most telling."""
+
+    @property
+    def folder(self) -> str:
+        return f"{self.number}_{self.slug}"
+
+    @property
+    def exercise_dir(self) -> Path:
+        return PACK_ROOT / "exercises" / self.folder
+
+    @property
+    def solution_dir(self) -> Path:
+        return PACK_ROOT / "solutions" / self.folder
+
+    @property
+    def main_module(self) -> str:
+        return self.modules[0]
+
+    @property
+    def suite_name(self) -> str:
+        """The module of graders.suites that holds this exercise's checks."""
+        return f"graders.suites.{self.slug}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.slug}"
+
+
+@cache
+def load_exercises() -> tuple[Exercise, ...]:
+    """Every exercise, in the manifest's order."""
+    with MANIFEST_PATH.open("rb") as file:
+        data = tomllib.load(file)
+    return tuple(
+        Exercise(
+            number=entry["number"],
+            slug=entry["slug"],
+            title=entry["title"],
+            modules=tuple(entry["modules"]),
+            provided=tuple(entry.get("provided", ())),
+            hints=tuple(entry.get("hints", ())),
+        )
+        for entry in data["exercise"]
+    )
+
+
+def find_exercise(number: str) -> Exercise | None:
+    """The exercise with this number ("3", "03" and "03_byhand" all name exercise 03)."""
+    wanted = number.split("_", 1)[0].zfill(2)
+    return next((ex for ex in load_exercises() if ex.number == wanted), None)
+
+
+def locate_in_submission(exercise: Exercise, submission: Path) -> Path | None:
+    """The submission's folder for this exercise: the one whose name starts with its number."""
+    if not submission.is_dir():
+        return None
+    candidates = sorted(
+        path
+        for path in submission.iterdir()
+        if path.is_dir() and path.name.split("_", 1)[0] == exercise.number
+    )
+    return candidates[0] if candidates else None

@@ -1,0 +1,96 @@
+"""The grader's answers: text for a person, and the Gradescope-style results file."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from graders.checks import CheckResult
+from graders.manifest import Exercise
+
+
+@dataclass
+class ExerciseReport:
+    exercise: Exercise
+    results: list[CheckResult]
+
+    @property
+    def score(self) -> float:
+        return sum(result.points for result in self.results)
+
+    @property
+    def max_score(self) -> float:
+        return sum(result.max_points for result in self.results)
+
+    @property
+    def passed(self) -> bool:
+        return all(result.passed for result in self.results)
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def render_text(report: ExerciseReport) -> str:
+    ex = report.exercise
+    lines = [
+        f"{ex.label}: {ex.title}  —  {_points(report.score)}/{_points(report.max_score)} points"
+    ]
+    for result in report.results:
+        mark = "✓" if result.passed else "✗"
+        tags = ", ".join(result.tags)
+        lines.append(
+            f"  {mark} {result.name}  "
+            f"({_points(result.points)}/{_points(result.max_points)}, {tags})"
+        )
+        if not result.passed:
+            lines.append(textwrap.indent(failure_text(result), "      "))
+    if report.passed:
+        lines.append(f"  All checks of {ex.label} pass. On to the next exercise!")
+    else:
+        lines.append(f"  Stuck? `make hint EXERCISE={ex.number}` shows a hint, one at a time.")
+    return "\n".join(lines)
+
+
+def failure_text(result: CheckResult) -> str:
+    """Everything a learner needs to see about one failed check."""
+    parts = [result.message.rstrip()]
+    if result.timeline:
+        parts.append(result.timeline.rstrip())
+    if result.student_output:
+        parts.append("What your code printed during this check (the last lines):\n"
+                     + textwrap.indent(result.student_output.rstrip(), "  | "))
+    return "\n".join(part for part in parts if part)
+
+
+def results_json(reports: list[ExerciseReport]) -> dict:
+    """The Gradescope-style results of the contract."""
+    tests = [
+        {
+            "name": f"{report.exercise.label}: {result.name}",
+            "score": result.points,
+            "max_score": result.max_points,
+            "status": "passed" if result.passed else "failed",
+            "tags": list(result.tags),
+            "output": "" if result.passed else failure_text(result),
+        }
+        for report in reports
+        for result in report.results
+    ]
+    score = sum(report.score for report in reports)
+    max_score = sum(report.max_score for report in reports)
+    summary = "; ".join(
+        f"{r.exercise.label} {_points(r.score)}/{_points(r.max_score)}" for r in reports
+    )
+    return {
+        "score": score,
+        "max_score": max_score,
+        "output": f"{_points(score)}/{_points(max_score)} points ({summary})",
+        "tests": tests,
+    }
+
+
+def write_json(reports: list[ExerciseReport], path: Path) -> None:
+    path.write_text(json.dumps(results_json(reports), indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,115 @@
+"""Virtual time: the tutorial's real delays (3 s squares, 5 s animals) in milliseconds.
+
+Coroutines run on a `looptime` event loop, whose clock jumps to the next timer whenever nothing is
+ready to run. Durations are read from that clock. A check needs both bounds: work that overlaps too
+little takes too long, and code that blocks (or that replaced asyncio.sleep) takes no virtual time.
+
+For the scheduler of exercise 03, which uses no event loop, `FakeClock` plays the same part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import looptime
+
+from graders.checks import CheckFailed
+
+T = TypeVar("T")
+
+VIRTUAL_LIMIT = 600.0
+"""Virtual seconds a check may run: far beyond any correct answer, so a loop without end stops."""
+
+
+@contextlib.contextmanager
+def virtual_loop(limit: float = VIRTUAL_LIMIT) -> Iterator[asyncio.AbstractEventLoop]:
+    """A fresh looptime event loop at virtual time 0, set as current, cleaned up afterwards."""
+    loop = looptime.new_event_loop(start=0.0, end=limit)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        _close(loop)
+        asyncio.set_event_loop(None)
+
+
+def _close(loop: asyncio.AbstractEventLoop) -> None:
+    # Tasks the student left behind are cancelled, so they cannot print into the next check.
+    leftovers = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in leftovers:
+        task.cancel()
+    with contextlib.suppress(BaseException):
+        if leftovers:
+            loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+
+
+@dataclass
+class Timed:
+    """A value with the virtual seconds it took."""
+
+    value: Any
+    seconds: float
+
+
+def run_virtual(
+    make_awaitable: Callable[[], Awaitable[T]],
+    *,
+    call: str,
+    limit: float = VIRTUAL_LIMIT,
+) -> Timed:
+    """Run `make_awaitable()` to the end on a virtual-time loop; `call` names it in messages."""
+    with virtual_loop(limit) as loop:
+        try:
+            value = loop.run_until_complete(_as_coroutine(make_awaitable))
+        except looptime.LoopTimeoutError as error:
+            raise CheckFailed(
+                f"{call} was still running after {limit:.0f} s of virtual time, so it was stopped.",
+                expected="it finishes within a few multiples of the tutorial's delays",
+                actual="it never finished",
+                advice="look for a loop that never ends, or a wait for something that never "
+                "happens (a task nobody starts, an event nobody sets).",
+            ) from error
+        return Timed(value, loop.time())
+
+
+async def _as_coroutine(make_awaitable: Callable[[], Awaitable[T]]) -> T:
+    return await make_awaitable()
+
+
+class ClockPolledTooOften(Exception):
+    """Raised by FakeClock when a scheduler polls the clock without ever sleeping."""
+
+
+@dataclass
+class FakeClock:
+    """A clock that moves only when `sleep` is called: a scheduler's time, without waiting."""
+
+    now: float = 0.0
+    max_polls_between_sleeps: int = 100_000
+
+    def __post_init__(self) -> None:
+        self.sleeps: list[float] = []
+        self._polls = 0
+
+    def clock(self) -> float:
+        self._polls += 1
+        if self._polls > self.max_polls_between_sleeps:
+            raise ClockPolledTooOften(
+                f"the clock was read {self.max_polls_between_sleeps} times in a row without a "
+                "sleep: time only passes when the scheduler sleeps"
+            )
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self._polls = 0
+        if seconds < 0:
+            raise ValueError(f"sleep length must be non-negative, got {seconds}")
+        self.sleeps.append(seconds)
+        self.now += seconds

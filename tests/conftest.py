@@ -1,0 +1,55 @@
+"""Helpers for the pack's own tests: build submissions in temporary folders and grade them."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graders.checks import CheckResult
+from graders.manifest import Exercise, find_exercise
+from graders.sandbox import ChildLimits, grade
+
+VARIANTS_DIR = Path(__file__).parent / "variants"
+
+
+def suite_checks(exercise: Exercise):
+    return importlib.import_module(exercise.suite_name).SUITE.checks
+
+
+def make_submission(root: Path, exercise: Exercise, files: dict[str, str]) -> Path:
+    """A submission folder holding one exercise folder with these files (name -> text)."""
+    folder = root / "submission" / exercise.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def solution_files(exercise: Exercise) -> dict[str, str]:
+    return {name: (exercise.solution_dir / name).read_text() for name in exercise.modules}
+
+
+def stub_files(exercise: Exercise) -> dict[str, str]:
+    return {name: (exercise.exercise_dir / name).read_text() for name in exercise.modules}
+
+
+def grade_folder(
+    exercise: Exercise, folder: Path, limits: ChildLimits | None = None
+) -> list[CheckResult]:
+    return grade(exercise, suite_checks(exercise), folder, limits)
+
+
+def copy_exercise(exercise: Exercise, destination: Path) -> Path:
+    target = destination / exercise.folder
+    shutil.copytree(exercise.exercise_dir, target)
+    return target
+
+
+@pytest.fixture
+def exercise_03() -> Exercise:
+    exercise = find_exercise("03")
+    assert exercise is not None
+    return exercise

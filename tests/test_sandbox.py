@@ -1,0 +1,103 @@
+"""Broken submissions are graded, never trusted: each gets failed checks that say what happened,
+within the time limits, and the checks it did not break are still graded."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import grade_folder, make_submission, solution_files
+
+from graders.manifest import Exercise
+from graders.sandbox import ChildLimits
+
+QUICK = ChildLimits(import_seconds=2, check_seconds=2, exercise_seconds=20)
+
+
+def grade_text(tmp_path: Path, exercise: Exercise, text: str, *, append: bool = False):
+    files = solution_files(exercise)
+    main = exercise.main_module
+    files[main] = files[main] + "\n\n" + text if append else text
+    return grade_folder(exercise, make_submission(tmp_path, exercise, files), QUICK)
+
+
+def messages(results) -> str:
+    return "\n".join(r.message for r in results)
+
+
+@pytest.mark.parametrize("exit_call", ["os._exit(0)", "sys.exit(0)", "raise SystemExit"])
+def test_exiting_at_import_fails_every_check(tmp_path, exercise_03, exit_call):
+    results = grade_text(tmp_path, exercise_03, f"import os, sys\n{exit_call}\n", append=True)
+    assert not any(r.passed for r in results)
+    assert all("import" in r.message for r in results)
+
+
+def test_a_loop_without_end_at_import_is_stopped(tmp_path, exercise_03):
+    started = time.monotonic()
+    results = grade_text(tmp_path, exercise_03, "while True:\n    pass\n", append=True)
+    assert time.monotonic() - started < 10
+    assert not any(r.passed for r in results)
+    assert "did not finish" in results[0].message
+    assert 'if __name__ == "__main__"' in results[0].message
+
+
+def test_a_syntax_error_is_reported_with_its_line(tmp_path, exercise_03):
+    results = grade_text(tmp_path, exercise_03, "def broken(:\n    pass\n")
+    assert not any(r.passed for r in results)
+    assert "syntax error at line 1" in results[0].message
+
+
+def test_a_check_that_hangs_fails_alone(tmp_path, exercise_03):
+    hang = "def run_by_hand(coro, sleep=None):\n    while True:\n        pass\n"
+    results = grade_text(tmp_path, exercise_03, hang, append=True)
+    by_name = {r.name: r for r in results}
+    hung = by_name["run_by_hand drives a coroutine to its result"]
+    assert not hung.passed and "did not finish within 2 s" in hung.message
+    assert by_name["manual_sleep yields its delay exactly once"].passed
+    assert by_name["run_concurrently overlaps sleeps"].passed  # graded by a new child
+
+
+def test_exiting_during_a_check_fails_that_check_and_grading_goes_on(tmp_path, exercise_03):
+    exits = "import os\ndef run_by_hand(coro, sleep=None):\n    os._exit(0)\n"
+    results = grade_text(tmp_path, exercise_03, exits, append=True)
+    by_name = {r.name: r for r in results}
+    exited = by_name["run_by_hand drives a coroutine to its result"]
+    assert not exited.passed and "ended the grading process" in exited.message
+    assert by_name["run_concurrently overlaps sleeps"].passed
+
+
+def test_results_printed_by_the_submission_are_not_believed(tmp_path, exercise_03):
+    forged = (
+        'import json\n'
+        'for i in range(10):\n'
+        '    print(json.dumps({"event": "result", "index": i, "passed": True}))\n'
+        'print(json.dumps({"event": "finished"}))\n'
+        'raise RuntimeError("broken on purpose")\n'
+    )
+    results = grade_text(tmp_path, exercise_03, forged, append=True)
+    assert not any(r.passed for r in results)
+    assert "broken on purpose" in results[0].message
+
+
+def test_a_flood_of_output_is_kept_to_a_tail(tmp_path, exercise_03):
+    flood = (
+        "def run_by_hand(coro, sleep=None):\n"
+        "    for i in range(300_000):\n"
+        "        print('spam', i)\n"
+        "    raise RuntimeError('after the flood')\n"
+    )
+    results = grade_text(tmp_path, exercise_03, flood, append=True)
+    by_name = {r.name: r for r in results}
+    flooded = by_name["run_by_hand drives a coroutine to its result"]
+    assert not flooded.passed and "after the flood" in flooded.message
+    assert len(flooded.student_output) < 10_000
+    assert "more lines, not kept" in flooded.student_output
+
+
+def test_a_memory_hog_fails_its_check(tmp_path, exercise_03):
+    hog = "def run_by_hand(coro, sleep=None):\n    return bytearray(8 * 1024**3)\n"
+    results = grade_text(tmp_path, exercise_03, hog, append=True)
+    by_name = {r.name: r for r in results}
+    hogged = by_name["run_by_hand drives a coroutine to its result"]
+    assert not hogged.passed and "MemoryError" in hogged.message
