@@ -111,3 +111,5 @@ class CheckResult:
     """The tail of what the student's code printed during the check, when it matters."""
     timeline: str = ""
     """A picture of what ran when, in virtual seconds, for timing checks."""
+    virtual_seconds: float = 0.0
+    """How much virtual (or fake-clock) time the check covered; `make bench` reports it."""

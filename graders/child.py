@@ -29,6 +29,7 @@ from graders.capture import recording_stdout
 from graders.checks import Check, CheckFailed
 from graders.context import CheckContext
 from graders.manifest import find_exercise
+from graders.vtime import CoveredTime
 
 _write = os.write  # kept before student code runs, which could replace os.write
 
@@ -85,6 +86,7 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
     """Run one check; whatever it does, answer with a result."""
     context.timeline = ""
     context.notes = []
+    CoveredTime.take()
     with warnings.catch_warnings(record=True) as caught, recording_stdout() as printed:
         warnings.simplefilter("always")
         try:
@@ -114,6 +116,7 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
         "message": message,
         "output": printed.tail() if not passed else "",
         "timeline": context.timeline,
+        "virtual_seconds": CoveredTime.take(),
     }
 
 

@@ -274,6 +274,7 @@ def _result_from_event(check: Check, event: dict) -> CheckResult:
         message=str(event.get("message", "")),
         student_output=str(event.get("output", "")),
         timeline=str(event.get("timeline", "")),
+        virtual_seconds=float(event.get("virtual_seconds") or 0.0),
     )
 
 

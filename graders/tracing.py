@@ -9,6 +9,7 @@ from typing import Any
 
 from graders.capture import recording_stdout
 from graders.checks import CheckFailed
+from graders.vtime import CoveredTime
 
 MAX_STEPS = 100
 
@@ -54,6 +55,8 @@ def trace(coroutine: Coroutine, call: str) -> list[Step]:
                 result: Step | None = Step("return", finished.value)
             else:
                 result = Step("yield", yielded)
+                if isinstance(yielded, int | float):
+                    CoveredTime.seconds += yielded  # the delay a real driver would sleep
         steps.extend(Step("print", text) for text in printed.texts)
         steps.append(result)
         if result.kind == "return":

@@ -25,6 +25,18 @@ VIRTUAL_LIMIT = 600.0
 """Virtual seconds a check may run: far beyond any correct answer, so a loop without end stops."""
 
 
+class CoveredTime:
+    """Virtual seconds covered since the last reset, by every virtual loop and fake clock."""
+
+    seconds = 0.0
+
+    @classmethod
+    def take(cls) -> float:
+        """The seconds covered so far, and start counting afresh."""
+        seconds, cls.seconds = cls.seconds, 0.0
+        return seconds
+
+
 @contextlib.contextmanager
 def virtual_loop(limit: float = VIRTUAL_LIMIT) -> Iterator[asyncio.AbstractEventLoop]:
     """A fresh looptime event loop at virtual time 0, set as current, cleaned up afterwards."""
@@ -33,6 +45,7 @@ def virtual_loop(limit: float = VIRTUAL_LIMIT) -> Iterator[asyncio.AbstractEvent
     try:
         yield loop
     finally:
+        CoveredTime.seconds += loop.time()
         _close(loop)
         asyncio.set_event_loop(None)
 
@@ -113,3 +126,4 @@ class FakeClock:
             raise ValueError(f"sleep length must be non-negative, got {seconds}")
         self.sleeps.append(seconds)
         self.now += seconds
+        CoveredTime.seconds += seconds

@@ -1,0 +1,140 @@
+"""`make bench`: how fast grading is, and whether its verdicts hold under load.
+
+1. Wall seconds of `make check EXERCISE=NN` on each reference solution (the median of a few runs,
+   once .venv is set up), beside the virtual seconds its checks covered.
+2. The same for every exercise in one `make check`.
+3. The same verdicts, check by check, in repeated runs while both cores are kept busy by other
+   processes: the solution and every wrong variant of tests/variants, graded again and again.
+
+It measures; it asserts nothing. The targets are in the issues; the figures go in the notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+from graders.manifest import PACK_ROOT, Exercise, load_exercises
+from graders.sandbox import grade
+
+VARIANTS = PACK_ROOT / "tests" / "variants"
+
+
+def timed_make_check(exercise: str | None, submission: Path) -> float:
+    command = ["make", "--no-print-directory", "-C", str(PACK_ROOT), "check",
+               f"SUBMISSION={submission}"]
+    if exercise:
+        command.append(f"EXERCISE={exercise}")
+    started = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=False)
+    return time.perf_counter() - started
+
+
+def covered_virtual_seconds(exercise: Exercise, folder: Path) -> float:
+    checks = importlib.import_module(exercise.suite_name).SUITE.checks
+    return sum(result.virtual_seconds for result in grade(exercise, checks, folder))
+
+
+def solutions_submission(root: Path) -> Path:
+    """A submission holding every reference solution, plus the files the pack provides."""
+    for exercise in load_exercises():
+        shutil.copytree(exercise.solution_dir, root / exercise.folder)
+    return root
+
+
+def wrong_variants(exercise: Exercise) -> list[tuple[str, str]]:
+    listing = VARIANTS / "variants.toml"
+    if not listing.is_file():
+        return []
+    entries = tomllib.loads(listing.read_text())["variant"]
+    solution = (exercise.solution_dir / exercise.main_module).read_text()
+    found = []
+    for entry in entries:
+        if entry["exercise"] != exercise.number or entry["expect"] != "fail":
+            continue
+        text = (VARIANTS / entry["file"]).read_text()
+        found.append((entry["file"], text if entry.get("base") == "none"
+                      else solution + "\n\n" + text))
+    return found
+
+
+def verdicts(exercise: Exercise, folder: Path) -> tuple[bool, ...]:
+    checks = importlib.import_module(exercise.suite_name).SUITE.checks
+    return tuple(result.passed for result in grade(exercise, checks, folder))
+
+
+def burn(stop_at: float) -> None:
+    while time.monotonic() < stop_at:
+        pass
+
+
+def stability(runs: int, variant_runs: int, root: Path) -> list[str]:
+    """Grade each solution `runs` times and each wrong variant `variant_runs` times, with every
+    core kept busy by a process that spins."""
+    cases: list[tuple[Exercise, str, Path, int]] = []
+    for exercise in load_exercises():
+        cases.append((exercise, "solution", root / "solutions" / exercise.folder, runs))
+        for name, text in wrong_variants(exercise):
+            folder = root / "variants" / name.replace("/", "_") / exercise.folder
+            folder.mkdir(parents=True)
+            (folder / exercise.main_module).write_text(text)
+            for other in exercise.modules[1:]:
+                shutil.copy(exercise.solution_dir / other, folder / other)
+            cases.append((exercise, name, folder, variant_runs))
+    burners = [multiprocessing.Process(target=burn, args=(time.monotonic() + 3600,))
+               for _ in range(os.cpu_count() or 2)]
+    for process in burners:
+        process.start()
+    lines = []
+    try:
+        started = time.perf_counter()
+        for exercise, name, folder, count in cases:
+            seen = {verdicts(exercise, folder) for _ in range(count)}
+            status = "same verdicts" if len(seen) == 1 else f"{len(seen)} DIFFERENT verdicts"
+            lines.append(f"  {exercise.number} {name:<48} {count:3d} runs: {status}")
+        elapsed = time.perf_counter() - started
+        lines.append(f"  {len(cases)} cases graded under load in {elapsed:.1f} s")
+    finally:
+        for process in burners:
+            process.terminate()
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m graders.bench", description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per exercise")
+    parser.add_argument("--load-runs", type=int, default=20,
+                        help="runs of each solution under load")
+    parser.add_argument("--variant-runs", type=int, default=5,
+                        help="runs of each wrong variant under load")
+    parser.add_argument("--no-load", action="store_true", help="skip the runs under load")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="awaitlings-bench-") as tmp:
+        root = Path(tmp)
+        submission = solutions_submission(root / "solutions")
+        print("make check on the reference solutions (median wall seconds):")
+        for exercise in load_exercises():
+            walls = [timed_make_check(exercise.number, submission) for _ in range(args.repeat)]
+            virtual = covered_virtual_seconds(exercise, submission / exercise.folder)
+            print(f"  {exercise.label:<16} {statistics.median(walls):6.2f} s wall "
+                  f"(max {max(walls):.2f})  covering {virtual:7.1f} s of virtual time")
+        walls = [timed_make_check(None, submission) for _ in range(max(1, args.repeat // 2))]
+        print(f"  {'all exercises':<16} {statistics.median(walls):6.2f} s wall")
+        if not args.no_load:
+            print("\nVerdicts under load (every core kept busy):")
+            print("\n".join(stability(args.load_runs, args.variant_runs, root)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
