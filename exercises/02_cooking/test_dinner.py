@@ -5,9 +5,8 @@ every coroutine is waiting, so a whole dinner takes no time at all, and one kitc
 second of that clock. The threaded test cooks for real, with a kitchen minute of 5 ms.
 """
 
-import looptime
-
 import dinner
+import looptime
 from kitchen import Kitchen, ThreadKitchen
 
 
@@ -60,6 +59,7 @@ def test_beans_are_poked_and_microwaved():
     beans, kitchen, minutes = cook(dinner.cook_beans)
     assert beans.name == "green beans" and beans.ready and beans.poked
     assert waits(kitchen) == [(0, "green beans", "microwave on high", 5)]
+    assert minutes == 5
 
 
 def test_dinner_is_salmon_rice_and_beans():
