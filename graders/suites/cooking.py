@@ -5,8 +5,8 @@ step with its kitchen minute and refuses steps that break its rules. The grader 
 
 Coroutines run in virtual time: one kitchen minute is one second of a looptime loop's clock, so
 the whole hour of cooking these checks cover costs no wall time, and every duration is exact.
-time.sleep is disarmed during those checks (it returns at once), so a recipe that calls it cannot
-make the grader wait; the blocking check catches it.
+time.sleep is disarmed during those checks (it returns at once, with exercise 03's recorder), so
+a recipe that calls it cannot make the grader wait; the blocking check catches it.
 
 Threads cannot run in virtual time: their kitchen (ThreadKitchen) really waits, scaled down to
 THREAD_SECONDS_PER_MINUTE. The threaded verdicts are chosen so that a slow, loaded machine cannot
@@ -15,11 +15,10 @@ flip them (see `recipes_overlap`).
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +27,7 @@ from typing import Any
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
 from graders.manifest import find_exercise
+from graders.suites.byhand import time_sleep_recorded
 from graders.tracing import require_coroutine
 from graders.vtime import run_virtual
 
@@ -117,18 +117,6 @@ def kitchen_module() -> ModuleType:
             "kitchen.py: the grader always cooks in the pack's kitchen.",
         )
     return module
-
-
-@contextlib.contextmanager
-def time_sleep_disarmed() -> Iterator[list[float]]:
-    """time.sleep returns at once and notes its argument, while coroutines cook."""
-    calls: list[float] = []
-    real_sleep = time.sleep
-    time.sleep = calls.append  # type: ignore[assignment]
-    try:
-        yield calls
-    finally:
-        time.sleep = real_sleep
 
 
 def call_student(ctx: CheckContext, description: str, function: Callable[[], Any]) -> Any:
@@ -253,7 +241,7 @@ def require_dish(call: str, value: Any, recipe: Recipe, kitchen: Any, position: 
 
 def check_recipe_alone(ctx: CheckContext, recipe: Recipe) -> None:
     call = f"{recipe.function}(kitchen)"
-    with time_sleep_disarmed():
+    with time_sleep_recorded():
         cooked = cook_virtually(ctx, recipe.function)
     compare_steps(call, recipe, cooked.kitchen.steps, exact_times=True, origin=0.0)
     require_dish(call, cooked.value, recipe, cooked.kitchen)
@@ -291,7 +279,7 @@ def require_dinner(call: str, value: Any, kitchen: Any, *, exact_times: bool) ->
 
 @SUITE.check("make_salmon_dinner serves (salmon, rice, beans)", points=1.5, tags=("results",))
 def dinner_served(ctx: CheckContext) -> None:
-    with time_sleep_disarmed():
+    with time_sleep_recorded():
         cooked = cook_virtually(ctx, "make_salmon_dinner")
     require_dinner("make_salmon_dinner(kitchen)", cooked.value, cooked.kitchen, exact_times=True)
 
@@ -299,7 +287,7 @@ def dinner_served(ctx: CheckContext) -> None:
 @SUITE.check("make_salmon_dinner takes as long as the rice, not the sum", points=2,
              tags=("timing",))
 def dinner_overlaps(ctx: CheckContext) -> None:
-    with time_sleep_disarmed():
+    with time_sleep_recorded():
         cooked = cook_virtually(ctx, "make_salmon_dinner")
     if DINNER_MINUTES - 0.01 <= cooked.minutes < SLOWEST_PARTLY_CONCURRENT:
         return
@@ -343,7 +331,7 @@ def side_by_side(steps: list[Any]) -> str:
 def dinner_never_blocks(ctx: CheckContext) -> None:
     found = ctx.static_blocking_calls()
     failure: CheckFailed | None = None
-    with time_sleep_disarmed(), ctx.runtime_watch().watching() as watch:
+    with time_sleep_recorded(), ctx.runtime_watch().watching() as watch:
         try:
             cook_virtually(ctx, "make_salmon_dinner")
         except CheckFailed as error:
