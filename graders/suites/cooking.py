@@ -128,10 +128,13 @@ def call_student(ctx: CheckContext, description: str, function: Callable[[], Any
         if not isinstance(group, BaseExceptionGroup):
             raise
         leaves = _leaves(group)
+        unwritten = any(isinstance(e, NotImplementedError) for e in leaves)
         raise CheckFailed(
             f"{description} raised, inside a task group: " + "; ".join(
                 f"{type(e).__name__}: {e}" for e in leaves),
             details="\n".join(ctx.where(e) for e in leaves),
+            advice="replace the `raise NotImplementedError` under each TODO with your code."
+            if unwritten else None,
         ) from group
 
 
@@ -222,6 +225,16 @@ def require_dish(call: str, value: Any, recipe: Recipe, kitchen: Any, position: 
     """`value` is the dish this kitchen cooked for the recipe, and it is ready."""
     dish_class = getattr(kitchen_module(), recipe.dish_class)
     where = f"{position} of what {call} returned" if position else f"what {call} returned"
+    where = where[0].upper() + where[1:]
+    other_dish = isinstance(value, kitchen_module().Dish) and value._kitchen is kitchen
+    if other_dish and value.name != recipe.dish:
+        raise CheckFailed(
+            f"{where} is the {value.name}, not the {recipe.dish}.",
+            expected="(salmon, rice, beans), in that order",
+            advice="dishes that come back through a queue come in the order they were done, "
+            "the beans first: send each with its place (or its name) and put them in order."
+            if "threads" in call else "return the dishes in the order of the dinner's tuple.",
+        )
     if not isinstance(value, dish_class) or value._kitchen is not kitchen:
         raise CheckFailed(
             f"{where} is not the {recipe.dish} cooked in the kitchen it was given.",
