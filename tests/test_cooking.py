@@ -222,3 +222,13 @@ def test_grading_cooks_in_the_packs_kitchen_not_one_shipped_with_the_submission(
     files["kitchen.py"] = "raise RuntimeError('the submission’s own kitchen was loaded')\n"
     results = grade_folder(EXERCISE, make_submission(tmp_path, EXERCISE, files))
     assert all(result.passed for result in results), [r.message for r in results]
+
+
+def test_a_wait_needs_some_minutes():
+    async def no_time(kitchen):
+        beans = kitchen.bag_of_green_beans()
+        beans.poke()
+        await kitchen.microwave.cook(beans, minutes=0)
+
+    with pytest.raises(KitchenError, match="not a duration"):
+        in_virtual_time(no_time)

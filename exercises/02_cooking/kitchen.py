@@ -317,6 +317,12 @@ class _KitchenBase(Generic[Wait]):
         it begins, `done()` runs when it ends."""
         raise NotImplementedError
 
+    def _begin(self, what: str, action: Action, minutes: float, allowed: Hook) -> None:
+        """Start a wait: check its rules, then write it down."""
+        self._check(minutes > 0, f"A wait lasts some minutes: {minutes!r} is not a duration.")
+        allowed()
+        self._record(what, _describe(action), minutes)
+
     def _check(self, rule_holds: bool, complaint: str) -> None:
         if not rule_holds:
             raise KitchenError(complaint)
@@ -359,8 +365,7 @@ class Kitchen(_KitchenBase[Coroutine[Any, Any, None]]):
     async def _waiting(
         self, what: str, action: Action, minutes: float, allowed: Hook, done: Hook
     ) -> None:
-        allowed()
-        self._record(what, _describe(action), minutes)
+        self._begin(what, action, minutes, allowed)
         await asyncio.sleep(minutes * self.seconds_per_minute)
         done()
 
@@ -388,8 +393,7 @@ class ThreadKitchen(_KitchenBase[None]):
         self, name: str, what: str, action: Action, minutes: float, allowed: Hook, done: Hook
     ) -> None:
         with self._lock:
-            allowed()
-            self._record(what, _describe(action), minutes)
+            self._begin(what, action, minutes, allowed)
         time.sleep(minutes * self.seconds_per_minute)
         with self._lock:
             done()
