@@ -1,0 +1,234 @@
+"""Exercise 02's kitchen and grader: the kitchen's rules and record, and the threaded verdict."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+
+import looptime
+import pytest
+from conftest import grade_folder, make_submission, solution_files
+
+from graders.checks import CheckFailed
+from graders.manifest import find_exercise
+from graders.suites.cooking import recipes_overlap
+
+EXERCISE = find_exercise("02")
+assert EXERCISE is not None
+
+
+def load_kitchen() -> ModuleType:
+    """The pack's kitchen, under a name of its own (the grader's child loads it as `kitchen`)."""
+    spec = importlib.util.spec_from_file_location(
+        "kitchen_under_test", EXERCISE.exercise_dir / "kitchen.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+kitchen_module = load_kitchen()
+KitchenError = kitchen_module.KitchenError
+
+
+def in_virtual_time(make_coroutine):
+    """Run make_coroutine(kitchen) on a looptime loop; give back (result, kitchen, minutes)."""
+    loop = looptime.new_event_loop(start=0, end=600)
+    made = []
+
+    async def run():
+        kitchen = kitchen_module.Kitchen()
+        made.append(kitchen)
+        return await make_coroutine(kitchen)
+
+    try:
+        return loop.run_until_complete(run()), made[0], loop.time()
+    finally:
+        loop.close()
+
+
+async def preheated(kitchen):
+    await kitchen.oven.preheat(350)
+    return kitchen
+
+
+def test_waits_take_their_minutes_and_are_written_down_with_their_start():
+    async def bake(kitchen):
+        await kitchen.oven.preheat(350)
+        salmon = kitchen.arrange_filets()
+        salmon.dress("orange-ginger dressing", tbsp_each=2)
+        await kitchen.oven.bake(salmon, minutes=18)
+        return salmon
+
+    salmon, kitchen, minutes = in_virtual_time(bake)
+    assert minutes == 30 and salmon.ready
+    assert [(s.start, s.what, s.action, s.minutes) for s in kitchen.steps] == [
+        (0, "oven", "preheat to 350 °F", 12),
+        (12, "salmon", "arrange the filets in a baking dish", 0),
+        (12, "salmon", "dress each filet with 2 tbsp orange-ginger dressing", 0),
+        (12, "salmon", "bake at 350 °F", 18),
+    ]
+
+
+def test_baking_in_a_cold_oven_is_refused():
+    async def bake_cold(kitchen):
+        salmon = kitchen.arrange_filets()
+        salmon.dress("orange-ginger dressing", tbsp_each=2)
+        await kitchen.oven.bake(salmon, minutes=18)
+
+    with pytest.raises(KitchenError, match="oven is cold"):
+        in_virtual_time(bake_cold)
+
+
+def test_baking_while_the_oven_preheats_is_refused():
+    async def bake_too_soon(kitchen):
+        preheating = asyncio.create_task(kitchen.oven.preheat(350))
+        await asyncio.sleep(1)
+        salmon = kitchen.arrange_filets()
+        salmon.dress("orange-ginger dressing", tbsp_each=2)
+        try:
+            await kitchen.oven.bake(salmon, minutes=18)
+        finally:
+            preheating.cancel()
+
+    with pytest.raises(KitchenError, match="still preheating"):
+        in_virtual_time(bake_too_soon)
+
+
+def test_undressed_salmon_stays_out_of_the_oven():
+    async def bake_plain(kitchen):
+        await kitchen.oven.preheat(350)
+        await kitchen.oven.bake(kitchen.arrange_filets(), minutes=18)
+
+    with pytest.raises(KitchenError, match="Dress the salmon"):
+        in_virtual_time(bake_plain)
+
+
+def test_rice_goes_only_into_boiling_water():
+    async def cold_rice(kitchen):
+        kitchen.fill_pot(water_cups=1.75, butter_tbsp=2).stir_in("rice", "spices")
+
+    with pytest.raises(KitchenError, match="boiling water"):
+        in_virtual_time(cold_rice)
+
+
+def test_rice_must_simmer_before_it_is_fluffed_and_fluffed_before_it_stands():
+    async def unsimmered(kitchen):
+        pot = kitchen.fill_pot(water_cups=1.75, butter_tbsp=2)
+        await kitchen.stove.boil(pot)
+        pot.stir_in("rice", "spices")
+        pot.fluff()
+
+    async def unfluffed(kitchen):
+        pot = kitchen.fill_pot(water_cups=1.75, butter_tbsp=2)
+        await kitchen.stove.boil(pot)
+        pot.stir_in("rice", "spices")
+        await kitchen.stove.simmer(pot, minutes=22)
+        await pot.stand(minutes=5)
+
+    with pytest.raises(KitchenError, match="simmer the rice first"):
+        in_virtual_time(unsimmered)
+    with pytest.raises(KitchenError, match="Fluff the rice"):
+        in_virtual_time(unfluffed)
+
+
+def test_the_microwave_takes_one_dish_at_a_time_and_only_poked_bags():
+    async def two_at_once(kitchen):
+        first, second = kitchen.bag_of_green_beans(), kitchen.bag_of_green_beans()
+        first.poke()
+        second.poke()
+        await asyncio.gather(kitchen.microwave.cook(first, minutes=5),
+                             kitchen.microwave.cook(second, minutes=5))
+
+    async def unpoked(kitchen):
+        await kitchen.microwave.cook(kitchen.bag_of_green_beans(), minutes=5)
+
+    with pytest.raises(KitchenError, match="one dish in the microwave at a time"):
+        in_virtual_time(two_at_once)
+    with pytest.raises(KitchenError, match="Poke the bag"):
+        in_virtual_time(unpoked)
+
+
+def test_a_wait_never_awaited_is_named_after_its_step():
+    kitchen = kitchen_module.Kitchen()
+    waiting = kitchen.oven.preheat(350)
+    assert waiting.__qualname__ == "kitchen.oven.preheat"
+    waiting.close()
+    assert kitchen.steps == []
+
+
+def test_thread_kitchen_waits_block_and_threads_share_it_safely():
+    kitchen = kitchen_module.ThreadKitchen(seconds_per_minute=0.002)
+    dishes = []
+
+    def beans():
+        bag = kitchen.bag_of_green_beans()
+        bag.poke()
+        kitchen.microwave.cook(bag, minutes=5)
+        dishes.append(bag)
+
+    def rice():
+        pot = kitchen.fill_pot(water_cups=1.75, butter_tbsp=2)
+        kitchen.stove.boil(pot)
+        dishes.append(pot)
+
+    threads = [threading.Thread(target=beans), threading.Thread(target=rice)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    bag, pot = sorted(dishes, key=lambda dish: dish.name)
+    assert bag.ready and pot.boiling
+    assert kitchen.now() >= 10  # the boil really waited its ten minutes
+    waits = {step.what: step for step in kitchen.steps if step.minutes}
+    # side by side: the beans went into the microwave while the water heated
+    assert waits["green beans"].start < waits["rice pilaf"].end
+    assert len(kitchen.steps) == 5
+
+
+class FakeStep:
+    def __init__(self, what: str, start: float, minutes: float) -> None:
+        self.what, self.action, self.start, self.minutes = what, "wait", start, minutes
+
+    @property
+    def end(self) -> float:
+        return self.start + self.minutes
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.start}"
+
+
+def test_threaded_verdict_passes_recipes_side_by_side_even_when_a_thread_starts_late():
+    late = 3.0  # the beans' thread started 3 kitchen minutes after the others
+    recipes_overlap([FakeStep("oven", 0, 12), FakeStep("salmon", 12.4, 18),
+                     FakeStep("rice pilaf", 0.1, 10), FakeStep("green beans", late, 5)])
+
+
+def test_threaded_verdict_fails_recipes_one_after_another_however_long_the_gaps():
+    one_after_another = [FakeStep("oven", 0, 12), FakeStep("salmon", 12, 18),
+                         FakeStep("rice pilaf", 30, 37), FakeStep("green beans", 67, 5)]
+    with pytest.raises(CheckFailed, match="never cooked together"):
+        recipes_overlap(one_after_another)
+
+
+def test_grading_cooks_in_the_packs_kitchen_not_one_shipped_with_the_submission(tmp_path: Path):
+    files = solution_files(EXERCISE)
+    files["kitchen.py"] = "raise RuntimeError('the submission’s own kitchen was loaded')\n"
+    results = grade_folder(EXERCISE, make_submission(tmp_path, EXERCISE, files))
+    assert all(result.passed for result in results), [r.message for r in results]
+
+
+def test_a_wait_needs_some_minutes():
+    async def no_time(kitchen):
+        beans = kitchen.bag_of_green_beans()
+        beans.poke()
+        await kitchen.microwave.cook(beans, minutes=0)
+
+    with pytest.raises(KitchenError, match="not a duration"):
+        in_virtual_time(no_time)
