@@ -91,6 +91,8 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
             check.function(context)
             passed, message = True, ""
         except CheckFailed as failure:
+            if failure.why is None and check.why:
+                failure.why = check.why
             passed, message = False, failure.render()
         except SystemExit as exit_:
             passed, message = False, (

@@ -59,6 +59,7 @@ class CheckContext:
             raise CheckFailed(
                 f"{description} raised {type(error).__name__}: {error}",
                 details=self.where(error),
+                advice=advice_for(error),
             ) from error
 
     def where(self, error: BaseException) -> str:
@@ -83,6 +84,21 @@ class CheckContext:
         return RuntimeWatch(self.modules.values())
 
 
+def advice_for(error: Exception) -> str | None:
+    """What to try for the errors beginners meet most, recognised by their message."""
+    text = str(error)
+    if isinstance(error, TypeError) and "'coroutine'" in text:
+        return ("a value used here is a coroutine object, not a result: calling an async def "
+                "function only creates the coroutine; `await` it to run it and get its result.")
+    if isinstance(error, TypeError) and "can't be used in 'await' expression" in text:
+        return ("only awaitables can be awaited: is the function you await declared with "
+                "`async def`?")
+    if isinstance(error, TypeError) and "NoneType" in text:
+        return "a value is None where a number or an object was expected: does a function "\
+            "forget to return (or a coroutine to yield) its value?"
+    return None
+
+
 def fail_on_blocking_calls(
     found: list[BlockingCall],
     *,
@@ -99,4 +115,4 @@ def fail_on_blocking_calls(
     insteads = sorted({hit.instead for hit in unique if hit.instead})
     if advice is None and insteads:
         advice = "use " + "; or ".join(insteads)
-    raise CheckFailed(summary, details="\n".join(lines) + f"\n{step_lesson}", advice=advice)
+    raise CheckFailed(summary, details="\n".join(lines), why=step_lesson, advice=advice)
