@@ -35,6 +35,11 @@ from graders.capture import PrintedLine
 T = TypeVar("T")
 
 MAX_ROWS = 24
+TOTAL_WIDTH = 74
+"""Columns a picture of two timelines may take: with the report's indent, it fits an 80-column
+terminal."""
+MIN_SIDE_BY_SIDE_BAR = 24
+"""Narrower bars than this lose too much detail: the two timelines are stacked instead."""
 
 State = Literal["run", "wait", "late"]
 GLYPHS: dict[State, str] = {"run": "█", "wait": "░", "late": "▒"}
@@ -220,26 +225,40 @@ def _seconds(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def gantt_lines(timeline: Timeline, *, width: int = 48, until: float | None = None) -> list[str]:
-    """The chart as lines: a title, the axis, then one row per coroutine with its end time."""
+def gantt_lines(
+    timeline: Timeline,
+    *,
+    width: int = 48,
+    until: float | None = None,
+    label_width: int | None = None,
+    finish_times: bool = True,
+) -> list[str]:
+    """The chart as lines: a title, the axis, then one row per coroutine (with the time it
+    finished, unless finish_times is False)."""
     rows = timeline.rows[:MAX_ROWS]
     if not rows:
         return []
     end = max(until or 0.0, timeline.end)
     scale = _scale(end if end > 0 else 1.0, width)
-    label_width = min(14, max(len(row) for row in rows)) + 2
+    label_width = label_width or _label_width(rows)
     numbers, ruler = _axis(scale)
     title = timeline.title or "Timeline"
     lines = [f"{title}: {_seconds(timeline.end)} s", " " * label_width + numbers,
              " " * label_width + ruler]
     for row in rows:
         label = row if len(row) <= label_width - 2 else row[: label_width - 3] + "…"
-        _, finished = timeline.lifetime(row)
-        lines.append(f"{label:<{label_width}}{_bar(timeline, row, scale)}"
-                     f"  {_seconds(finished):>4} s")
+        line = f"{label:<{label_width}}{_bar(timeline, row, scale)}"
+        if finish_times:
+            finished = _seconds(timeline.lifetime(row)[1])
+            line = f"{line:<{label_width + scale.columns}}  {finished:>4} s"
+        lines.append(line.rstrip())
     if len(timeline.rows) > len(rows):
         lines.append(f"... and {len(timeline.rows) - len(rows)} more rows")
     return lines
+
+
+def _label_width(rows: Sequence[str]) -> int:
+    return min(14, max((len(row) for row in rows), default=0)) + 2
 
 
 def legend(*timelines: Timeline) -> str:
@@ -255,26 +274,32 @@ def render_gantt(timeline: Timeline, *, width: int = 48) -> str:
     return "\n".join([*lines, legend(timeline), "(seconds of virtual time)"])
 
 
-def gantt_side_by_side(yours: Timeline, expected: Timeline, *, total_width: int = 100) -> str:
-    """The student's timeline and the expected one, on the same scale, next to each other when
-    they fit in `total_width` columns, else one above the other."""
+def gantt_side_by_side(yours: Timeline, expected: Timeline, *,
+                       total_width: int = TOTAL_WIDTH) -> str:
+    """The student's timeline and the expected one, on the same scale: next to each other when
+    both fit in `total_width` columns with bars of MIN_SIDE_BY_SIDE_BAR, else one above the
+    other, their axes aligned."""
     until = max(yours.end, expected.end)
-    label = max((len(r) for r in [*yours.rows, *expected.rows]), default=0)
-    label_width = min(14, label) + 2
-    bar_width = max(16, (total_width - 4) // 2 - label_width - 8)
-    left = gantt_lines(yours, width=bar_width, until=until)
-    right = gantt_lines(expected, width=bar_width, until=until)
+    label_width = _label_width([*yours.rows, *expected.rows])
+    footer = [legend(yours, expected), "(both in seconds of virtual time, on the same scale)"]
+    side_bar = (total_width - 4) // 2 - label_width
+    if side_bar >= MIN_SIDE_BY_SIDE_BAR:
+        left, right = (gantt_lines(timeline, width=side_bar, until=until,
+                                   label_width=label_width, finish_times=False)
+                       for timeline in (yours, expected))
+        if left and right:
+            column = max(len(line) for line in left) + 4
+            height = max(len(left), len(right))
+            left += [""] * (height - len(left))
+            right += [""] * (height - len(right))
+            rows = [f"{a:<{column}}{b}".rstrip() for a, b in zip(left, right, strict=True)]
+            return "\n".join([*rows, *footer])
+    stacked_bar = total_width - label_width - 8
+    left, right = (gantt_lines(timeline, width=stacked_bar, until=until, label_width=label_width)
+                   for timeline in (yours, expected))
     if not left or not right:
         return render_gantt(yours if left else expected)
-    footer = [legend(yours, expected), "(both in seconds of virtual time, on the same scale)"]
-    column = max(len(line) for line in left) + 4
-    if column + max(len(line) for line in right) > total_width:
-        return "\n".join([*left, "", *right, *footer])
-    height = max(len(left), len(right))
-    left += [""] * (height - len(left))
-    right += [""] * (height - len(right))
-    rows = [f"{a:<{column}}{b}".rstrip() for a, b in zip(left, right, strict=True)]
-    return "\n".join([*rows, *footer])
+    return "\n".join([*left, "", *right, *footer])
 
 
 # The older picture: one line per printed line, with its time.
