@@ -41,15 +41,15 @@ def suite_of_two() -> Suite:
 
 
 def test_a_failure_that_builds_on_a_failed_check_says_to_fix_that_first():
-    results = point_to_earlier_failures(suite_of_two().checks,
-                                        [result("square works", False), result("cube works", False)])
+    both_failed = [result("square works", False), result("cube works", False)]
+    results = point_to_earlier_failures(suite_of_two().checks, both_failed)
     assert "“square works”, which failed too" in results[1].message
     assert "failed too" not in results[0].message
 
 
 def test_a_failure_whose_earlier_check_passed_says_nothing_more():
-    results = point_to_earlier_failures(suite_of_two().checks,
-                                        [result("square works", True), result("cube works", False)])
+    one_failed = [result("square works", True), result("cube works", False)]
+    results = point_to_earlier_failures(suite_of_two().checks, one_failed)
     assert results[1].message == "cube works went wrong"
 
 
