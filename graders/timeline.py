@@ -205,16 +205,17 @@ def _axis(scale: _Scale) -> tuple[str, str]:
     for tick in _TICK_STEPS:
         if tick / scale.seconds_per_column >= 5 or tick >= end:
             break
-    labels = [" "] * (scale.columns + 6)
+    labels = [" "] * scale.columns
     ruler = ["─"] * scale.columns
     count = math.floor(end / tick + 1e-9)
     for k in range(count + 1):
         seconds = k * tick
-        column = scale.column(seconds)
+        tick_column = scale.column(seconds)
         text = f"{seconds:g}"
+        column = min(tick_column, scale.columns - len(text))  # the last label stays inside
         if all(labels[c] == " " for c in range(max(0, column - 1), column + len(text))):
             labels[column:column + len(text)] = list(text)
-        ruler[column] = "┼"
+        ruler[tick_column] = "┼"
     ruler[0] = "├"
     if ruler[-1] == "┼":
         ruler[-1] = "┤"
