@@ -130,11 +130,14 @@ class CheckResult:
 
 def point_to_earlier_failures(checks: list[Check], results: list[CheckResult]) -> list[CheckResult]:
     """Add to each failure that may only follow from an earlier one (`Check.needs`) a line that
-    says which to fix first: a learner should fix causes, not symptoms."""
+    says which to fix first: a learner should fix causes, not symptoms. A part not written yet is
+    its own cause and gets no such line."""
+    from graders.context import NOT_WRITTEN_YET  # here: context imports this module
+
     failed = {result.name for result in results if not result.passed}
     for check, result in zip(checks, results, strict=True):
         causes = [need for need in check.needs if need in failed]
-        if not result.passed and causes:
+        if not result.passed and causes and NOT_WRITTEN_YET not in result.message:
             named = " and ".join(f"“{cause}”" for cause in causes)
             result.message = (f"{result.message.rstrip()}\nfirst:    this check builds on "
                               f"{named}, which failed too: fixing that may fix this.")

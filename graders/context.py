@@ -13,6 +13,9 @@ from graders.blocking import BlockingCall, RuntimeWatch, scan_source
 from graders.checks import CheckFailed
 
 
+NOT_WRITTEN_YET = "this part is not written yet"
+
+
 @dataclass
 class CheckContext:
     """The student's code as one check sees it."""
@@ -51,7 +54,7 @@ class CheckContext:
             raise
         except NotImplementedError as error:
             raise CheckFailed(
-                f"{description} raised NotImplementedError: this part is not written yet.",
+                f"{description} raised NotImplementedError: {NOT_WRITTEN_YET}.",
                 details=self.where(error),
                 advice="replace the `raise NotImplementedError` under the TODO with your code.",
             ) from error

@@ -194,11 +194,11 @@ def run_by_hand_returns_result(ctx: CheckContext) -> None:
     fake = FakeClock()
     coroutine = waits([1, 2.5], "done")
     with closing_all([coroutine]), time_sleep_recorded(ctx) as slept:
-        result = ctx.call("run_by_hand(grader_coroutine, sleep=fake_sleep)",
+        result = ctx.call("run_by_hand(nap_then_done(), sleep=pretend_sleep)",
                           lambda: run_by_hand(coroutine, sleep=fake.sleep))
     if result != "done" or fake.sleeps != [1, 2.5]:
-        summary = ("run_by_hand did not drive a coroutine that waits 1 s, then 2.5 s, then "
-                   "returns 'done'.")
+        summary = ("run_by_hand did not drive nap_then_done(), a coroutine that waits 1 s, then "
+                   "2.5 s, then returns 'done'.")
         if slept:
             summary += (" It called time.sleep instead of the sleep it was given:\n"
                         + describe_time_sleeps(slept))
@@ -214,7 +214,7 @@ def run_by_hand_returns_result(ctx: CheckContext) -> None:
     cube = ctx.function("cube")
     coroutine = cube(2)
     with closing_all([coroutine]), time_sleep_recorded(ctx) as slept:
-        result = ctx.call("run_by_hand(cube(2), sleep=fake_sleep)",
+        result = ctx.call("run_by_hand(cube(2), sleep=pretend_sleep)",
                           lambda: run_by_hand(coroutine, sleep=cube_fake.sleep))
     if result != 8 or cube_fake.sleeps != [3, 3]:
         raise CheckFailed(
