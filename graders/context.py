@@ -12,7 +12,6 @@ from typing import Any
 from graders.blocking import BlockingCall, RuntimeWatch, scan_source
 from graders.checks import CheckFailed
 
-
 NOT_WRITTEN_YET = "this part is not written yet"
 
 
