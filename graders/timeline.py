@@ -149,6 +149,25 @@ def row_by_pattern(pattern: str, template: str) -> Callable[[str], str | None]:
     return row_of
 
 
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\(([^()]{0,20})\)")
+_WITH_ARGUMENT = re.compile(r"\b([A-Za-z_]\w*) with argument (\w+)")
+
+
+def row_of_call(text: str) -> str | None:
+    """A row_of that needs no setup: the call a printed line names ("waiting for square(3)..."
+    and "Starting square with argument 3!" are both on the row "square(3)"), or None."""
+    match = _CALL.search(text) or _WITH_ARGUMENT.search(text)
+    return f"{match.group(1)}({match.group(2)})" if match else None
+
+
+def printed_picture(lines: Sequence[PrintedLine]) -> str:
+    """A picture of time drawn from printed lines alone, for a timing failure that brings none."""
+    timeline = Timeline.from_printed(lines, row_of_call, title="What your code printed, by time")
+    if len(timeline.rows) < 2:
+        return ""
+    return render_gantt(timeline) + "\n(rows are the calls named in the lines your code printed)"
+
+
 async def record_span(timeline: Timeline, row: str, awaitable: Awaitable[T]) -> T:
     """Await `awaitable`, noting on the running loop's clock when it started and finished.
 

@@ -6,6 +6,9 @@ import asyncio
 import re
 
 from graders.capture import PrintedLine
+from graders.checks import Check, CheckFailed
+from graders.child import run_check
+from graders.context import CheckContext
 from graders.timeline import (
     GLYPHS,
     Timeline,
@@ -15,6 +18,7 @@ from graders.timeline import (
     render_gantt,
     render_printed,
     row_by_pattern,
+    row_of_call,
     side_by_side,
 )
 from graders.vtime import run_virtual
@@ -127,3 +131,26 @@ def test_the_list_of_printed_lines_is_still_drawn():
     lines = [PrintedLine("Starting", 0.0), PrintedLine("Finishing", 3.0)]
     assert "3.0  Finishing" in render_printed("Yours", lines)
     assert "Yours (seconds):" in side_by_side("Yours", lines, "Expected", lines)
+
+
+def test_a_printed_line_is_put_on_the_row_of_the_call_it_names():
+    assert row_of_call("Starting square with argument 3!") == "square(3)"
+    assert row_of_call("waiting for square(3)...") == "square(3)"
+    assert row_of_call("Shutdown in 3...") is None
+
+
+def test_a_timing_failure_without_a_picture_gets_one_from_what_was_printed():
+    async def one_after_another() -> None:
+        for x in (1, 2):
+            print(f"Starting square with argument {x}!")
+            await asyncio.sleep(3)
+            print(f"Finishing square with argument {x}!")
+
+    def slow_check(ctx: CheckContext) -> None:
+        run_virtual(one_after_another, call="squares")
+        raise CheckFailed("squares took 6 s; overlapping, they take 3 s.")
+
+    check = Check("squares overlap", 1, ("timing",), slow_check)
+    result = run_check(check, CheckContext(modules={}, main_file="squares.py"))
+    assert "What your code printed, by time: 6 s" in result["timeline"]
+    assert "square(1)" in result["timeline"] and "square(2)" in result["timeline"]
