@@ -171,6 +171,7 @@ def watch_one(exercise: Exercise, submission: Path, out: Output, poll: float) ->
         report = grade_exercise(exercise, folder)
         learner.record([report], submission)
         out.show(render_text(report, only_first_failure=True))
+        out.show("Progress: " + learner.progress_bar(learner.progress_of(submission, None)))
         if report.passed:
             out.show(f"Compare your code with the pack's solution, solutions/{exercise.folder}/, "
                      "if you like.\n")

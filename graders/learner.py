@@ -146,9 +146,10 @@ class ExerciseProgress:
 
 
 def progress_of(
-    submission: Path, grade: Callable[[Exercise, Path], ExerciseReport]
+    submission: Path, grade: Callable[[Exercise, Path], ExerciseReport] | None
 ) -> list[ExerciseProgress]:
-    """Every exercise's state; exercises changed since their last grading are graded again."""
+    """Every exercise's state; exercises changed since their last grading are graded again (or,
+    without `grade`, counted as in progress with the score they last had)."""
     state = LearnerState.load()
     rows, fresh = [], []
     for exercise in load_exercises():
@@ -161,7 +162,12 @@ def progress_of(
             rows.append(ExerciseProgress(exercise, "not started", 0, maximum))
             continue
         known = state.results.get(exercise.number)
+        if grade is None and (known is None or known.fingerprint != fingerprint(exercise, folder)):
+            rows.append(ExerciseProgress(exercise, "in progress", known.score if known else 0,
+                                         maximum))
+            continue
         if known is None or known.fingerprint != fingerprint(exercise, folder):
+            assert grade is not None
             report = grade(exercise, folder)
             fresh.append(report)
             known = Recorded(report.score, report.max_score, report.passed, "")
@@ -187,12 +193,7 @@ def render_progress(rows: list[ExerciseProgress]) -> str:
         lines.append(f"  {marks[row.state]} {row.exercise.label:<{label_width}}  "
                      f"{row.exercise.title:<{title_width}}  "
                      f"{row.score:>4g}/{row.max_score:<4g} {row.state}")
-    done = sum(row.state == "done" for row in rows)
-    score = sum(row.score for row in rows)
-    most = sum(row.max_score for row in rows)
-    filled = round(BAR_WIDTH * score / most) if most else 0
-    lines.append(f"  [{'█' * filled}{'░' * (BAR_WIDTH - filled)}] "
-                 f"{done} of {len(rows)} exercises done, {score:g}/{most:g} points")
+    lines.append("  " + progress_bar(rows))
     upcoming = next((row for row in rows if row.state != "done"), None)
     if upcoming is None:
         lines.append("  Every exercise passes. Well done!")
@@ -201,6 +202,15 @@ def render_progress(rows: list[ExerciseProgress]) -> str:
         lines.append(f"  Next: exercises/{ex.folder}/README.md, then `make watch` "
                      f"(or `make check EXERCISE={ex.number}`).")
     return "\n".join(lines)
+
+
+def progress_bar(rows: list[ExerciseProgress]) -> str:
+    done = sum(row.state == "done" for row in rows)
+    score = sum(row.score for row in rows)
+    most = sum(row.max_score for row in rows)
+    filled = round(BAR_WIDTH * score / most) if most else 0
+    return (f"[{'█' * filled}{'░' * (BAR_WIDTH - filled)}] "
+            f"{done} of {len(rows)} exercises done, {score:g}/{most:g} points")
 
 
 # Reset
