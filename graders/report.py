@@ -52,12 +52,18 @@ def render_text(report: ExerciseReport, *, only_first_failure: bool = False) -> 
             lines.append(textwrap.indent(failure_text(result), "      "))
             shown_in_full += 1
         elif not result.passed:
-            lines.append("      " + result.message.strip().splitlines()[0])
+            lines.extend("      " + line for line in _headline(result.message))
     if report.passed:
         lines.append(f"  All checks of {ex.label} pass. On to the next exercise!")
     else:
         lines.append(f"  Stuck? `make hint EXERCISE={ex.number}` shows a hint, one at a time.")
     return "\n".join(lines)
+
+
+def _headline(message: str) -> list[str]:
+    """A failure's summary alone: its first line, and the line it announces if it ends in ':'."""
+    lines = message.strip().splitlines() or [""]
+    return lines[:2] if lines[0].endswith(":") else lines[:1]
 
 
 def failure_text(result: CheckResult) -> str:
