@@ -92,9 +92,21 @@ def advice_for(error: Exception) -> str | None:
     if isinstance(error, TypeError) and "'coroutine'" in text:
         return ("a value used here is a coroutine object, not a result: calling an async def "
                 "function only creates the coroutine; `await` it to run it and get its result.")
+    if isinstance(error, TypeError) and "async_generator can't be used in 'await'" in text:
+        return ("an `async def` that contains `yield` is an asynchronous generator, not a "
+                "coroutine, and cannot be awaited; a generator-based coroutine is a plain `def` "
+                "with `yield`, decorated with @types.coroutine.")
+    if isinstance(error, TypeError) and "generator can't be used in 'await'" in text:
+        return ("a plain generator cannot be awaited: decorate it with @types.coroutine (or "
+                "write a class whose __await__ yields).")
     if isinstance(error, TypeError) and "can't be used in 'await' expression" in text:
         return ("only awaitables can be awaited: is the function you await declared with "
                 "`async def`?")
+    if isinstance(error, StopIteration):
+        return ("send() raises StopIteration when the coroutine returns: catch it "
+                "(`except StopIteration as finished:`); `finished.value` is the result.")
+    if isinstance(error, RuntimeError) and "cannot reuse already awaited coroutine" in text:
+        return "a coroutine that has finished cannot be resumed: stop sending to it."
     if isinstance(error, TypeError) and "NoneType" in text:
         return "a value is None where a number or an object was expected: does a function "\
             "forget to return (or a coroutine to yield) its value?"
