@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -179,8 +180,6 @@ def progress_of(
 
 
 def max_score(exercise: Exercise) -> float:
-    import importlib
-
     return sum(check.points for check in importlib.import_module(exercise.suite_name).SUITE.checks)
 
 
