@@ -1,5 +1,6 @@
 # awaitlings: `make check EXERCISE=03` grades an exercise; `make test` runs the pack's own tests.
-# The first call of either sets up .venv/ by itself.
+# For a learner: `make watch`, `make hint EXERCISE=03`, `make progress`, `make reset EXERCISE=03`.
+# The first call of any of them sets up .venv/ by itself.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 EXERCISE ?=
 SUBMISSION ?=
 
-.PHONY: check test lint generate bench clean-venv
+.PHONY: check test lint generate bench clean-venv hint progress watch reset
 
 $(CORE_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +24,18 @@ $(DEV_STAMP): $(CORE_STAMP)
 
 check: $(CORE_STAMP)
 	@$(PY) -m graders check $(EXERCISE) $(if $(SUBMISSION),--submission "$(SUBMISSION)")
+
+hint: $(CORE_STAMP)
+	@$(PY) -m graders hint $(EXERCISE)
+
+progress: $(CORE_STAMP)
+	@$(PY) -m graders progress
+
+watch: $(CORE_STAMP)
+	@$(PY) -m graders watch $(EXERCISE)
+
+reset: $(CORE_STAMP)
+	@$(PY) -m graders reset $(EXERCISE)
 
 test: $(DEV_STAMP)
 	$(PY) -m ruff check .

@@ -1,4 +1,5 @@
-"""Command line: `python -m graders check [NN ...] [--submission DIR] [--json FILE]`.
+"""Command line: `python -m graders check [NN ...] [--submission DIR] [--json FILE]`, and for a
+learner `hint NN`, `progress`, `watch [NN]` and `reset NN`.
 
 Exit status: 0 when every check of every graded exercise passed, 1 when any failed, 2 when the
 call itself was wrong (no such exercise, no such folder).
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
+from graders import learner
 from graders.manifest import (
     PACK_ROOT,
     Exercise,
@@ -20,6 +23,7 @@ from graders.manifest import (
 )
 from graders.report import ExerciseReport, render_text, write_json
 from graders.sandbox import grade
+from graders.terminal import COLOUR_MODES, Output
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -51,6 +55,7 @@ def check_command(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_USAGE
 
+    out = Output(args.color)
     reports = []
     for exercise in exercises:
         folder = locate_in_submission(exercise, submission)
@@ -60,14 +65,119 @@ def check_command(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         report = grade_exercise(exercise, folder)
         reports.append(report)
-        print(render_text(report), flush=True)
+        out.show(render_text(report))
     if len(reports) > 1:
         total = sum(r.score for r in reports)
         most = sum(r.max_score for r in reports)
-        print(f"\nIn all: {total:g}/{most:g} points.")
+        out.show(f"\nIn all: {total:g}/{most:g} points.")
+    if records_progress(submission):
+        learner.record(reports, submission)
     if args.json:
         write_json(reports, args.json)
     return EXIT_PASSED if all(report.passed for report in reports) else EXIT_FAILED
+
+
+def records_progress(submission: Path) -> bool:
+    """Gradings of the learner's own checkout are remembered (for progress and watch); a
+    teacher's gradings of other folders are not, unless a state folder is named."""
+    same = submission.resolve() == learner.DEFAULT_SUBMISSION.resolve()
+    return same or bool(os.environ.get(learner.STATE_DIR_VARIABLE))
+
+
+def exercise_argument(number: str | None, submission: Path) -> Exercise | None:
+    """The exercise named, or the first one not yet done; None (after saying why) if unknown."""
+    if number:
+        exercise = find_exercise(number)
+        if exercise is None:
+            known = ", ".join(ex.number for ex in load_exercises())
+            print(f"error: no exercise {number!r}; the pack has {known}", file=sys.stderr)
+        return exercise
+    exercises = list(load_exercises())
+    index = learner.first_unfinished(exercises, submission)
+    return exercises[min(index, len(exercises) - 1)]
+
+
+def hint_command(args: argparse.Namespace) -> int:
+    exercise = exercise_argument(args.exercise, args.submission)
+    if exercise is None:
+        return EXIT_USAGE
+    Output(args.color).show(learner.next_hint(exercise, show_all=args.all))
+    return EXIT_PASSED
+
+
+def progress_command(args: argparse.Namespace) -> int:
+    if not args.submission.is_dir():
+        print(f"error: no such folder: {args.submission}", file=sys.stderr)
+        return EXIT_USAGE
+    rows = learner.progress_of(args.submission, grade_exercise)
+    Output(args.color).show(learner.render_progress(rows))
+    return EXIT_PASSED
+
+
+def reset_command(args: argparse.Namespace) -> int:
+    if not args.exercise:
+        print("error: say which exercise to reset: make reset EXERCISE=03", file=sys.stderr)
+        return EXIT_USAGE
+    exercise = exercise_argument(args.exercise, args.submission)
+    if exercise is None:
+        return EXIT_USAGE
+    folder = locate_in_submission(exercise, args.submission)
+    if folder is None:
+        print(f"error: {args.submission} has no folder for exercise {exercise.number}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    Output(args.color).show(learner.reset(exercise, folder))
+    return EXIT_PASSED
+
+
+def watch_command(args: argparse.Namespace) -> int:
+    submission: Path = args.submission
+    out = Output(args.color)
+    exercises = [ex for ex in load_exercises() if locate_in_submission(ex, submission)]
+    if not exercises:
+        print(f"error: {submission} holds no exercise folder", file=sys.stderr)
+        return EXIT_USAGE
+    if args.exercise:
+        chosen = exercise_argument(args.exercise, submission)
+        if chosen is None or chosen not in exercises:
+            return EXIT_USAGE
+        index = exercises.index(chosen)
+    else:
+        index = learner.first_unfinished(exercises, submission)
+    try:
+        for exercise in exercises[index:]:
+            watch_one(exercise, submission, out, args.poll)
+    except KeyboardInterrupt:
+        out.show("\nStopped watching. `make watch` goes on where you are.")
+        return EXIT_PASSED
+    out.show("Every exercise passes. Well done! `make progress` shows the whole way.")
+    return EXIT_PASSED
+
+
+def watch_one(exercise: Exercise, submission: Path, out: Output, poll: float) -> None:
+    """Check the exercise each time a file of it is saved, until it passes."""
+    folder = locate_in_submission(exercise, submission)
+    assert folder is not None
+    waiting = (f"Watching {folder.name}/: save a file to check again. `make hint "
+               f"EXERCISE={exercise.number}` for a hint; Ctrl-C to stop.")
+    if learner.is_untouched_stub(exercise, folder):
+        before = learner.snapshot(folder)
+        out.show(f"Next: {exercise.label}, {exercise.title}. Read {folder / 'README.md'}, "
+                 f"then edit {folder / exercise.main_module}.\n{waiting}")
+        learner.wait_until_changed(folder, before, poll)
+    while True:
+        before = learner.snapshot(folder)
+        out.clear()
+        report = grade_exercise(exercise, folder)
+        learner.record([report], submission)
+        out.show(render_text(report, only_first_failure=True))
+        out.show("Progress: " + learner.progress_bar(learner.progress_of(submission, None)))
+        if report.passed:
+            out.show(f"Compare your code with the pack's solution, solutions/{exercise.folder}/, "
+                     "if you like.\n")
+            return
+        out.show(waiting)
+        learner.wait_until_changed(folder, before, poll)
 
 
 def generate_command(args: argparse.Namespace) -> int:
@@ -93,6 +203,28 @@ def parser() -> argparse.ArgumentParser:
                        help="a folder laid out like exercises/ (default: exercises/)")
     check.add_argument("--json", type=Path, metavar="FILE", help="write a results file")
     check.set_defaults(run=check_command)
+    hint = commands.add_parser("hint", help="the next hint for an exercise, one more each time")
+    hint.add_argument("exercise", nargs="?", metavar="NN", help="(default: the current one)")
+    hint.add_argument("--all", action="store_true", help="every hint shown so far, again")
+    hint.set_defaults(run=hint_command)
+    progress = commands.add_parser("progress", help="every exercise with its state and score")
+    progress.set_defaults(run=progress_command)
+    watch = commands.add_parser(
+        "watch", help="check the current exercise on every save; go on to the next when it passes")
+    watch.add_argument("exercise", nargs="?", metavar="NN", help="(default: the first not done)")
+    watch.add_argument("--poll", type=float, default=0.5, metavar="SECONDS",
+                       help="how often to look for saved files")
+    watch.set_defaults(run=watch_command)
+    reset = commands.add_parser(
+        "reset", help="put back an exercise's stub, keeping a copy of your work")
+    reset.add_argument("exercise", nargs="?", metavar="NN")
+    reset.set_defaults(run=reset_command)
+    for command in (check, hint, progress, watch, reset):
+        command.add_argument("--color", "--colour", choices=COLOUR_MODES, default="auto",
+                             help="colour the output (auto: on a terminal, unless NO_COLOR)")
+        if command is not check:
+            command.add_argument("--submission", type=Path, default=learner.DEFAULT_SUBMISSION,
+                                 help="a folder laid out like exercises/ (default: exercises/)")
     generate = commands.add_parser(
         "generate", help="write the stubs of exercises/ from solutions/ (maintainers only)"
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import inspect
 import linecache
 import sys
 from collections.abc import Iterable, Iterator
@@ -53,10 +54,14 @@ class BlockingCall:
     """The source line, stripped."""
     instead: str = ""
     """What to use instead, if known."""
+    in_coroutine: bool = True
+    """Whether `function` is an `async def` (a blocking call found at run time may sit in a plain
+    function that a coroutine called)."""
 
     def describe(self) -> str:
-        where = f"{self.file}:{self.line}"
-        return f"{where} {self.code}  (calls {self.call} inside async def {self.function})"
+        code = self.code if self.call.split(".")[-1] in self.code else f"{self.code} ({self.call})"
+        kind = "async def" if self.in_coroutine else "def"
+        return f"{self.file}:{self.line} {code} inside {kind} {self.function}"
 
 
 def scan_source(path: Path, extra: dict[str, str] | None = None) -> list[BlockingCall]:
@@ -177,6 +182,7 @@ class RuntimeWatch:
                     function=frame.f_code.co_name,
                     code=linecache.getline(path, frame.f_lineno).strip(),
                     instead=BLOCKING_CALLS.get(func, ""),
+                    in_coroutine=bool(frame.f_code.co_flags & inspect.CO_COROUTINE),
                 )
                 if hit not in self.hits:
                     self.hits.append(hit)

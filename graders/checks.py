@@ -22,7 +22,9 @@ class CheckFailed(Exception):
     """Raised by a check to fail with a message for the learner.
 
     The message is built from plain parts so that every failure reads the same way: what was
-    checked went wrong (summary), what was expected, what happened, and what to try.
+    checked went wrong (summary), what was expected, what happened, why it matters at this step of
+    the tutorial, and what to try. A check's own `why` (given to `Suite.check`) is used when the
+    failure brings none.
     """
 
     def __init__(
@@ -33,6 +35,7 @@ class CheckFailed(Exception):
         actual: str | None = None,
         advice: str | None = None,
         details: str | None = None,
+        why: str | None = None,
     ) -> None:
         super().__init__(summary)
         self.summary = summary
@@ -40,6 +43,7 @@ class CheckFailed(Exception):
         self.actual = actual
         self.advice = advice
         self.details = details
+        self.why = why
 
     def render(self) -> str:
         lines = [self.summary]
@@ -49,6 +53,8 @@ class CheckFailed(Exception):
             lines.append(_labelled("actual", self.actual))
         if self.details:
             lines.append(self.details.rstrip())
+        if self.why:
+            lines.append(_labelled("why", self.why))
         if self.advice:
             lines.append(_labelled("try", self.advice))
         return "\n".join(lines)
@@ -75,6 +81,11 @@ class Check:
     """What kind of check it is: results, timing, blocking (at least one)."""
     function: CheckFunction
     """Runs in the child process: returns on success, raises CheckFailed (or anything) to fail."""
+    why: str = ""
+    """Why it matters at this step of the tutorial, shown by a failure that gives no why itself."""
+    needs: tuple[str, ...] = ()
+    """Names of earlier checks whose subject this one relies on: when one of those failed too, the
+    failure says to fix that one first."""
 
 
 @dataclass
@@ -84,13 +95,17 @@ class Suite:
     checks: list[Check] = field(default_factory=list)
 
     def check(
-        self, name: str, *, points: float, tags: tuple[Tag, ...]
+        self, name: str, *, points: float, tags: tuple[Tag, ...], why: str = "",
+        needs: tuple[str, ...] = (),
     ) -> Callable[[CheckFunction], CheckFunction]:
         if not tags or any(tag not in TAGS for tag in tags):
             raise ValueError(f"check {name!r}: tags must be some of {TAGS}, not {tags}")
+        earlier = {check.name for check in self.checks}
+        if any(need not in earlier for need in needs):
+            raise ValueError(f"check {name!r}: needs {needs} must name earlier checks")
 
         def register(function: CheckFunction) -> CheckFunction:
-            self.checks.append(Check(name, points, tags, function))
+            self.checks.append(Check(name, points, tags, function, why, tuple(needs)))
             return function
 
         return register
@@ -113,3 +128,19 @@ class CheckResult:
     """A picture of what ran when, in virtual seconds, for timing checks."""
     virtual_seconds: float = 0.0
     """How much virtual (or fake-clock) time the check covered; `make bench` reports it."""
+
+
+def point_to_earlier_failures(checks: list[Check], results: list[CheckResult]) -> list[CheckResult]:
+    """Add to each failure that may only follow from an earlier one (`Check.needs`) a line that
+    says which to fix first: a learner should fix causes, not symptoms. A part not written yet is
+    its own cause and gets no such line."""
+    from graders.context import NOT_WRITTEN_YET  # here: context imports this module
+
+    failed = {result.name for result in results if not result.passed}
+    for check, result in zip(checks, results, strict=True):
+        causes = [need for need in check.needs if need in failed]
+        if not result.passed and causes and NOT_WRITTEN_YET not in result.message:
+            named = " and ".join(f"“{cause}”" for cause in causes)
+            result.message = (f"{result.message.rstrip()}\nfirst:    this check builds on "
+                              f"{named}, which failed too: fixing that may fix this.")
+    return results

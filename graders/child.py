@@ -29,6 +29,7 @@ from graders.capture import recording_stdout
 from graders.checks import Check, CheckFailed
 from graders.context import CheckContext
 from graders.manifest import find_exercise
+from graders.timeline import printed_picture
 from graders.vtime import CoveredTime
 
 _write = os.write  # kept before student code runs, which could replace os.write
@@ -93,6 +94,8 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
             check.function(context)
             passed, message = True, ""
         except CheckFailed as failure:
+            if failure.why is None and check.why:
+                failure.why = check.why
             passed, message = False, failure.render()
         except SystemExit as exit_:
             passed, message = False, (
@@ -111,11 +114,14 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
         message += "\n" + "\n".join(unique_notes)
         if any("never awaited" in note for note in unique_notes):
             message += "\n(a coroutine that is called but never awaited never runs: add await)"
+    timeline = context.timeline
+    if not passed and not timeline and "timing" in check.tags:
+        timeline = printed_picture(printed.lines)  # a picture for every timing failure
     return {
         "passed": passed,
         "message": message,
         "output": printed.tail() if not passed else "",
-        "timeline": context.timeline,
+        "timeline": timeline,
         "virtual_seconds": CoveredTime.take(),
     }
 

@@ -12,6 +12,8 @@ from typing import Any
 from graders.blocking import BlockingCall, RuntimeWatch, scan_source
 from graders.checks import CheckFailed
 
+NOT_WRITTEN_YET = "this part is not written yet"
+
 
 @dataclass
 class CheckContext:
@@ -51,7 +53,7 @@ class CheckContext:
             raise
         except NotImplementedError as error:
             raise CheckFailed(
-                f"{description} raised NotImplementedError: this part is not written yet.",
+                f"{description} raised NotImplementedError: {NOT_WRITTEN_YET}.",
                 details=self.where(error),
                 advice="replace the `raise NotImplementedError` under the TODO with your code.",
             ) from error
@@ -59,6 +61,7 @@ class CheckContext:
             raise CheckFailed(
                 f"{description} raised {type(error).__name__}: {error}",
                 details=self.where(error),
+                advice=advice_for(error),
             ) from error
 
     def where(self, error: BaseException) -> str:
@@ -83,6 +86,33 @@ class CheckContext:
         return RuntimeWatch(self.modules.values())
 
 
+def advice_for(error: Exception) -> str | None:
+    """What to try for the errors beginners meet most, recognised by their message."""
+    text = str(error)
+    if isinstance(error, TypeError) and "'coroutine'" in text:
+        return ("a value used here is a coroutine object, not a result: calling an async def "
+                "function only creates the coroutine; `await` it to run it and get its result.")
+    if isinstance(error, TypeError) and "async_generator can't be used in 'await'" in text:
+        return ("an `async def` that contains `yield` is an asynchronous generator, not a "
+                "coroutine, and cannot be awaited; a generator-based coroutine is a plain `def` "
+                "with `yield`, decorated with @types.coroutine.")
+    if isinstance(error, TypeError) and "generator can't be used in 'await'" in text:
+        return ("a plain generator cannot be awaited: decorate it with @types.coroutine (or "
+                "write a class whose __await__ yields).")
+    if isinstance(error, TypeError) and "can't be used in 'await' expression" in text:
+        return ("only awaitables can be awaited: is the function you await declared with "
+                "`async def`?")
+    if isinstance(error, StopIteration):
+        return ("send() raises StopIteration when the coroutine returns: catch it "
+                "(`except StopIteration as finished:`); `finished.value` is the result.")
+    if isinstance(error, RuntimeError) and "cannot reuse already awaited coroutine" in text:
+        return "a coroutine that has finished cannot be resumed: stop sending to it."
+    if isinstance(error, TypeError) and "NoneType" in text:
+        return "a value is None where a number or an object was expected: does a function "\
+            "forget to return (or a coroutine to yield) its value?"
+    return None
+
+
 def fail_on_blocking_calls(
     found: list[BlockingCall],
     *,
@@ -99,4 +129,4 @@ def fail_on_blocking_calls(
     insteads = sorted({hit.instead for hit in unique if hit.instead})
     if advice is None and insteads:
         advice = "use " + "; or ".join(insteads)
-    raise CheckFailed(summary, details="\n".join(lines) + f"\n{step_lesson}", advice=advice)
+    raise CheckFailed(summary, details="\n".join(lines), why=step_lesson, advice=advice)

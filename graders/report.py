@@ -33,8 +33,11 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def render_text(report: ExerciseReport) -> str:
+def render_text(report: ExerciseReport, *, only_first_failure: bool = False) -> str:
+    """The report for a person. With only_first_failure (watch mode), the failures after the first
+    show their first line only: one thing to fix at a time."""
     ex = report.exercise
+    shown_in_full = 0
     lines = [
         f"{ex.label}: {ex.title}  —  {_points(report.score)}/{_points(report.max_score)} points"
     ]
@@ -45,13 +48,22 @@ def render_text(report: ExerciseReport) -> str:
             f"  {mark} {result.name}  "
             f"({_points(result.points)}/{_points(result.max_points)}, {tags})"
         )
-        if not result.passed:
+        if not result.passed and (shown_in_full == 0 or not only_first_failure):
             lines.append(textwrap.indent(failure_text(result), "      "))
+            shown_in_full += 1
+        elif not result.passed:
+            lines.extend("      " + line for line in _headline(result.message))
     if report.passed:
         lines.append(f"  All checks of {ex.label} pass. On to the next exercise!")
     else:
         lines.append(f"  Stuck? `make hint EXERCISE={ex.number}` shows a hint, one at a time.")
     return "\n".join(lines)
+
+
+def _headline(message: str) -> list[str]:
+    """A failure's summary alone: its first line, and the line it announces if it ends in ':'."""
+    lines = message.strip().splitlines() or [""]
+    return lines[:2] if lines[0].endswith(":") else lines[:1]
 
 
 def failure_text(result: CheckResult) -> str:

@@ -22,7 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.checks import Check, CheckResult
+from graders.checks import Check, CheckResult, point_to_earlier_failures
 from graders.manifest import PACK_ROOT, Exercise
 
 IMPORT_SECONDS = 10.0
@@ -198,7 +198,7 @@ def grade(
         if stuck < len(checks):
             results[stuck] = _failed(checks[stuck], _stopped_message(run, limits), run.tail_text())
         start = stuck + 1
-    return [results[index] for index in range(len(checks))]
+    return point_to_earlier_failures(checks, [results[index] for index in range(len(checks))])
 
 
 def _current_check(run: _Run) -> int | None:

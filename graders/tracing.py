@@ -65,12 +65,46 @@ def trace(coroutine: Coroutine, call: str) -> list[Step]:
     raise CheckFailed(f"{call} yielded more than {MAX_STEPS} times without returning.")
 
 
-def compare_traces(call: str, expected: list[Step], actual: list[Step], advice: str) -> None:
+def first_difference(expected: list[Step], actual: list[Step]) -> tuple[int, str]:
+    """Where two traces part, and what that difference means, in words."""
+    index = next(
+        (i for i, (e, a) in enumerate(zip(expected, actual, strict=False)) if e != a),
+        min(len(expected), len(actual)),
+    )
+    want = expected[index] if index < len(expected) else None
+    got = actual[index] if index < len(actual) else None
+    at = f"at step {index + 1}"
+    if want is None and got is not None:
+        return index, f"{at} it goes on and {got.describe()}, after it should have finished"
+    if got is None:
+        return index, f"{at} it has finished, where the expected next step is: it {want.describe()}"
+    assert want is not None
+    if want.kind == got.kind == "print":
+        return index, (f"{at} the printed line differs in its wording: it should print "
+                       f"{want.value!r}, and it printed {got.value!r}")
+    if want.kind == got.kind == "yield":
+        return index, (f"{at} it yields {got.value!r} to its driver instead of {want.value!r}: "
+                       "the driver takes the yielded value as the delay to sleep")
+    if want.kind == "yield":
+        return index, (f"{at} it {got.describe()} without yielding first: a wait that yields "
+                       "nothing to the driver keeps control the whole time")
+    if want.kind == got.kind == "return":
+        return index, f"{at} it returns {got.value!r} instead of {want.value!r}"
+    return index, f"{at} it {got.describe()}, where the expected step is: it {want.describe()}"
+
+
+def compare_traces(call: str, expected: list[Step], actual: list[Step], advice: str,
+                   why: str | None = None) -> None:
     if expected == actual:
         return
+    index, difference = first_difference(expected, actual)
+    shown = [step.describe() for step in actual]
+    if index < len(shown):
+        shown[index] += "   <- here"
     raise CheckFailed(
-        f"Driven by hand, {call} did not do what it should, in the order it should.",
+        f"Driven by hand, {call} did not do what it should: {difference}.",
         expected="\n".join(step.describe() for step in expected),
-        actual="\n".join(step.describe() for step in actual),
+        actual="\n".join(shown) or "nothing at all",
         advice=advice,
+        why=why,
     )

@@ -122,6 +122,11 @@ class FakeClock:
 
     def sleep(self, seconds: float) -> None:
         self._polls = 0
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise TypeError(
+                f"sleep() needs a number of seconds, and was given {seconds!r}: is that what "
+                "a coroutine yielded as its delay?"
+            )
         if seconds < 0:
             raise ValueError(f"sleep length must be non-negative, got {seconds}")
         self.sleeps.append(seconds)

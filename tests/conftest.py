@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,7 @@ def exercise_03() -> Exercise:
     exercise = find_exercise("03")
     assert exercise is not None
     return exercise
+
+
+# The pack's tests never touch the learner state of the checkout they run in.
+os.environ.setdefault("AWAITLINGS_STATE_DIR", tempfile.mkdtemp(prefix="awaitlings-state-"))

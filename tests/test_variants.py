@@ -4,7 +4,9 @@ tests/variants/variants.toml lists them. A variant file is Python appended to th
 solution (`base = "solution"`, the default), so that it only needs to redefine what it changes; or
 a whole module (`base = "none"`). A right variant must get full marks; a wrong one must fail, with
 at least one failed check carrying each tag of `fails_with`, and pass the checks of `still_passes`
-(so that a wrong variant fails for the reason it was written for, not by accident).
+(so that a wrong variant fails for the reason it was written for, not by accident). A wrong
+variant also says what its first failed check, the one a learner reads first, must name: every
+phrase of `cause` appears in that check's message (or its timeline).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from conftest import VARIANTS_DIR, grade_folder, make_submission, solution_files
 
 from graders.checks import TAGS
 from graders.manifest import find_exercise
+from graders.report import failure_text
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Variant:
     base: str = "solution"
     fails_with: tuple[str, ...] = ()
     still_passes: tuple[str, ...] = ()
+    cause: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -41,6 +45,7 @@ def load_variants() -> list[Variant]:
     for entry in data["variant"]:
         entry["fails_with"] = tuple(entry.get("fails_with", ()))
         entry["still_passes"] = tuple(entry.get("still_passes", ()))
+        entry["cause"] = tuple(entry.get("cause", ()))
         variants.append(Variant(**entry))
     return variants
 
@@ -56,6 +61,7 @@ def test_every_variant_is_well_formed():
         assert find_exercise(variant.exercise) is not None, variant
         assert set(variant.fails_with) <= set(TAGS), variant
         assert (variant.expect == "fail") == bool(variant.fails_with), variant
+        assert (variant.expect == "fail") == bool(variant.cause), f"{variant.file}: cause"
 
 
 def test_every_variant_file_is_listed():
@@ -89,3 +95,7 @@ def test_variant_gets_its_verdict(variant: Variant, tmp_path: Path):
         assert by_name[name].passed, f"{variant.why}: {name} should still pass:\n{report}"
     for result in failed:
         assert result.message.strip(), f"{result.name} failed without a message"
+    first = failure_text(failed[0])
+    for phrase in variant.cause:
+        assert phrase.lower() in first.lower(), (
+            f"{variant.why}: the first failure does not name its cause ({phrase!r}):\n{first}")

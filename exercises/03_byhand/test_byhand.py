@@ -45,14 +45,23 @@ def test_calling_square_gives_a_coroutine_not_a_result():
     coro.close()
 
 
-def test_square_prints_sleeps_and_returns_the_square(capsys):
+def test_square_prints_its_start_line_then_yields_3_to_its_driver(capsys):
     coro = byhand.square(4)
     assert coro.send(None) == 3
     assert capsys.readouterr().out == "Starting square with argument 4!\n"
+    coro.close()
+
+
+def test_square_resumed_prints_its_finish_line_and_returns_the_square(capsys):
+    coro = byhand.square(4)
+    coro.send(None)
+    capsys.readouterr()
     try:
         coro.send(None)
     except StopIteration as finished:
         assert finished.value == 16
+    else:
+        raise AssertionError("square should have finished after its one sleep")
     assert capsys.readouterr().out == "Finishing square with argument 4!\n"
 
 

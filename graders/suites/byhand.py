@@ -9,30 +9,71 @@ must never make the grader wait.
 from __future__ import annotations
 
 import contextlib
+import inspect
+import linecache
+import sys
 import time
-from collections.abc import Iterator
+import types
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from graders.capture import PrintedLine, recording_stdout
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
-from graders.timeline import side_by_side
+from graders.timeline import Timeline, gantt_side_by_side
 from graders.tracing import Step, compare_traces, require_coroutine, trace
 from graders.vtime import ClockPolledTooOften, FakeClock
 
 SUITE = Suite()
 
 
+@dataclass(frozen=True)
+class TimeSleepCall:
+    """One call of time.sleep made while a check ran."""
+
+    seconds: Any
+    where: str
+    """The student's line that made it ("byhand.py:82 time.sleep(3) inside async def square"),
+    or "" when no line of the student's files was on the stack."""
+
+
 @contextlib.contextmanager
-def time_sleep_recorded() -> Iterator[list[float]]:
-    """time.sleep returns at once and notes its argument, for as long as this lasts."""
-    calls: list[float] = []
+def time_sleep_recorded(ctx: CheckContext) -> Iterator[list[TimeSleepCall]]:
+    """time.sleep returns at once and notes its argument and caller, for as long as this lasts."""
+    calls: list[TimeSleepCall] = []
+    mine = {str(path.resolve()) for path in ctx.module_paths}
     real_sleep = time.sleep
-    time.sleep = calls.append  # type: ignore[assignment]
+
+    def recorder(seconds: Any) -> None:
+        calls.append(TimeSleepCall(seconds, _student_line(sys._getframe(1), mine)))
+
+    time.sleep = recorder  # type: ignore[assignment]
     try:
         yield calls
     finally:
         time.sleep = real_sleep
+
+
+def _student_line(frame: FrameType | None, mine: set[str]) -> str:
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if str(Path(path).resolve()) in mine:
+            code = linecache.getline(path, frame.f_lineno).strip()
+            kind = "async def" if frame.f_code.co_flags & inspect.CO_COROUTINE else "def"
+            return f"{Path(path).name}:{frame.f_lineno} {code} inside {kind} {frame.f_code.co_name}"
+        frame = frame.f_back
+    return ""
+
+
+def describe_time_sleeps(calls: list[TimeSleepCall]) -> str:
+    """The places that called time.sleep, each once, or the arguments when no place is known."""
+    places = list(dict.fromkeys(call.where for call in calls if call.where))
+    if places:
+        return "\n".join(f"  {place}" for place in places)
+    return f"  time.sleep was called with {[call.seconds for call in calls]}"
 
 
 @contextlib.contextmanager
@@ -67,15 +108,36 @@ def cube_steps(x: int) -> list[Step]:
     ]
 
 
+WHY_TIME_SLEEP = (
+    "A coroutine that calls time.sleep keeps control while it waits: whoever drives it cannot run "
+    "anything else meanwhile, so nothing can overlap."
+)
+
+
 def traced(ctx: CheckContext, name: str, argument: int) -> list[Step]:
     call = f"{name}({argument})"
     function = ctx.function(name)
     coroutine = require_coroutine(ctx.call(call, lambda: function(argument)), call)
-    with time_sleep_recorded():
-        return ctx.call(f"driving {call}", lambda: trace(coroutine, call))
+    with time_sleep_recorded(ctx) as slept:
+        steps = ctx.call(f"driving {call}", lambda: trace(coroutine, call))
+    if slept:
+        raise CheckFailed(
+            f"Driven by hand, {call} waited with time.sleep itself instead of yielding its delay "
+            "to the driver:\n" + describe_time_sleeps(slept),
+            expected="each wait yields its delay to whoever drives the coroutine, which does "
+            "the waiting",
+            actual="\n".join(step.describe() for step in steps),
+            why=WHY_TIME_SLEEP,
+            advice="wait with `await manual_sleep(n)`, which yields n to the driver.",
+        )
+    return steps
 
 
-@SUITE.check("manual_sleep yields its delay exactly once", points=1, tags=("results",))
+@SUITE.check(
+    "manual_sleep yields its delay exactly once", points=1, tags=("results",),
+    why="Everything in this exercise rests on it: a coroutine pauses by yielding, and what it "
+    "yields tells its driver how long it wants to wait.",
+)
 def manual_sleep_yields_delay(ctx: CheckContext) -> None:
     manual_sleep = ctx.function("manual_sleep")
 
@@ -93,7 +155,12 @@ def manual_sleep_yields_delay(ctx: CheckContext) -> None:
     )
 
 
-@SUITE.check("square prints, sleeps 3 s by hand and returns x * x", points=1, tags=("results",))
+@SUITE.check(
+    "square prints, sleeps 3 s by hand and returns x * x", points=1, tags=("results",),
+    why="square is what the schedulers below drive: it must pause at its sleep, by yielding 3, "
+    "so that its driver can run other coroutines meanwhile.",
+    needs=("manual_sleep yields its delay exactly once",),
+)
 def square_by_hand(ctx: CheckContext) -> None:
     compare_traces(
         "square(4)", square_steps(4), traced(ctx, "square", 4),
@@ -102,7 +169,12 @@ def square_by_hand(ctx: CheckContext) -> None:
     )
 
 
-@SUITE.check("cube awaits square and returns x ** 3", points=1, tags=("results",))
+@SUITE.check(
+    "cube awaits square and returns x ** 3", points=1, tags=("results",),
+    why="`await` passes every yield of square straight through to the driver: that is how a "
+    "coroutine pauses deep inside the coroutines it awaits.",
+    needs=("square prints, sleeps 3 s by hand and returns x * x",),
+)
 def cube_by_hand(ctx: CheckContext) -> None:
     compare_traces(
         "cube(5)", cube_steps(5), traced(ctx, "cube", 5),
@@ -111,34 +183,47 @@ def cube_by_hand(ctx: CheckContext) -> None:
     )
 
 
-@SUITE.check("run_by_hand drives a coroutine to its result", points=1.5, tags=("results",))
+@SUITE.check(
+    "run_by_hand drives a coroutine to its result", points=1.5, tags=("results",),
+    why="run_by_hand is the smallest event loop there is: send, take the delay, wait, repeat. "
+    "asyncio does the same for every coroutine it runs.",
+    needs=("cube awaits square and returns x ** 3",),
+)
 def run_by_hand_returns_result(ctx: CheckContext) -> None:
     run_by_hand = ctx.function("run_by_hand")
     fake = FakeClock()
     coroutine = waits([1, 2.5], "done")
-    with closing_all([coroutine]):
-        result = ctx.call("run_by_hand(grader_coroutine, sleep=fake_sleep)",
+    with closing_all([coroutine]), time_sleep_recorded(ctx) as slept:
+        result = ctx.call("run_by_hand(nap_then_done(), sleep=pretend_sleep)",
                           lambda: run_by_hand(coroutine, sleep=fake.sleep))
     if result != "done" or fake.sleeps != [1, 2.5]:
+        summary = ("run_by_hand did not drive nap_then_done(), a coroutine that waits 1 s, then "
+                   "2.5 s, then returns 'done'.")
+        if slept:
+            summary += (" It called time.sleep instead of the sleep it was given:\n"
+                        + describe_time_sleeps(slept))
         raise CheckFailed(
-            "run_by_hand did not drive a coroutine that waits 1 s, then 2.5 s, then returns "
-            "'done'.",
+            summary,
             expected="it returns 'done' after calling sleep(1) and sleep(2.5), in that order",
             actual=f"it returned {result!r} after calling sleep with {fake.sleeps}",
-            advice="send(None) until StopIteration; each value sent back out is a delay to pass "
-            "to the `sleep` argument; the result is StopIteration's `value`.",
+            advice="send(None) until StopIteration; pass each value the coroutine yields to the "
+            "`sleep` argument (never time.sleep: the caller chooses how to wait); the result is "
+            "StopIteration's `value`.",
         )
     cube_fake = FakeClock()
     cube = ctx.function("cube")
     coroutine = cube(2)
-    with closing_all([coroutine]):
-        result = ctx.call("run_by_hand(cube(2), sleep=fake_sleep)",
+    with closing_all([coroutine]), time_sleep_recorded(ctx) as slept:
+        result = ctx.call("run_by_hand(cube(2), sleep=pretend_sleep)",
                           lambda: run_by_hand(coroutine, sleep=cube_fake.sleep))
     if result != 8 or cube_fake.sleeps != [3, 3]:
         raise CheckFailed(
-            "run_by_hand(cube(2)) did not give cube's result after its two sleeps.",
+            "run_by_hand(cube(2)) did not give cube's result after its two sleeps."
+            + (" Your code called time.sleep itself:\n" + describe_time_sleeps(slept)
+               if slept else ""),
             expected="8, after sleep(3) and sleep(3)",
             actual=f"{result!r}, after sleeps {cube_fake.sleeps}",
+            advice="every wait of cube and square must reach run_by_hand as a yielded delay.",
         )
 
 
@@ -152,111 +237,239 @@ class Wait:
         yield self.seconds
 
 
-async def waits(delays: list[float], result: Any, log: list | None = None,
-                clock: FakeClock | None = None, name: str = "") -> Any:
-    """A coroutine that waits each delay in turn, noting when it was resumed, and returns."""
+async def waits(delays: list[float], result: Any) -> Any:
+    """A coroutine that waits each delay in turn, then returns `result`."""
     for delay in delays:
-        if log is not None and clock is not None:
-            log.append((name, clock.now))
         await Wait(delay)
-    if log is not None and clock is not None:
-        log.append((name, clock.now))
     return result
 
 
-def scheduled(ctx: CheckContext, call: str, make_coros: Any) -> tuple[list, FakeClock,
-                                                                      list[PrintedLine]]:
+# Scheduling: every coroutine handed to run_concurrently is wrapped in an observer, a real
+# coroutine that drives it step by step and notes on the fake clock when it ran, when it waited as
+# it asked, and when it was ready but not resumed. The timeline of a failure is drawn from that.
+
+
+@types.coroutine
+def _drive_noting(row: str, inner: Any, fake: FakeClock, timeline: Timeline,
+                  handed_at: float) -> Generator[Any, None, Any]:
+    timeline.add_late(row, handed_at, fake.now)
+    timeline.add_run(row, fake.now)
+    while True:
+        try:
+            delay = inner.send(None)
+        except StopIteration as finished:
+            return finished.value
+        asked_at = fake.now
+        due = asked_at + delay if isinstance(delay, int | float) else asked_at
+        try:
+            yield delay
+        except GeneratorExit:
+            inner.close()
+            raise
+        timeline.add_wait(row, asked_at, min(due, fake.now))
+        timeline.add_late(row, due, fake.now)
+        timeline.add_run(row, fake.now)
+
+
+async def observed(row: str, inner: Any, fake: FakeClock, timeline: Timeline,
+                   handed_at: float) -> Any:
+    """`inner`, driven through, with what it does noted on `timeline` from `handed_at` on."""
+    return await _drive_noting(row, inner, fake, timeline, handed_at)
+
+
+@dataclass
+class Scheduled:
+    """What one call of the student's run_concurrently did."""
+
+    results: Any
+    fake: FakeClock
+    printed: list[PrintedLine]
+    timeline: Timeline
+    slept: list[TimeSleepCall]
+
+    def sleep_calls(self) -> list[tuple[float, float]]:
+        """(clock when it slept, seconds slept), for every sleep the scheduler asked for."""
+        calls, now = [], 0.0
+        for seconds in self.fake.sleeps:
+            calls.append((now, seconds))
+            now += seconds
+        return calls
+
+
+def run_scheduler(ctx: CheckContext, call: str, run: Callable[[], Any]) -> Any:
+    """Call the student's scheduler; a scheduler that spins on the clock fails with a reason."""
+    try:
+        return ctx.call(call, run)
+    except CheckFailed as failure:
+        if isinstance(failure.__cause__, ClockPolledTooOften):
+            raise CheckFailed(
+                f"{call} kept reading the clock without ever sleeping.",
+                actual=str(failure.__cause__),
+                why="A scheduler that spins on the clock burns a whole CPU doing nothing, and "
+                "here, where the clock is a pretend one, it never gets anywhere.",
+                advice="when no coroutine is due yet, call sleep() for the time until the "
+                "first one is due.",
+            ) from None
+        raise
+
+
+def scheduled(ctx: CheckContext, call: str,
+              make_coros: Callable[[], list[tuple[str, Any]]]) -> Scheduled:
     run_concurrently = ctx.function("run_concurrently")
     fake = FakeClock()
-    coros = make_coros(fake)
-    with time_sleep_recorded(), recording_stdout(clock=lambda: fake.now) as printed, \
-            closing_all(coros):
-        try:
-            results = ctx.call(call, lambda: run_concurrently(*coros, clock=fake.clock,
-                                                              sleep=fake.sleep))
-        except CheckFailed as failure:
-            if isinstance(failure.__cause__, ClockPolledTooOften):
-                raise CheckFailed(
-                    f"{call} kept reading the clock without ever sleeping.",
-                    actual=str(failure.__cause__),
-                    advice="when no coroutine is due yet, call sleep() for the time until the "
-                    "first one is due: a scheduler that spins on the clock wastes a whole CPU.",
-                ) from None
-            raise
-    return results, fake, printed.lines
+    timeline = Timeline("Your scheduler")
+    named = make_coros()
+    coros = [observed(row, coro, fake, timeline, fake.now) for row, coro in named]
+    with time_sleep_recorded(ctx) as slept, \
+            recording_stdout(clock=lambda: fake.now) as printed, \
+            closing_all([*coros, *(coro for _, coro in named)]):
+        results = run_scheduler(
+            ctx, call, lambda: run_concurrently(*coros, clock=fake.clock, sleep=fake.sleep))
+    return Scheduled(results, fake, printed.lines, timeline, slept)
 
 
-@SUITE.check("run_concurrently gives results in argument order", points=1.5, tags=("results",))
+def planned_timeline(title: str, plans: dict[str, list[float]]) -> Timeline:
+    """What a right scheduler does: every row starts at 0 and waits its delays back to back."""
+    timeline = Timeline(title)
+    for row, delays in plans.items():
+        now = 0.0
+        timeline.add_run(row, now)
+        for delay in delays:
+            timeline.add_wait(row, now, now + delay)
+            now += delay
+            timeline.add_run(row, now)
+    return timeline
+
+
+def diagnose(run: Scheduled, right_seconds: float) -> tuple[str, str]:
+    """What went wrong with the timing of a run, in words, and what to try."""
+    timeline = run.timeline
+    if run.fake.now < right_seconds:
+        if run.slept:
+            return ("Your coroutines waited with time.sleep instead of yielding, so the "
+                    "scheduler's clock never saw those waits:\n"
+                    + describe_time_sleeps(run.slept),
+                    "wait with `await manual_sleep(n)` in coroutines; time passes only through "
+                    "the `sleep` the scheduler was given.")
+        return ("Some waits never went through the `sleep` your scheduler was given.",
+                "time passes only through the `sleep` you were given: when no coroutine is due "
+                "yet, call it for the time left until the first one is.")
+    if timeline.ran_one_after_another():
+        first, second = timeline.rows[:2]
+        return (f"They ran one after another: {second} started only at "
+                f"{timeline.lifetime(second)[0]:g} s, once {first} had finished.",
+                "start every coroutine before sleeping at all, then always resume the one "
+                "whose wake-up time comes first.")
+    late = timeline.late_spans()
+    if late:
+        span = late[0]
+        at, seconds = next(
+            ((at, seconds) for at, seconds in reversed(run.sleep_calls()) if at <= span.start),
+            (span.start, span.end - span.start),
+        )
+        unstarted = timeline.lifetime(span.row)[0] == span.end and span.start == 0
+        return (f"At {at:g} s your scheduler slept {seconds:g} s, though {span.row} was due at "
+                f"{span.start:g} s{', before it had even started' if unstarted else ''}: it "
+                f"was resumed only at {span.end:g} s.",
+                "sleep only for the time left until the earliest wake-up time among all "
+                "coroutines (that time minus clock()), never a whole delay while another "
+                "coroutine is due sooner.")
+    return ("", "keep every coroutine's wake-up time and always resume the smallest one next.")
+
+
+@SUITE.check(
+    "run_concurrently gives results in argument order", points=1.5, tags=("results",),
+    why="Whoever calls a scheduler needs each result matched to its coroutine, whatever order "
+    "they finish in (asyncio.gather does the same).",
+    needs=("cube awaits square and returns x ** 3",),
+)
 def results_in_argument_order(ctx: CheckContext) -> None:
     cube, square = ctx.function("cube"), ctx.function("square")
     call = "run_concurrently(cube(10), square(2), cube(5))"
-    results, _, _ = scheduled(ctx, call, lambda fake: [cube(10), square(2), cube(5)])
-    if results != [1000, 4, 125]:
+    run = scheduled(ctx, call, lambda: [
+        ("cube(10)", cube(10)), ("square(2)", square(2)), ("cube(5)", cube(5)),
+    ])
+    if run.results != [1000, 4, 125]:
         raise CheckFailed(
             f"{call} gave the wrong results.",
             expected="[1000, 4, 125], one result per coroutine, in the order they were given",
-            actual=repr(results),
+            actual=repr(run.results),
             advice="the coroutines finish in another order than they were given (square(2) "
             "first): keep each result at its coroutine's position.",
         )
-    empty, _, _ = scheduled(ctx, "run_concurrently()", lambda fake: [])
-    if empty != []:
+    empty = scheduled(ctx, "run_concurrently()", lambda: [])
+    if empty.results != []:
         raise CheckFailed("run_concurrently() with no coroutines should return [].",
-                          actual=repr(empty))
+                          expected="[]", actual=repr(empty.results),
+                          advice="with nothing to run, return an empty list at once.")
 
 
-@SUITE.check("run_concurrently overlaps sleeps", points=2, tags=("timing",))
+CUBES_TOGETHER = 6.0
+
+
+@SUITE.check(
+    "run_concurrently overlaps sleeps", points=2, tags=("timing",),
+    why="This is the point of coroutines: while one waits, the scheduler runs another, so two "
+    "cubes of 6 s each take 6 s together, not 12.",
+    needs=("cube awaits square and returns x ** 3",),
+)
 def overlaps_sleeps(ctx: CheckContext) -> None:
     cube = ctx.function("cube")
     call = "run_concurrently(cube(5), cube(10))"
-    results, fake, printed = scheduled(ctx, call, lambda fake: [cube(5), cube(10)])
-    if results != [125, 1000]:
+    run = scheduled(ctx, call, lambda: [("cube(5)", cube(5)), ("cube(10)", cube(10))])
+    if run.results != [125, 1000]:
         raise CheckFailed(f"{call} gave the wrong results.", expected="[125, 1000]",
-                          actual=repr(results))
-    if fake.now != 6:
-        ctx.timeline = side_by_side("Your scheduler", printed,
-                                    "Overlapping sleeps", reference_cubes_timeline())
+                          actual=repr(run.results))
+    if run.fake.now != CUBES_TOGETHER:
+        expected = planned_timeline("Overlapping", {"cube(5)": [3, 3], "cube(10)": [3, 3]})
+        ctx.timeline = gantt_side_by_side(run.timeline, expected)
+        what, advice = diagnose(run, CUBES_TOGETHER)
         raise CheckFailed(
-            f"cube(5) and cube(10) took {fake.now:g} s of clock; concurrent code takes 6 s.",
-            expected="6 s: each cube sleeps 3 s then 3 s more in square, and the two cubes "
+            f"cube(5) and cube(10) took {run.fake.now:g} s of your scheduler's clock; "
+            f"overlapping, they take {CUBES_TOGETHER:g} s. {what}".rstrip(),
+            expected="6 s: each cube sleeps 3 s, then 3 s more in square, and the two cubes "
             "sleep at the same time",
-            actual=f"{fake.now:g} s, sleeping {fake.sleeps}",
-            advice="sleep only until the earliest wake-up time among all waiting coroutines, "
-            "then resume that one; never sleep a coroutine's whole delay while others wait."
-            if fake.now > 6 else
-            "time only passes through the `sleep` you were given: call it when no coroutine is "
-            "due yet.",
+            actual=f"{run.fake.now:g} s, with sleep called with {run.fake.sleeps}",
+            advice=advice,
         )
 
 
-def reference_cubes_timeline() -> list[PrintedLine]:
-    lines = [(0, "Starting cube with argument 5!"), (0, "Starting cube with argument 10!"),
-             (3, "Starting square with argument 5!"), (3, "Starting square with argument 10!"),
-             (6, "Finishing square with argument 5!"), (6, "Finishing cube with argument 5!"),
-             (6, "Finishing square with argument 10!"), (6, "Finishing cube with argument 10!")]
-    return [PrintedLine(text, float(at)) for at, text in lines]
-
-
-@SUITE.check("run_concurrently resumes the coroutine due first", points=1, tags=("timing",))
+@SUITE.check(
+    "run_concurrently resumes the coroutine due first", points=1, tags=("timing",),
+    why="A coroutine resumed late waits longer than it asked; one resumed early has its sleep "
+    "cut short. Either way the program's timing is wrong.",
+)
 def resumes_earliest_first(ctx: CheckContext) -> None:
-    log: list[tuple[str, float]] = []
     plans = {"a": [5, 1], "b": [2, 2, 2], "c": [0.5]}
     call = "run_concurrently(a, b, c)"
-    results, fake, _ = scheduled(
-        ctx, call,
-        lambda fake: [waits(delays, name, log, fake, name) for name, delays in plans.items()],
+    run = scheduled(ctx, call,
+                    lambda: [(name, waits(delays, name)) for name, delays in plans.items()])
+    expected = planned_timeline("Each resumed when due", plans)
+    resumed = _resume_times(run.timeline)
+    if resumed == _resume_times(expected) and run.fake.now == 6:
+        if run.results != ["a", "b", "c"]:
+            raise CheckFailed(
+                f"{call} resumed every coroutine on time, but gave their results in the wrong "
+                "order.",
+                expected="['a', 'b', 'c'], in the order they were given",
+                actual=f"{run.results!r}, the order they finished in",
+                advice="keep each result at its coroutine's position.",
+            )
+        return
+    ctx.timeline = gantt_side_by_side(run.timeline, expected)
+    what, advice = diagnose(run, 6)
+    raise CheckFailed(
+        "Three coroutines that wait [5, 1], [2, 2, 2] and [0.5] seconds were not each resumed "
+        f"when due. {what}".rstrip(),
+        expected=_describe_resumes(_resume_times(expected)) + "\nin all 6 s",
+        actual=_describe_resumes(resumed) + f"\nin all {run.fake.now:g} s",
+        advice=advice,
     )
-    expected = {"a": [0, 5, 6], "b": [0, 2, 4, 6], "c": [0, 0.5]}
-    actual = {name: [at for who, at in log if who == name] for name in plans}
-    if results != ["a", "b", "c"] or actual != expected or fake.now != 6:
-        raise CheckFailed(
-            "Three coroutines that wait [5, 1], [2, 2, 2] and [0.5] seconds were not each "
-            "resumed when due.",
-            expected=_describe_resumes(expected) + "\nin all 6 s, results ['a', 'b', 'c']",
-            actual=_describe_resumes(actual) + f"\nin all {fake.now:g} s, results {results!r}",
-            advice="keep every coroutine's wake-up time (the clock when it yielded plus its "
-            "delay) and always resume the smallest one next.",
-        )
+
+
+def _resume_times(timeline: Timeline) -> dict[str, list[float]]:
+    return {row: sorted({s.start for s in timeline.spans if s.row == row and s.state == "run"})
+            for row in timeline.rows}
 
 
 def _describe_resumes(times: dict[str, list[float]]) -> str:
@@ -264,15 +477,16 @@ def _describe_resumes(times: dict[str, list[float]]) -> str:
                      for name, at in times.items())
 
 
-@SUITE.check("coroutines wait through their driver, never with time.sleep", points=1,
-             tags=("blocking",))
+@SUITE.check(
+    "coroutines wait through their driver, never with time.sleep", points=1, tags=("blocking",),
+    why=WHY_TIME_SLEEP,
+)
 def never_time_sleep(ctx: CheckContext) -> None:
     found = ctx.static_blocking_calls()
     fail_on_blocking_calls(
         found,
         summary="A coroutine of yours waits with a blocking call instead of yielding.",
-        step_lesson="A coroutine that calls time.sleep keeps control while it waits: whoever "
-        "drives it cannot run anything else meanwhile.",
+        step_lesson=WHY_TIME_SLEEP,
         advice="`await manual_sleep(n)` hands the wait to the driver, which can run other "
         "coroutines meanwhile.",
     )
@@ -281,15 +495,18 @@ def never_time_sleep(ctx: CheckContext) -> None:
     run_by_hand = ctx.function("run_by_hand")
     fake = FakeClock()
     coros = [square(1), cube(2), cube(3)]
-    with time_sleep_recorded() as slept, closing_all(coros):
-        ctx.call("run_concurrently(square(1), cube(2))",
-                 lambda: run_concurrently(*coros[:2], clock=fake.clock, sleep=fake.sleep))
+    with time_sleep_recorded(ctx) as slept, closing_all(coros):
+        run_scheduler(ctx, "run_concurrently(square(1), cube(2))",
+                      lambda: run_concurrently(*coros[:2], clock=fake.clock, sleep=fake.sleep))
         ctx.call("run_by_hand(cube(3))", lambda: run_by_hand(coros[2], sleep=fake.sleep))
     if slept:
         raise CheckFailed(
-            "Your code called time.sleep itself while it drove square and cube.",
+            "Your code called time.sleep itself while it drove square and cube:\n"
+            + describe_time_sleeps(slept),
             expected="every wait goes through the `sleep` argument the driver was given",
-            actual=f"time.sleep was called with {slept}",
+            actual=f"time.sleep was called with {[call.seconds for call in slept]}",
+            why="The caller of a driver chooses how time passes (here, a pretend clock): a "
+            "driver that calls time.sleep itself ignores that choice.",
             advice="coroutines `await manual_sleep(n)`; the scheduler calls its `sleep` "
             "argument, never time.sleep directly.",
         )

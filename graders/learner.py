@@ -1,0 +1,270 @@
+"""What a learner works with besides `check`: hints in stages, progress, watch mode and reset.
+
+The learner's state (how many hints of each exercise were shown, the last result of each check)
+lives in one small JSON file in the checkout, `.awaitlings/state.json`, ignored by git; copies
+kept by `reset` go beside it in `.awaitlings/backups/`. AWAITLINGS_STATE_DIR puts them elsewhere
+(the pack's tests do). Hints are read from the manifest, exercises.toml, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from graders.manifest import PACK_ROOT, Exercise, load_exercises, locate_in_submission
+from graders.report import ExerciseReport
+from graders.stubs import make_stub
+
+STATE_DIR_VARIABLE = "AWAITLINGS_STATE_DIR"
+DEFAULT_SUBMISSION = PACK_ROOT / "exercises"
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get(STATE_DIR_VARIABLE) or PACK_ROOT / ".awaitlings")
+
+
+@dataclass
+class Recorded:
+    """The last grading of one exercise."""
+
+    score: float
+    max_score: float
+    passed: bool
+    fingerprint: str
+    """Of the learner's files when they were graded: a result counts only for those files."""
+
+
+@dataclass
+class LearnerState:
+    hints_shown: dict[str, int] = field(default_factory=dict)
+    """Exercise number -> how many of its hints were shown."""
+    results: dict[str, Recorded] = field(default_factory=dict)
+    """Exercise number -> its last grading."""
+
+    @classmethod
+    def load(cls) -> LearnerState:
+        try:
+            data = json.loads((state_dir() / "state.json").read_text(encoding="utf-8"))
+            return cls(
+                hints_shown={k: int(v) for k, v in data.get("hints_shown", {}).items()},
+                results={k: Recorded(**v) for k, v in data.get("results", {}).items()},
+            )
+        except (OSError, ValueError, TypeError):
+            return cls()  # no state yet, or a damaged file: start afresh
+
+    def save(self) -> None:
+        folder = state_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {"hints_shown": self.hints_shown,
+                "results": {k: asdict(v) for k, v in self.results.items()}}
+        temporary = folder / "state.json.tmp"
+        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        temporary.replace(folder / "state.json")
+
+
+def fingerprint(exercise: Exercise, folder: Path) -> str:
+    digest = hashlib.sha256()
+    for name in exercise.modules:
+        path = folder / name
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+def record(reports: list[ExerciseReport], submission: Path) -> None:
+    """Remember these gradings (for progress and watch)."""
+    state = LearnerState.load()
+    for report in reports:
+        folder = locate_in_submission(report.exercise, submission)
+        if folder is None:
+            continue
+        state.results[report.exercise.number] = Recorded(
+            report.score, report.max_score, report.passed, fingerprint(report.exercise, folder))
+    with contextlib.suppress(OSError):  # a read-only checkout still grades
+        state.save()
+
+
+def is_untouched_stub(exercise: Exercise, folder: Path) -> bool:
+    for name in exercise.modules:
+        path, solution = folder / name, exercise.solution_dir / name
+        if not path.is_file() or not solution.is_file():
+            return False
+        if path.read_text(encoding="utf-8") != make_stub(solution.read_text(encoding="utf-8")):
+            return False
+    return True
+
+
+# Hints
+
+
+def next_hint(exercise: Exercise, show_all: bool = False) -> str:
+    """The next hint of an exercise (the last one again once all were shown), and remember it."""
+    hints = exercise.hints
+    if not hints:
+        return f"Exercise {exercise.label} has no hints. Its README says what to do."
+    state = LearnerState.load()
+    shown = state.hints_shown.get(exercise.number, 0)
+    if show_all:
+        upto = max(shown, 1)
+        return "\n\n".join(_hint_text(exercise, k) for k in range(1, upto + 1))
+    number = min(shown + 1, len(hints))
+    state.hints_shown[exercise.number] = number
+    with contextlib.suppress(OSError):
+        state.save()
+    text = _hint_text(exercise, number)
+    if number < len(hints):
+        return text + f"\n\nStill stuck? Ask again for hint {number + 1}."
+    return (text + "\n\nThat was the last hint. Read the exercise's README again (its \"Things to "
+            f"notice\"), and `make check EXERCISE={exercise.number}` after every change.")
+
+
+def _hint_text(exercise: Exercise, number: int) -> str:
+    return f"Hint {number} of {len(exercise.hints)} for {exercise.label}:\n" + "\n".join(
+        "  " + line for line in exercise.hints[number - 1].splitlines())
+
+
+# Progress
+
+BAR_WIDTH = 30
+
+
+@dataclass
+class ExerciseProgress:
+    exercise: Exercise
+    state: str
+    """"done", "in progress", "not started" or "missing"."""
+    score: float
+    max_score: float
+
+
+def progress_of(
+    submission: Path, grade: Callable[[Exercise, Path], ExerciseReport] | None
+) -> list[ExerciseProgress]:
+    """Every exercise's state; exercises changed since their last grading are graded again (or,
+    without `grade`, counted as in progress with the score they last had)."""
+    state = LearnerState.load()
+    rows, fresh = [], []
+    for exercise in load_exercises():
+        maximum = max_score(exercise)
+        folder = locate_in_submission(exercise, submission)
+        if folder is None:
+            rows.append(ExerciseProgress(exercise, "missing", 0, maximum))
+            continue
+        if is_untouched_stub(exercise, folder):
+            rows.append(ExerciseProgress(exercise, "not started", 0, maximum))
+            continue
+        known = state.results.get(exercise.number)
+        if grade is None and (known is None or known.fingerprint != fingerprint(exercise, folder)):
+            rows.append(ExerciseProgress(exercise, "in progress", known.score if known else 0,
+                                         maximum))
+            continue
+        if known is None or known.fingerprint != fingerprint(exercise, folder):
+            assert grade is not None
+            report = grade(exercise, folder)
+            fresh.append(report)
+            known = Recorded(report.score, report.max_score, report.passed, "")
+        rows.append(ExerciseProgress(exercise, "done" if known.passed else "in progress",
+                                     known.score, maximum))
+    if fresh:
+        record(fresh, submission)
+    return rows
+
+
+def max_score(exercise: Exercise) -> float:
+    return sum(check.points for check in importlib.import_module(exercise.suite_name).SUITE.checks)
+
+
+def render_progress(rows: list[ExerciseProgress]) -> str:
+    marks = {"done": "✓", "in progress": "✗", "not started": "·", "missing": "?"}
+    title_width = max(len(row.exercise.title) for row in rows)
+    label_width = max(len(row.exercise.label) for row in rows)
+    lines = ["Your progress through awaitlings:"]
+    for row in rows:
+        lines.append(f"  {marks[row.state]} {row.exercise.label:<{label_width}}  "
+                     f"{row.exercise.title:<{title_width}}  "
+                     f"{row.score:>4g}/{row.max_score:<4g} {row.state}")
+    lines.append("  " + progress_bar(rows))
+    upcoming = next((row for row in rows if row.state != "done"), None)
+    if upcoming is None:
+        lines.append("  Every exercise passes. Well done!")
+    else:
+        ex = upcoming.exercise
+        lines.append(f"  Next: exercises/{ex.folder}/README.md, then `make watch` "
+                     f"(or `make check EXERCISE={ex.number}`).")
+    return "\n".join(lines)
+
+
+def progress_bar(rows: list[ExerciseProgress]) -> str:
+    done = sum(row.state == "done" for row in rows)
+    score = sum(row.score for row in rows)
+    most = sum(row.max_score for row in rows)
+    filled = round(BAR_WIDTH * score / most) if most else 0
+    return (f"[{'█' * filled}{'░' * (BAR_WIDTH - filled)}] "
+            f"{done} of {len(rows)} exercises done, {score:g}/{most:g} points")
+
+
+# Reset
+
+
+def reset(exercise: Exercise, folder: Path) -> str:
+    """Put back the stub of each module (generated from the solution), keeping a copy first."""
+    if is_untouched_stub(exercise, folder):
+        return f"{folder.name}/ already holds the untouched stub: nothing to reset."
+    backup = state_dir() / "backups" / f"{exercise.folder}-{datetime.now():%Y%m%d-%H%M%S}"
+    backup.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for name in exercise.modules:
+        path = folder / name
+        if path.is_file():
+            shutil.copy2(path, backup / name)
+            kept.append(str(backup / name))
+        solution = (exercise.solution_dir / name).read_text(encoding="utf-8")
+        path.write_text(make_stub(solution, str(exercise.solution_dir / name)), encoding="utf-8")
+    state = LearnerState.load()
+    state.results.pop(exercise.number, None)
+    with contextlib.suppress(OSError):
+        state.save()
+    names = ", ".join(exercise.modules)
+    return (f"{exercise.label}: {names} is the fresh stub again.\n"
+            "Your work is kept in:\n" + "\n".join(f"  {path}" for path in kept))
+
+
+# Watch
+
+
+def snapshot(folder: Path) -> dict[str, float]:
+    """Modification times of the files of an exercise folder (saving a file changes them)."""
+    times = {}
+    for path in folder.rglob("*"):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        with contextlib.suppress(OSError):
+            times[str(path)] = path.stat().st_mtime_ns
+    return times
+
+
+def wait_until_changed(folder: Path, before: dict[str, float], poll_seconds: float) -> None:
+    """Return once a file of `folder` differs from the snapshot `before` (polling mtimes)."""
+    while snapshot(folder) == before:
+        time.sleep(poll_seconds)
+    time.sleep(poll_seconds)  # let an editor finish writing
+
+
+def first_unfinished(exercises: list[Exercise], submission: Path) -> int:
+    state = LearnerState.load()
+    for index, exercise in enumerate(exercises):
+        known = state.results.get(exercise.number)
+        folder = locate_in_submission(exercise, submission)
+        if folder is None or known is None or not known.passed \
+                or known.fingerprint != fingerprint(exercise, folder):
+            return index
+    return len(exercises)

@@ -1,0 +1,47 @@
+"""What exercise 03's timing checks show a learner whose scheduler does not overlap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import VARIANTS_DIR, grade_folder, make_submission, solution_files
+
+OVERLAP = "run_concurrently overlaps sleeps"
+
+
+def graded_variant(exercise, tmp_path: Path, name: str) -> dict:
+    files = solution_files(exercise)
+    variant = (VARIANTS_DIR / "03_byhand" / name).read_text()
+    files[exercise.main_module] += "\n\n" + variant
+    results = grade_folder(exercise, make_submission(tmp_path, exercise, files))
+    return {result.name: result for result in results}
+
+
+def test_a_scheduler_that_runs_cubes_one_after_another_sees_both_timelines(exercise_03, tmp_path):
+    overlap = graded_variant(exercise_03, tmp_path, "one_after_another.py")[OVERLAP]
+    assert "Your scheduler: 12 s" in overlap.timeline
+    assert "Overlapping: 6 s" in overlap.timeline
+    assert overlap.timeline.count("cube(10)") == 2
+
+
+def test_the_timing_message_gives_both_durations_in_seconds(exercise_03, tmp_path):
+    overlap = graded_variant(exercise_03, tmp_path, "one_after_another.py")[OVERLAP]
+    assert "took 12 s of your scheduler's clock; overlapping, they take 6 s" in overlap.message
+
+
+def test_a_coroutine_resumed_late_shows_as_ready_but_not_resumed(exercise_03, tmp_path):
+    overlap = graded_variant(exercise_03, tmp_path, "sleeps_whole_delay.py")[OVERLAP]
+    assert "▒" in overlap.timeline and "ready, but not resumed" in overlap.timeline
+
+
+def test_a_blocking_call_is_shown_with_its_file_and_line(exercise_03, tmp_path):
+    results = graded_variant(exercise_03, tmp_path, "time_sleep_in_coroutine.py")
+    blocking = results["coroutines wait through their driver, never with time.sleep"]
+    solution_lines = len(solution_files(exercise_03)["byhand.py"].splitlines())
+    line = solution_lines + 2 + 4  # the variant starts 2 lines below; time.sleep is its 4th
+    assert f"byhand.py:{line} time.sleep(3) inside async def square" in blocking.message
+
+
+def test_a_right_scheduler_gets_no_timeline(exercise_03, tmp_path):
+    results = graded_variant(exercise_03, tmp_path, "heap_scheduler.py")
+    assert all(not result.timeline for result in results.values())

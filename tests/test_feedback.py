@@ -1,0 +1,93 @@
+"""Messages that teach: each part in its place, the first difference pointed at, causes first."""
+
+from __future__ import annotations
+
+import pytest
+
+from graders.checks import CheckFailed, CheckResult, Suite, point_to_earlier_failures
+from graders.report import ExerciseReport, render_text
+from graders.terminal import wrap
+from graders.tracing import Step, compare_traces
+
+
+def test_a_failure_reads_summary_expected_actual_why_then_what_to_try():
+    text = CheckFailed("square(4) gave 15.", expected="16", actual="15",
+                       why="square is what the scheduler drives.", advice="return x * x").render()
+    labels = [line.split(":")[0] for line in text.splitlines()[1:]]
+    assert labels == ["expected", "actual", "why", "try"]
+
+
+def test_a_failure_without_why_has_no_why_line():
+    assert "why:" not in CheckFailed("wrong", advice="try again").render()
+
+
+def test_a_check_can_only_build_on_earlier_checks():
+    suite = Suite()
+    with pytest.raises(ValueError, match="earlier checks"):
+        suite.check("second", points=1, tags=("results",), needs=("first",))
+
+
+def result(name: str, passed: bool) -> CheckResult:
+    return CheckResult(name, 1.0 if passed else 0.0, 1.0, passed, ("results",),
+                       message="" if passed else f"{name} went wrong")
+
+
+def suite_of_two() -> Suite:
+    suite = Suite()
+    suite.check("square works", points=1, tags=("results",))(lambda ctx: None)
+    suite.check("cube works", points=1, tags=("results",), needs=("square works",))(
+        lambda ctx: None)
+    return suite
+
+
+def test_a_failure_that_builds_on_a_failed_check_says_to_fix_that_first():
+    both_failed = [result("square works", False), result("cube works", False)]
+    results = point_to_earlier_failures(suite_of_two().checks, both_failed)
+    assert "“square works”, which failed too" in results[1].message
+    assert "failed too" not in results[0].message
+
+
+def test_a_failure_whose_earlier_check_passed_says_nothing_more():
+    one_failed = [result("square works", True), result("cube works", False)]
+    results = point_to_earlier_failures(suite_of_two().checks, one_failed)
+    assert results[1].message == "cube works went wrong"
+
+
+def test_a_trace_that_differs_points_at_its_first_difference():
+    expected = [Step("print", "Starting square with argument 4!"), Step("yield", 3)]
+    actual = [Step("print", "Starting square(4)"), Step("yield", 3)]
+    with pytest.raises(CheckFailed) as failure:
+        compare_traces("square(4)", expected, actual, advice="check the lines")
+    assert "at step 1 the printed line differs in its wording" in failure.value.summary
+    assert "'Starting square(4)'   <- here" in failure.value.actual
+
+
+def test_a_trace_that_never_yields_says_so():
+    expected = [Step("print", "a"), Step("yield", 3), Step("return", 9)]
+    actual = [Step("print", "a"), Step("return", 9)]
+    with pytest.raises(CheckFailed) as failure:
+        compare_traces("square(3)", expected, actual, advice="yield")
+    assert "without yielding first" in failure.value.summary
+
+
+def test_a_trace_that_yields_the_wrong_delay_names_both_delays():
+    with pytest.raises(CheckFailed) as failure:
+        compare_traces("nap", [Step("yield", 2.5)], [Step("yield", None)], advice="yield n")
+    assert "yields None to its driver instead of 2.5" in failure.value.summary
+
+
+def test_watch_mode_shows_only_the_first_failure_in_full(exercise_03):
+    first = CheckResult("one", 0, 1, False, ("results",), message="first line\nmore of one")
+    second = CheckResult("two", 0, 1, False, ("timing",), message="second line\nmore of two")
+    text = render_text(ExerciseReport(exercise_03, [first, second]), only_first_failure=True)
+    assert "more of one" in text and "second line" in text
+    assert "more of two" not in text
+
+
+def test_long_prose_is_wrapped_under_its_label_and_charts_are_left_alone():
+    prose = "      try:      " + "send None until the coroutine finishes " * 4
+    chart = "cube(5)   █░░░░░█░░░░░█" + " " * 80 + "6 s"
+    wrapped = wrap(prose + "\n" + chart, 60).splitlines()
+    assert all(len(line) <= 60 for line in wrapped[:-1])
+    assert wrapped[1].startswith(" " * 16) and wrapped[1][16] != " "  # under the label's text
+    assert wrapped[-1] == chart

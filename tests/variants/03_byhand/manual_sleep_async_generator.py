@@ -1,0 +1,3 @@
+async def manual_sleep(n):
+    # Wrong: `yield` inside `async def` makes an asynchronous generator, which cannot be awaited.
+    yield n
