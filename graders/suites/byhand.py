@@ -9,63 +9,20 @@ must never make the grader wait.
 from __future__ import annotations
 
 import contextlib
-import inspect
-import linecache
-import sys
-import time
 import types
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from graders.capture import PrintedLine, recording_stdout
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
+from graders.sleeps import TimeSleepCall, time_sleep_recorded
 from graders.timeline import Timeline, gantt_side_by_side
 from graders.tracing import Step, compare_traces, require_coroutine, trace
 from graders.vtime import ClockPolledTooOften, FakeClock
 
 SUITE = Suite()
-
-
-@dataclass(frozen=True)
-class TimeSleepCall:
-    """One call of time.sleep made while a check ran."""
-
-    seconds: Any
-    where: str
-    """The student's line that made it ("byhand.py:82 time.sleep(3) inside async def square"),
-    or "" when no line of the student's files was on the stack."""
-
-
-@contextlib.contextmanager
-def time_sleep_recorded(ctx: CheckContext) -> Iterator[list[TimeSleepCall]]:
-    """time.sleep returns at once and notes its argument and caller, for as long as this lasts."""
-    calls: list[TimeSleepCall] = []
-    mine = {str(path.resolve()) for path in ctx.module_paths}
-    real_sleep = time.sleep
-
-    def recorder(seconds: Any) -> None:
-        calls.append(TimeSleepCall(seconds, _student_line(sys._getframe(1), mine)))
-
-    time.sleep = recorder  # type: ignore[assignment]
-    try:
-        yield calls
-    finally:
-        time.sleep = real_sleep
-
-
-def _student_line(frame: FrameType | None, mine: set[str]) -> str:
-    while frame is not None:
-        path = frame.f_code.co_filename
-        if str(Path(path).resolve()) in mine:
-            code = linecache.getline(path, frame.f_lineno).strip()
-            kind = "async def" if frame.f_code.co_flags & inspect.CO_COROUTINE else "def"
-            return f"{Path(path).name}:{frame.f_lineno} {code} inside {kind} {frame.f_code.co_name}"
-        frame = frame.f_back
-    return ""
 
 
 def describe_time_sleeps(calls: list[TimeSleepCall]) -> str:

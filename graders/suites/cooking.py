@@ -27,7 +27,7 @@ from typing import Any
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
 from graders.manifest import find_exercise
-from graders.suites.byhand import time_sleep_recorded
+from graders.sleeps import time_sleep_recorded
 from graders.tracing import require_coroutine
 from graders.vtime import run_virtual
 
@@ -254,7 +254,7 @@ def require_dish(call: str, value: Any, recipe: Recipe, kitchen: Any, position: 
 
 def check_recipe_alone(ctx: CheckContext, recipe: Recipe) -> None:
     call = f"{recipe.function}(kitchen)"
-    with time_sleep_recorded():
+    with time_sleep_recorded(ctx):
         cooked = cook_virtually(ctx, recipe.function)
     compare_steps(call, recipe, cooked.kitchen.steps, exact_times=True, origin=0.0)
     require_dish(call, cooked.value, recipe, cooked.kitchen)
@@ -292,7 +292,7 @@ def require_dinner(call: str, value: Any, kitchen: Any, *, exact_times: bool) ->
 
 @SUITE.check("make_salmon_dinner serves (salmon, rice, beans)", points=1.5, tags=("results",))
 def dinner_served(ctx: CheckContext) -> None:
-    with time_sleep_recorded():
+    with time_sleep_recorded(ctx):
         cooked = cook_virtually(ctx, "make_salmon_dinner")
     require_dinner("make_salmon_dinner(kitchen)", cooked.value, cooked.kitchen, exact_times=True)
 
@@ -300,7 +300,7 @@ def dinner_served(ctx: CheckContext) -> None:
 @SUITE.check("make_salmon_dinner takes as long as the rice, not the sum", points=2,
              tags=("timing",))
 def dinner_overlaps(ctx: CheckContext) -> None:
-    with time_sleep_recorded():
+    with time_sleep_recorded(ctx):
         cooked = cook_virtually(ctx, "make_salmon_dinner")
     if DINNER_MINUTES - 0.01 <= cooked.minutes < SLOWEST_PARTLY_CONCURRENT:
         return
@@ -344,7 +344,7 @@ def side_by_side(steps: list[Any]) -> str:
 def dinner_never_blocks(ctx: CheckContext) -> None:
     found = ctx.static_blocking_calls()
     failure: CheckFailed | None = None
-    with time_sleep_recorded(), ctx.runtime_watch().watching() as watch:
+    with time_sleep_recorded(ctx), ctx.runtime_watch().watching() as watch:
         try:
             cook_virtually(ctx, "make_salmon_dinner")
         except CheckFailed as error:

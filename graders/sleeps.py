@@ -1,0 +1,58 @@
+"""time.sleep made harmless while a check runs: every call returns at once and is recorded with
+the student's line that made it, so that blocking code never makes the grader wait and can be
+named in the message."""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import linecache
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from graders.context import CheckContext
+
+
+@dataclass(frozen=True)
+class TimeSleepCall:
+    """One call of time.sleep made while a check ran."""
+
+    seconds: Any
+    where: str
+    """The student's line that made it ("byhand.py:82 time.sleep(3) inside async def square"),
+    or "" when no line of the student's files was on the stack."""
+
+
+@contextlib.contextmanager
+def time_sleep_recorded(ctx: CheckContext) -> Iterator[list[TimeSleepCall]]:
+    """time.sleep returns at once and notes its argument and caller, for as long as this lasts."""
+    calls: list[TimeSleepCall] = []
+    mine = {str(path.resolve()) for path in ctx.module_paths}
+    real_sleep = time.sleep
+
+    def recorder(seconds: Any) -> None:
+        calls.append(TimeSleepCall(seconds, _student_line(sys._getframe(1), mine)))
+
+    time.sleep = recorder  # type: ignore[assignment]
+    try:
+        yield calls
+    finally:
+        time.sleep = real_sleep
+
+
+def _student_line(frame: FrameType | None, mine: set[str]) -> str:
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if str(Path(path).resolve()) in mine:
+            code = linecache.getline(path, frame.f_lineno).strip()
+            kind = "async def" if frame.f_code.co_flags & inspect.CO_COROUTINE else "def"
+            return f"{Path(path).name}:{frame.f_lineno} {code} inside {kind} {frame.f_code.co_name}"
+        frame = frame.f_back
+    return ""
+
+
