@@ -90,7 +90,7 @@ async def serving(app: web.Application) -> AsyncIterator[Served]:
         try:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.bind(("127.0.0.1", 0))
-            site = web.SockSite(runner, sock, shutdown_timeout=SHUTDOWN_SECONDS)
+            site = web.SockSite(runner, sock)
             await site.start()
             served.url = URL.build(scheme="http", host="127.0.0.1", port=sock.getsockname()[1])
             yield served
