@@ -25,7 +25,8 @@ from typing import Any
 from aiohttp import web
 from yarl import URL
 
-from graders.checks import ImportRefused
+from graders.checks import CheckFailed, ImportRefused
+from graders.context import CheckContext
 
 SHUTDOWN_SECONDS = 1.0
 """Virtual seconds the server waits for handlers still running when a check ends."""
@@ -96,6 +97,28 @@ async def serving(app: web.Application) -> AsyncIterator[Served]:
             yield served
         finally:
             await runner.cleanup()
+
+
+def fail_on_handler_errors(ctx: CheckContext, served: Served) -> None:
+    """Fail with the student's own exception when a handler raised (aiohttp answered 500).
+
+    A connection reset is left out: it is a client hanging up, which the checks do on purpose.
+    """
+    errors = [error for error in served.errors if not isinstance(error, ConnectionError)]
+    if not errors:
+        return
+    error = errors[0]
+    if isinstance(error, NotImplementedError):
+        raise CheckFailed(
+            "A handler raised NotImplementedError: this part is not written yet.",
+            details=ctx.where(error),
+            advice="replace the `raise NotImplementedError` under the TODO with your code.",
+        )
+    raise CheckFailed(
+        f"A handler raised {type(error).__name__}: {error}",
+        details=ctx.where(error) + "\n(aiohttp answers a request whose handler raised with a "
+        "500 Internal Server Error)",
+    )
 
 
 class ServerStartedOnImport(ImportRefused):

@@ -28,7 +28,7 @@ from aiohttp import web
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
 from graders.vtime import run_virtual
-from graders.webserve import Served, no_server_on_import, serving
+from graders.webserve import Served, fail_on_handler_errors, no_server_on_import, serving
 
 SUITE = Suite(import_guard=no_server_on_import)
 
@@ -174,20 +174,6 @@ def new_app(ctx: CheckContext, hub: Any = None) -> web.Application:
     return app
 
 
-def handler_errors(ctx: CheckContext, served: Served) -> None:
-    """Fail with the student's own exception when a handler raised."""
-    errors = [e for e in served.errors if not isinstance(e, ConnectionError)]
-    if not errors:
-        return
-    error = errors[0]
-    if isinstance(error, NotImplementedError):
-        raise CheckFailed("A handler raised NotImplementedError: this part is not written yet.",
-                          details=ctx.where(error),
-                          advice="replace the `raise NotImplementedError` under the TODO.")
-    raise CheckFailed(f"A handler raised {type(error).__name__}: {error}",
-                      details=ctx.where(error))
-
-
 def module_level_hubs(ctx: CheckContext) -> list[str]:
     hub_class = getattr(ctx.module, "Hub", None)
     if not isinstance(hub_class, type):
@@ -234,13 +220,14 @@ async def subscribed(ctx: CheckContext, watch: Watch, listen: Callable[[Served, 
     listener = listen(served, name)
     queue = await watch.new_queue(before)
     if queue is None:
-        handler_errors(ctx, served)
+        fail_on_handler_errors(ctx, served)
         raise CheckFailed(
-            "GET / added no queue to the hub that make_app(hub) was given.",
+            "GET / did not add one queue to the hub that make_app(hub) was given.",
             expected="while a client listens, its queue is in hub.subscriptions (the hub passed "
             "to make_app)",
             actual=f"hub.subscriptions held {len(watch.queues())} queue(s) 1 s after the GET"
-            + (f"; the client got {listener.status}" if listener.status else ""),
+            + (f"; the client got {listener.status}" if listener.status else "")
+            + (f"; the request failed: {listener.error}" if listener.error else ""),
             details=global_hub_note(ctx).strip() or None,
             advice="the handler takes the hub from its app (request.app[...]) and subscribes "
             "with `with Subscription(hub) as queue:`, and Subscription adds to the hub it was "
@@ -350,7 +337,7 @@ def post_answers_ok(ctx: CheckContext) -> None:
             answers = [await post(served, "nobody listens")]
             hub.subscriptions.add(asyncio.Queue())
             answers.append(await post(served, "somebody listens"))
-            handler_errors(ctx, served)
+            fail_on_handler_errors(ctx, served)
             return answers
 
     answers = run(ctx, "POST /?msg=...", scenario)
@@ -383,7 +370,7 @@ def subscribers_get_every_message(ctx: CheckContext) -> None:
                 answers.append(await post(served, message))
             await within(lambda: all(joined[n].has(messages[joins[n]:]) for n in joins))
             await asyncio.sleep(WITHIN / 2)  # anything sent twice arrives too
-            handler_errors(ctx, served)
+            fail_on_handler_errors(ctx, served)
             return joined, answers
 
     joined, answers = run(ctx, "three subscribers and five POSTs", scenario)
@@ -442,7 +429,7 @@ def app_uses_its_own_hub(ctx: CheckContext) -> None:
             await post(served["second"], "to the second app")
             await asyncio.sleep(WITHIN)
             for each in served.values():
-                handler_errors(ctx, each)
+                fail_on_handler_errors(ctx, each)
             return {name: listener.messages for name, listener in heard.items()}
 
     heard = run(ctx, "three apps, each with its own hub", scenario)
@@ -495,7 +482,7 @@ def leaving_subscriber_is_dropped(ctx: CheckContext) -> None:
             outcome.answer = await post(served, "after")
             await within(lambda: "after" in stayer.messages)
             outcome.stayer_heard = stayer.messages
-            handler_errors(ctx, served)
+            fail_on_handler_errors(ctx, served)
         return outcome
 
     outcome = run(ctx, "a subscriber hanging up", scenario)
@@ -544,7 +531,7 @@ def slow_subscriber_holds_nobody(ctx: CheckContext) -> None:
             other, _ = await subscribed(ctx, watch, listen, served, "other")
             answer = await post(served, "news")
             await within(lambda: "news" in other.messages)
-            handler_errors(ctx, served)
+            fail_on_handler_errors(ctx, served)
             return answer, other.messages
 
     answer, heard = run(ctx, "a subscriber that stops reading", scenario)
@@ -596,7 +583,7 @@ def only_real_response_attributes(ctx: CheckContext) -> None:
             listener, _ = await subscribed(ctx, Watch(hub), listen, served, "one")
             await post(served, "hi")
             await within(lambda: listener.has(["hi"]))
-            handler_errors(ctx, served)
+            fail_on_handler_errors(ctx, served)
             return listener.messages
 
     with attributes_set_on_responses(ctx) as unknown:

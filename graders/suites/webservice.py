@@ -17,11 +17,13 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from graders.capture import PrintedLine
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
 from graders.suites.byhand import time_sleep_recorded
+from graders.timeline import render_printed
 from graders.vtime import run_virtual
-from graders.webserve import Served, no_server_on_import, serving
+from graders.webserve import Served, fail_on_handler_errors, no_server_on_import, serving
 
 SUITE = Suite(import_guard=no_server_on_import)
 
@@ -96,28 +98,10 @@ def on_farm(ctx: CheckContext, call: str,
     async def run() -> Any:
         async with serving(app) as served, aiohttp.ClientSession() as session:
             result = await scenario(session, served)
-            failed_in_handler(ctx, served)
+            fail_on_handler_errors(ctx, served)
             return result
 
     return run_virtual(run, call=call).value
-
-
-def failed_in_handler(ctx: CheckContext, served: Served) -> None:
-    """Fail with the student's own exception when a handler raised (aiohttp answered 500)."""
-    if not served.errors:
-        return
-    error = served.errors[0]
-    if isinstance(error, NotImplementedError):
-        raise CheckFailed(
-            "A handler raised NotImplementedError: this part is not written yet.",
-            details=ctx.where(error),
-            advice="replace the `raise NotImplementedError` under the TODO with your code.",
-        )
-    raise CheckFailed(
-        f"A handler raised {type(error).__name__}: {error}",
-        details=ctx.where(error) + "\n(aiohttp answers a request whose handler raised with a "
-        "500 Internal Server Error)",
-    )
 
 
 def describe_sleeps(slept: list[float]) -> str:
@@ -248,6 +232,11 @@ def crowd_within_one_delay(ctx: CheckContext) -> None:
     expected = (f"every known animal answers after {TUTORIAL_DELAY} s, all of them together, "
                 f"so the {len(paths)} requests take {TUTORIAL_DELAY} s in all")
     if total > TUTORIAL_DELAY + SLACK:
+        ctx.timeline = render_printed(
+            "When each answer came",
+            sorted((PrintedLine(f"GET {a.path} -> {a.status} {a.text}", a.answered)
+                    for a in answers), key=lambda printed: printed.time or 0.0),
+        )
         raise CheckFailed(
             f"{len(paths)} requests sent at once took {total:.1f} s to be answered.",
             expected=expected,
