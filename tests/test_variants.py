@@ -4,7 +4,8 @@ tests/variants/variants.toml lists them. A variant file is Python appended to th
 solution (`base = "solution"`, the default), so that it only needs to redefine what it changes; or
 a whole module (`base = "none"`). A right variant must get full marks; a wrong one must fail, with
 at least one failed check carrying each tag of `fails_with`, and pass the checks of `still_passes`
-(so that a wrong variant fails for the reason it was written for, not by accident).
+(so that a wrong variant fails for the reason it was written for, not by accident). Its `says`
+lists words that the messages of its failed checks must contain: the message points at the bug.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Variant:
     base: str = "solution"
     fails_with: tuple[str, ...] = ()
     still_passes: tuple[str, ...] = ()
+    says: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -41,6 +43,7 @@ def load_variants() -> list[Variant]:
     for entry in data["variant"]:
         entry["fails_with"] = tuple(entry.get("fails_with", ()))
         entry["still_passes"] = tuple(entry.get("still_passes", ()))
+        entry["says"] = tuple(entry.get("says", ()))
         variants.append(Variant(**entry))
     return variants
 
@@ -89,3 +92,6 @@ def test_variant_gets_its_verdict(variant: Variant, tmp_path: Path):
         assert by_name[name].passed, f"{variant.why}: {name} should still pass:\n{report}"
     for result in failed:
         assert result.message.strip(), f"{result.name} failed without a message"
+    for words in variant.says:
+        assert any(words in result.message for result in failed), \
+            f"{variant.why}: no message says {words!r}:\n{report}"
