@@ -8,6 +8,7 @@ child process, where the student's module is loaded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -60,6 +61,14 @@ class CheckFailed(Exception):
         return "\n".join(lines)
 
 
+class ImportRefused(Exception):
+    """Raised by a suite's import guard to stop the student's module from loading.
+
+    Its text says, to the learner, what the module did and what to do instead; the grader shows it
+    after the file's name.
+    """
+
+
 def _labelled(label: str, text: str) -> str:
     pad = " " * (len("expected: "))
     first, *rest = text.rstrip().splitlines() or [""]
@@ -93,6 +102,9 @@ class Suite:
     """The checks of one exercise, in the order they run."""
 
     checks: list[Check] = field(default_factory=list)
+    import_guard: Callable[[], AbstractContextManager[object]] | None = None
+    """Wraps the loading of the student's modules in the child (graders.webserve's
+    no_server_on_import refuses to start a server at import); None for none."""
 
     def check(
         self, name: str, *, points: float, tags: tuple[Tag, ...], why: str = "",

@@ -15,6 +15,7 @@ The parent decides every verdict from these events alone: a check without a resu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib
 import importlib.util
@@ -26,7 +27,7 @@ from pathlib import Path
 from types import ModuleType
 
 from graders.capture import recording_stdout
-from graders.checks import Check, CheckFailed
+from graders.checks import Check, CheckFailed, ImportRefused
 from graders.context import CheckContext
 from graders.manifest import find_exercise
 from graders.timeline import printed_picture
@@ -74,7 +75,10 @@ def describe_import_error(error: BaseException, path: Path) -> str:
             "the top level of a module runs on import: put it under "
             'if __name__ == "__main__":'
         )
-    lines = [f"{path.name} raised {type(error).__name__} while it was being imported: {error}"]
+    if isinstance(error, ImportRefused):
+        lines = [f"{path.name} could not be imported: {error}"]
+    else:
+        lines = [f"{path.name} raised {type(error).__name__} while it was being imported: {error}"]
     tb = error.__traceback__
     while tb is not None:
         if Path(tb.tb_frame.f_code.co_filename).name == path.name:
@@ -137,7 +141,9 @@ def main(argv: list[str] | None = None) -> None:
     reporter = Reporter(args.results_fd)
     exercise = find_exercise(args.exercise)
     assert exercise is not None, args.exercise
-    checks: list[Check] = importlib.import_module(exercise.suite_name).SUITE.checks
+    suite = importlib.import_module(exercise.suite_name).SUITE
+    checks: list[Check] = suite.checks
+    import_guard = suite.import_guard or contextlib.nullcontext
 
     for name in exercise.provided:  # always the pack's copy, never the submission's
         load_module(exercise.exercise_dir / name)
@@ -148,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
             reporter.send("import_failed", message=f"{name} is missing from {args.folder.name}/.")
             os._exit(0)
         try:
-            with recording_stdout() as printed:
+            with recording_stdout() as printed, import_guard():
                 modules[name] = load_module(path)
         except BaseException as error:
             reporter.send("import_failed", message=describe_import_error(error, path))

@@ -6,7 +6,9 @@ a whole module (`base = "none"`). A right variant must get full marks; a wrong o
 at least one failed check carrying each tag of `fails_with`, and pass the checks of `still_passes`
 (so that a wrong variant fails for the reason it was written for, not by accident). A wrong
 variant also says what its first failed check, the one a learner reads first, must name: every
-phrase of `cause` appears in that check's message (or its timeline).
+phrase of `cause` appears in that check's message (or its timeline). Its optional `says` lists
+words that the messages of its failed checks must contain, wherever they come (a tutorial bug
+whose checks all fail must be named in the one about it).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Variant:
     fails_with: tuple[str, ...] = ()
     still_passes: tuple[str, ...] = ()
     cause: tuple[str, ...] = ()
+    says: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -46,6 +49,7 @@ def load_variants() -> list[Variant]:
         entry["fails_with"] = tuple(entry.get("fails_with", ()))
         entry["still_passes"] = tuple(entry.get("still_passes", ()))
         entry["cause"] = tuple(entry.get("cause", ()))
+        entry["says"] = tuple(entry.get("says", ()))
         variants.append(Variant(**entry))
     return variants
 
@@ -99,3 +103,6 @@ def test_variant_gets_its_verdict(variant: Variant, tmp_path: Path):
     for phrase in variant.cause:
         assert phrase.lower() in first.lower(), (
             f"{variant.why}: the first failure does not name its cause ({phrase!r}):\n{first}")
+    for words in variant.says:
+        assert any(words in result.message for result in failed), \
+            f"{variant.why}: no message says {words!r}:\n{report}"

@@ -1,0 +1,277 @@
+"""Exercise 06: the farm's web service, an aiohttp server whose animals answer slowly.
+
+Every check serves the student's make_app() on loopback in a looptime loop (graders.webserve) and
+sends it real HTTP requests with an aiohttp client in that same loop, so the tutorial's 5 s DELAY
+costs nothing and durations are exact. Outside the blocking check, time.sleep returns at once and
+notes its argument: a handler that blocks must not make the grader wait, and its results are still
+graded on their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from graders.capture import PrintedLine
+from graders.checks import CheckFailed, Suite
+from graders.context import CheckContext, fail_on_blocking_calls
+from graders.sleeps import TimeSleepCall, time_sleep_recorded
+from graders.timeline import render_printed
+from graders.vtime import run_virtual
+from graders.webserve import Served, fail_on_handler_errors, no_server_on_import, serving
+
+SUITE = Suite(import_guard=no_server_on_import)
+
+TUTORIAL_FARM = {
+    "cow": "Moo!", "pig": "Oink!", "sheep": "Baaa!", "chicken": "Cluck!", "bird": "Tweet!",
+    "duck": "Quack!", "dog": "Woof!", "cat": "Meow!", "frog": "Ribbit!", "horse": "Neigh!",
+    "turkey": "Gobble-Gobble!", "rooster": "Cock-a-Doodle-Doo!",
+}
+TUTORIAL_DELAY = 5
+GREETING = "Welcome to the farm!"
+UNKNOWN = ("unicorn", "dragon")
+AT_ONCE = 0.1
+"""Virtual seconds within which an answer that needs no waiting must come."""
+SLACK = 0.5
+"""Virtual seconds allowed beyond one DELAY for a crowd of requests."""
+
+
+def not_found_text(name: str) -> str:
+    return f"The animal {name} was not found."
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the server answered to one GET, and when (virtual seconds since the check began)."""
+
+    path: str
+    status: int
+    text: str
+    sent: float
+    answered: float
+
+    @property
+    def seconds(self) -> float:
+        return self.answered - self.sent
+
+
+async def fetch(session: aiohttp.ClientSession, served: Served, path: str) -> Answer:
+    loop = asyncio.get_running_loop()
+    sent = loop.time()
+    async with session.get(served.at(path)) as response:
+        text = await response.text()
+        return Answer(path, response.status, text, sent, loop.time())
+
+
+async def fetch_all(session: aiohttp.ClientSession, served: Served, paths: list[str]
+                    ) -> list[Answer]:
+    return list(await asyncio.gather(*(fetch(session, served, path) for path in paths)))
+
+
+def student_app(ctx: CheckContext) -> web.Application:
+    make_app = ctx.function("make_app")
+    app = ctx.call("make_app()", make_app)
+    if not isinstance(app, web.Application):
+        kind = "a coroutine" if asyncio.iscoroutine(app) else type(app).__name__
+        if asyncio.iscoroutine(app):
+            app.close()
+        raise CheckFailed(
+            "make_app() did not return an aiohttp web.Application.",
+            expected="make_app() returns web.Application() with the farm's routes added",
+            actual=f"it returned {kind}",
+            advice="make_app is a plain `def` (not async def) that builds the application and "
+            "returns it; it must not start a server.",
+        )
+    return app
+
+
+def on_farm(ctx: CheckContext, call: str,
+            scenario: Callable[[aiohttp.ClientSession, Served], Awaitable[Any]]) -> Any:
+    """Serve the student's app and run `scenario` against it in virtual time."""
+    app = student_app(ctx)
+
+    async def run() -> Any:
+        async with serving(app) as served, aiohttp.ClientSession() as session:
+            result = await scenario(session, served)
+            fail_on_handler_errors(ctx, served)
+            return result
+
+    return run_virtual(run, call=call).value
+
+
+def describe_sleeps(slept: list[TimeSleepCall]) -> str:
+    shown = ", ".join(dict.fromkeys(call.where or f"time.sleep({call.seconds!r})" for call in slept))
+    return f"time.sleep was called {len(slept)} time{'s' if len(slept) > 1 else ''}: {shown}"
+
+
+def describe(answers: list[Answer]) -> str:
+    return "\n".join(f"GET {a.path} -> {a.status} {a.text!r}" for a in answers)
+
+
+@SUITE.check("GET /animals answers with the farm's greeting", points=1, tags=("results",))
+def greeting(ctx: CheckContext) -> None:
+    async def scenario(session: aiohttp.ClientSession, served: Served) -> Answer:
+        return await fetch(session, served, "/animals")
+
+    with time_sleep_recorded(ctx):
+        answer = on_farm(ctx, "GET /animals", scenario)
+    if (answer.status, answer.text) != (200, GREETING):
+        raise CheckFailed(
+            "GET /animals did not answer with the greeting.",
+            expected=f"200 {GREETING!r}",
+            actual=f"{answer.status} {answer.text!r}",
+            advice="add a route for GET /animals whose handler returns "
+            "web.Response(text=...) with exactly that text."
+            if answer.status == 404 else "check the exact wording of the greeting.",
+        )
+
+
+@SUITE.check("every known animal answers with its sound", points=2, tags=("results",))
+def every_sound(ctx: CheckContext) -> None:
+    async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
+        return await fetch_all(session, served, [f"/animals/{name}" for name in TUTORIAL_FARM])
+
+    with time_sleep_recorded(ctx):
+        answers = on_farm(ctx, "GET /animals/{name} for every animal", scenario)
+    wrong = [a for a, sound in zip(answers, TUTORIAL_FARM.values(), strict=True)
+             if (a.status, a.text) != (200, sound)]
+    if wrong:
+        raise CheckFailed(
+            f"{len(wrong)} of the {len(answers)} animals did not answer with their sound.",
+            expected="200 and the sound alone, e.g. GET /animals/cow -> 200 'Moo!'",
+            actual=describe(wrong[:6]),
+            advice="take the name from request.match_info and answer with FARM[name] as the "
+            "response's text (the route is /animals/{name}).",
+        )
+    farm_holds_the_twelve(ctx)
+
+
+def farm_holds_the_twelve(ctx: CheckContext) -> None:
+    farm = ctx.function("FARM")
+    if not isinstance(farm, dict):
+        raise CheckFailed("FARM is not a dict.", actual=type(farm).__name__,
+                          advice="FARM maps each animal's name to its sound.")
+    wrong = [f"  {name}: expected {sound!r}, found {farm.get(name, '(missing)')!r}"
+             for name, sound in TUTORIAL_FARM.items() if farm.get(name) != sound]
+    if wrong:
+        raise CheckFailed(
+            "FARM does not hold every animal of the tutorial with its sound.",
+            details="\n".join(wrong),
+            advice="keep the twelve animals and sounds given in the exercise (you may add more).",
+        )
+
+
+def delay_is_the_tutorials(ctx: CheckContext) -> None:
+    delay = getattr(ctx.module, "DELAY", None)
+    if delay != TUTORIAL_DELAY:
+        raise CheckFailed(
+            "DELAY is not the tutorial's 5 seconds.",
+            expected=f"DELAY = {TUTORIAL_DELAY}", actual=f"DELAY = {delay!r}",
+            advice="keep DELAY at 5: the grader's time is virtual, so a long delay costs nothing.",
+        )
+
+
+@SUITE.check("an unknown animal gets a 404 that names it", points=1, tags=("results",))
+def unknown_is_404(ctx: CheckContext) -> None:
+    async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
+        return await fetch_all(session, served, [f"/animals/{name}" for name in UNKNOWN])
+
+    with time_sleep_recorded(ctx):
+        answers = on_farm(ctx, "GET /animals/unicorn", scenario)
+    wrong = [a for a, name in zip(answers, UNKNOWN, strict=True)
+             if (a.status, a.text) != (404, not_found_text(name))]
+    if wrong:
+        raise CheckFailed(
+            "An animal that is not on the farm did not get the 404 answer.",
+            expected="\n".join(f"GET /animals/{name} -> 404 {not_found_text(name)!r}"
+                               for name in UNKNOWN),
+            actual=describe(wrong),
+            advice="when the name is not in FARM, return web.Response(status=404, text=...) "
+            "with that sentence (a KeyError would give a 500 instead).",
+        )
+
+
+@SUITE.check("an unknown animal is answered at once", points=1, tags=("timing",))
+def unknown_at_once(ctx: CheckContext) -> None:
+    async def scenario(session: aiohttp.ClientSession, served: Served) -> Answer:
+        return await fetch(session, served, "/animals/unicorn")
+
+    with time_sleep_recorded(ctx) as slept:
+        answer = on_farm(ctx, "GET /animals/unicorn", scenario)
+    if answer.seconds > AT_ONCE or slept:
+        raise CheckFailed(
+            "GET /animals/unicorn made the client wait, though there is nothing to wait for.",
+            expected="the 404 comes at once (0 s)",
+            actual=f"it came after {answer.seconds:.1f} s"
+            + (f"; {describe_sleeps(slept)}" if slept else ""),
+            advice="look the name up first and answer the 404 before any waiting: only a "
+            "known animal takes DELAY seconds.",
+        )
+
+
+@SUITE.check("twenty requests at once are all answered within one DELAY", points=3,
+             tags=("timing",))
+def crowd_within_one_delay(ctx: CheckContext) -> None:
+    names = [*TUTORIAL_FARM, *list(TUTORIAL_FARM)[:6], *UNKNOWN]
+    paths = [f"/animals/{name}" for name in names]
+
+    async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
+        return await fetch_all(session, served, paths)
+
+    with time_sleep_recorded(ctx) as slept:
+        answers = on_farm(ctx, f"{len(paths)} requests at once", scenario)
+    delay_is_the_tutorials(ctx)
+    total = max(a.answered for a in answers) - min(a.sent for a in answers)
+    known = [a for a, name in zip(answers, names, strict=True) if name in TUTORIAL_FARM]
+    quickest = min(a.seconds for a in known)
+    expected = (f"every known animal answers after {TUTORIAL_DELAY} s, all of them together, "
+                f"so the {len(paths)} requests take {TUTORIAL_DELAY} s in all")
+    if total > TUTORIAL_DELAY + SLACK:
+        ctx.timeline = render_printed(
+            "When each answer came",
+            sorted((PrintedLine(f"GET {a.path} -> {a.status} {a.text}", a.answered)
+                    for a in answers), key=lambda printed: printed.time or 0.0),
+        )
+        raise CheckFailed(
+            f"{len(paths)} requests sent at once took {total:.1f} s to be answered.",
+            expected=expected,
+            actual=f"{total:.1f} s, about {total / TUTORIAL_DELAY:.0f} delays: the animals "
+            "answered one after another",
+            advice="while a handler waits with `await asyncio.sleep(DELAY)`, the server answers "
+            "other requests. Look for something that makes requests wait for each other (a "
+            "lock, or waiting in a way that does not give control back).",
+        )
+    if quickest < TUTORIAL_DELAY - 0.01:
+        blocked = (f" {describe_sleeps(slept)}: it blocks the whole server instead of waiting "
+                   "on the event loop." if slept else "")
+        raise CheckFailed(
+            f"A known animal answered after {quickest:.1f} s instead of DELAY seconds.",
+            expected=expected,
+            actual=f"the quickest known animal answered after {quickest:.1f} s.{blocked}",
+            advice="wait with `await asyncio.sleep(DELAY)` in the handler, before answering.",
+        )
+
+
+@SUITE.check("handlers never block the event loop", points=2, tags=("blocking",))
+def never_blocks(ctx: CheckContext) -> None:
+    lesson = ("A server runs every handler on one event loop: while one handler blocks, no other "
+              "request is answered, however many clients wait.")
+    fail_on_blocking_calls(ctx.static_blocking_calls(), step_lesson=lesson)
+    with ctx.runtime_watch().watching() as watch:
+        async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
+            return await fetch_all(session, served, ["/animals", "/animals/cow",
+                                                     "/animals/unicorn"])
+
+        app = student_app(ctx)
+
+        async def run() -> None:
+            async with serving(app) as served, aiohttp.ClientSession() as session:
+                await scenario(session, served)
+
+        run_virtual(run, call="GET /animals, /animals/cow and /animals/unicorn")
+    fail_on_blocking_calls(watch.hits, step_lesson=lesson)

@@ -1,0 +1,132 @@
+"""Serving students' aiohttp apps: on loopback, in virtual time, as `web.run_app` serves them; and a
+module that starts its server at import fails at once with a message that says how to fix it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from conftest import grade_folder, make_submission, solution_files
+
+from graders.manifest import Exercise, find_exercise
+from graders.sandbox import ChildLimits
+from graders.vtime import run_virtual
+from graders.webserve import ServerStartedOnImport, no_server_on_import, serving
+
+QUICK = ChildLimits(import_seconds=2, check_seconds=2, exercise_seconds=20)
+SERVER_EXERCISES = ["06", "07"]
+
+
+def exercise(number: str) -> Exercise:
+    found = find_exercise(number)
+    assert found is not None
+    return found
+
+
+def test_an_app_is_served_on_loopback_in_virtual_time():
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.Response(text="done")
+
+    app = web.Application()
+    app.router.add_get("/", slow)
+
+    async def scenario() -> tuple[str, str]:
+        async with serving(app) as served, aiohttp.ClientSession() as session, \
+                session.get(served.at("/")) as response:
+            return served.url.host, await response.text()
+
+    started = time.monotonic()
+    timed = run_virtual(scenario, call="GET /")
+    assert timed.value == ("127.0.0.1", "done")
+    assert timed.seconds == pytest.approx(5, abs=0.01)
+    assert time.monotonic() - started < 2
+
+
+def test_handlers_are_not_cancelled_when_their_client_leaves_as_with_run_app():
+    # The default of web.run_app: a handler learns of a departed client only when it writes.
+    # TestServer would cancel it, and hide a pub/sub handler that leaks its queue.
+    finished: list[str] = []
+
+    async def waits(request: web.Request) -> web.Response:
+        await asyncio.sleep(3)
+        finished.append("after the client left")
+        return web.Response(text="late")
+
+    app = web.Application()
+    app.router.add_get("/", waits)
+
+    async def scenario() -> None:
+        async with serving(app) as served:
+            session = aiohttp.ClientSession()
+            request = asyncio.create_task(session.get(served.at("/")))
+            await asyncio.sleep(1)
+            await session.close()
+            request.cancel()
+            await asyncio.sleep(5)
+
+    run_virtual(scenario, call="a client that leaves")
+    assert finished == ["after the client left"]
+
+
+def test_an_exception_in_a_handler_is_kept_for_the_message():
+    async def broken(request: web.Request) -> web.Response:
+        raise KeyError("unicorn")
+
+    app = web.Application()
+    app.router.add_get("/", broken)
+
+    async def scenario() -> tuple[int, list[BaseException]]:
+        async with serving(app) as served, aiohttp.ClientSession() as session, \
+                session.get(served.at("/")) as response:
+            return response.status, served.errors
+
+    status, errors = run_virtual(scenario, call="GET /").value
+    assert status == 500
+    assert [type(error) for error in errors] == [KeyError]
+
+
+def test_run_app_refuses_to_start_while_the_guard_lasts_and_works_again_after():
+    original = web.run_app
+    with no_server_on_import(), pytest.raises(ServerStartedOnImport, match="__main__"):
+        web.run_app(web.Application())
+    assert web.run_app is original
+
+
+@pytest.mark.parametrize("number", SERVER_EXERCISES)
+def test_a_module_that_calls_run_app_at_import_fails_at_once_saying_how_to_guard_it(
+        tmp_path: Path, number: str):
+    ex = exercise(number)
+    files = solution_files(ex)
+    files[ex.main_module] += "\n\nweb.run_app(make_app())\n"
+    started = time.monotonic()
+    results = grade_folder(ex, make_submission(tmp_path, ex, files), QUICK)
+    assert time.monotonic() - started < 5
+    assert not any(result.passed for result in results)
+    for result in results:
+        assert "web.run_app" in result.message
+        assert 'if __name__ == "__main__":' in result.message
+        assert f"at {ex.main_module}:" in result.message
+
+
+def test_a_module_that_serves_forever_at_import_is_stopped_with_the_same_advice(tmp_path: Path):
+    ex = exercise("06")
+    files = solution_files(ex)
+    files[ex.main_module] += (
+        "\n\nasync def serve_forever():\n"
+        "    runner = web.AppRunner(make_app())\n"
+        "    await runner.setup()\n"
+        "    await web.TCPSite(runner, '127.0.0.1', 0).start()\n"
+        "    await asyncio.Event().wait()\n\n"
+        "asyncio.run(serve_forever())\n"
+    )
+    started = time.monotonic()
+    results = grade_folder(ex, make_submission(tmp_path, ex, files), QUICK)
+    assert time.monotonic() - started < 10
+    assert not any(result.passed for result in results)
+    assert "did not finish within 2 s" in results[0].message
+    assert 'if __name__ == "__main__":' in results[0].message

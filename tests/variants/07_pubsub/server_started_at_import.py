@@ -1,0 +1,2 @@
+# Wrong: the server starts when the module is imported.
+web.run_app(make_app())
