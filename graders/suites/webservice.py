@@ -105,7 +105,8 @@ def on_farm(ctx: CheckContext, call: str,
 
 
 def describe_sleeps(slept: list[TimeSleepCall]) -> str:
-    shown = ", ".join(dict.fromkeys(call.where or f"time.sleep({call.seconds!r})" for call in slept))
+    places = (call.where or f"time.sleep({call.seconds!r})" for call in slept)
+    shown = ", ".join(dict.fromkeys(places))
     return f"time.sleep was called {len(slept)} time{'s' if len(slept) > 1 else ''}: {shown}"
 
 
