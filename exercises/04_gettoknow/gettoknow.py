@@ -8,7 +8,7 @@ import time
 
 
 async def square(x):
-    """Print a start line, fail for 7, sleep 3 s without blocking, print a finish line, return x * x.
+    """Print a start line, sleep 3 s without blocking, print a finish line, return x * x.
 
     square(7) raises ValueError right after its start line.
     """
@@ -114,6 +114,7 @@ async def main():
 if __name__ == "__main__":
     asyncio.run(main())
     loop = asyncio.new_event_loop()
-    loop.create_task(stop_in(3))
-    loop.run_forever()
+    countdown = loop.create_task(stop_in(3))
+    loop.run_forever()  # returns when stop_in stops the loop
+    countdown.result()
     loop.close()
