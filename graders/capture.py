@@ -51,9 +51,9 @@ class OutputRecorder(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         pieces = text.split("\n")
         for piece in pieces[:-1]:
-            self._partial.append(piece)
-            self._keep("".join(self._partial))
-            self._partial = []
+            line = "".join([*self._partial, piece])
+            self._partial = []  # first, so that a clock that raises leaves no half line behind
+            self._keep(line)
         if pieces[-1]:
             self._partial.append(pieces[-1])
         return len(text)

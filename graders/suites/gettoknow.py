@@ -1,0 +1,923 @@
+"""Exercise 04: getting to know asyncio (gather, errors, tasks, executors, run_forever, async
+for, async with).
+
+Every coroutine of the student's runs on a looptime loop (graders.vtime): the tutorial's 3 s
+squares cost nothing, every duration is exact, and every timing check bounds both sides (too long:
+too little overlap; near zero: something blocked or asyncio.sleep was replaced). While student
+code runs, blockbuster watches it: a blocking call on the event loop's thread raises at once, and
+is recorded, instead of making the grader wait.
+
+The provided blocking_square really sleeps 3 s. In a worker thread that would cost 3 real seconds
+(looptime moves its clock in step with real time while an executor future is pending), so during
+every check a stand-in takes its place: it answers at once, and notes which thread it ran on and
+how many squares were running meanwhile, which is what the executor checks judge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import inspect
+import linecache
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from graders.blocking import BlockingCall
+from graders.capture import PrintedLine, recording_stdout, running_loop_time
+from graders.checks import CheckFailed, Suite
+from graders.context import CheckContext, fail_on_blocking_calls
+from graders.timeline import render_printed, side_by_side
+from graders.vtime import run_virtual, virtual_loop
+
+SUITE = Suite()
+
+SQUARE_SECONDS = 3.0
+TOLERANCE = 0.05
+"""Virtual seconds of slack: correct code is exact on virtual time, this only absorbs rounding."""
+THREAD_PATIENCE = 1.0
+"""Real seconds the blocking_square stand-in waits for a square to be running beside it."""
+STOP_GUARD = 10.0
+"""Virtual seconds after the countdown at which the grader stops a loop that stop_in never
+stopped."""
+
+# Kept before any student code runs: a submission may replace asyncio.sleep or time.sleep.
+_ASYNCIO_SLEEP = asyncio.sleep
+_REAL_SLEEP = time.sleep
+
+THREAD_ADVICE = (
+    "await asyncio.to_thread(blocking_square, x), or "
+    "await loop.run_in_executor(None, blocking_square, x)"
+)
+BLOCKING_LESSON = (
+    "While a blocking call waits, the event loop waits with it: no other coroutine can run, so "
+    "nothing overlaps any more."
+)
+
+
+def starting(x: Any) -> str:
+    return f"Starting square with argument {x}!"
+
+
+def finishing(x: Any) -> str:
+    return f"Finishing square with argument {x}!"
+
+
+def waiting(x: Any) -> str:
+    return f"waiting for square({x})..."
+
+
+# --- Running the student's code ------------------------------------------------------------------
+
+
+@dataclass
+class SquareCounter:
+    """Wraps the student's square to know, from any thread, how many squares are running."""
+
+    square: Callable[[Any], Awaitable[Any]]
+    started: list[Any] = field(default_factory=list)
+    running: int = 0
+
+    def wrapped(self) -> Callable[[Any], Awaitable[Any]]:
+        counter, original = self, self.square
+
+        @functools.wraps(original)
+        async def square(x: Any) -> Any:
+            counter.started.append(x)
+            counter.running += 1
+            try:
+                return await original(x)
+            finally:
+                counter.running -= 1
+
+        return square
+
+
+@dataclass(frozen=True)
+class ThreadCall:
+    """One call of blocking_square made off the event loop's thread."""
+
+    argument: Any
+    squares_started: int
+    """How many squares had started when it answered."""
+    squares_running: int
+    """How many of them were still running then: more than 0 means it ran alongside them."""
+
+
+class BlockingSquareStandIn:
+    """Stands in for the provided blocking_square during a check.
+
+    Off the event loop's thread, it waits (for real, `patience` seconds at most) until a square is
+    running beside it, then answers x * x and notes what ran meanwhile. On the loop's thread, it
+    answers at once and notes the student's line that called it: a blocking call there would have
+    stopped everything.
+    """
+
+    def __init__(self, ctx: CheckContext, counter: SquareCounter | None = None,
+                 patience: float = 0.0) -> None:
+        paths = ctx.module_paths
+        self._files = {str(path) for path in paths} | {str(path.resolve()) for path in paths}
+        self._loop_thread = threading.get_ident()
+        self._counter = counter
+        self._patience = patience
+        self.arguments: list[Any] = []
+        """Every call's argument, in any thread."""
+        self.thread_calls: list[ThreadCall] = []
+        self._loop_sites: list[tuple[str, int, str]] = []
+
+    def __call__(self, x: Any) -> Any:
+        # No file access in here: blockbuster watches this thread, and the student's module is
+        # on the stack. The source line is read afterwards (blocking_calls).
+        self.arguments.append(x)
+        if threading.get_ident() == self._loop_thread:
+            self._loop_sites.append(self._call_site(sys._getframe(1)))
+        else:
+            self.thread_calls.append(self._alongside_squares(x))
+        return x * x
+
+    def _alongside_squares(self, x: Any) -> ThreadCall:
+        counter = self._counter
+        if counter is None:
+            return ThreadCall(x, 0, 0)
+        deadline = time.monotonic() + self._patience
+        while counter.running == 0 and time.monotonic() < deadline:
+            _REAL_SLEEP(0.002)
+        return ThreadCall(x, len(counter.started), counter.running)
+
+    def _call_site(self, frame: Any) -> tuple[str, int, str]:
+        while frame is not None and frame.f_code.co_filename not in self._files:
+            frame = frame.f_back
+        if frame is None:
+            return ("?", 0, "?")
+        return (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+
+    @property
+    def blocking_calls(self) -> list[BlockingCall]:
+        """The calls made on the event loop's thread, with the student's line that made them."""
+        return [
+            BlockingCall(
+                call="blocking_square",
+                file=Path(filename).name,
+                line=line,
+                function=function,
+                code=linecache.getline(filename, line).strip(),
+                instead=THREAD_ADVICE,
+            )
+            for filename, line, function in self._loop_sites
+        ]
+
+
+class PrintedWithoutWaiting(Exception):
+    """Raised into the student's print() when it prints on and on while virtual time stands."""
+
+
+@dataclass
+class SpinGuard:
+    """A clock for the output recorder that stops a coroutine printing in a loop that never
+    waits: it would hold the event loop (and the grader) until the wall-clock limit."""
+
+    limit: int = 1000
+    _time: float | None = None
+    _count: int = 0
+
+    def __call__(self) -> float | None:
+        now = running_loop_time()
+        if now is None or now != self._time:
+            self._time, self._count = now, 0
+        self._count += 1
+        if now is not None and self._count > self.limit:
+            raise PrintedWithoutWaiting(
+                f"{self.limit} lines printed at {now:.1f} s without the event loop moving on: "
+                "a loop that never awaits anything that really waits"
+            )
+        return now
+
+
+@contextlib.contextmanager
+def replaced(module: ModuleType, name: str, value: Any) -> Iterator[Any]:
+    """module.name is value for as long as this lasts."""
+    missing = object()
+    saved = module.__dict__.get(name, missing)
+    setattr(module, name, value)
+    try:
+        yield value
+    finally:
+        if saved is missing:
+            module.__dict__.pop(name, None)
+        else:
+            setattr(module, name, saved)
+
+
+@dataclass
+class Run:
+    """What one call of the student's code did on a virtual-time loop."""
+
+    value: Any
+    seconds: float
+    lines: list[PrintedLine]
+
+    def texts(self) -> list[str]:
+        return [line.text for line in self.lines]
+
+
+def run(
+    ctx: CheckContext,
+    call: str,
+    make_awaitable: Callable[[], Awaitable[Any]],
+    stand_in: BlockingSquareStandIn | None = None,
+) -> Run:
+    """Run the student's `make_awaitable()` to its end on a fresh virtual-time loop.
+
+    `call` names it in messages. Fails when a blocking call raised on the loop (blockbuster); an
+    exception the code raised fails through ctx.call, with the student's line. Calls of
+    blocking_square on the loop's thread are only noted (stand_in.blocking_calls): they answer at
+    once, and the checks that care judge them.
+    """
+    stand_in = stand_in or BlockingSquareStandIn(ctx)
+    watch = ctx.runtime_watch()
+    printed = None
+    try:
+        with recording_stdout(SpinGuard()) as printed, \
+                replaced(ctx.module, "blocking_square", stand_in), watch.watching():
+            timed = ctx.call(call, lambda: run_virtual(make_awaitable, call=call))
+    except CheckFailed:
+        ensure_not_blocked(call, watch.hits)
+        raise
+    finally:
+        for line in printed.texts if printed else []:
+            print(line)  # for the tail of output shown with a failure
+    ensure_not_blocked(call, watch.hits)
+    return Run(timed.value, timed.seconds, printed.lines)
+
+
+def ensure_not_blocked(call: str, found: list[BlockingCall]) -> None:
+    fail_on_blocking_calls(
+        found,
+        summary=f"{call} blocked the event loop, so this check cannot judge it.",
+        step_lesson=BLOCKING_LESSON,
+    )
+
+
+def describe_lines(lines: list[PrintedLine]) -> str:
+    if not lines:
+        return "nothing"
+    return "\n".join(
+        f"{line.time:5.1f} s  {line.text}" if line.time is not None else f"       {line.text}"
+        for line in lines
+    )
+
+
+def at(seconds: float, text: str) -> PrintedLine:
+    return PrintedLine(text, seconds)
+
+
+def same_times(lines: list[PrintedLine], expected: list[PrintedLine]) -> bool:
+    return len(lines) == len(expected) and all(
+        a.text == b.text and a.time is not None and abs(a.time - (b.time or 0)) < TOLERANCE
+        for a, b in zip(lines, expected, strict=True)
+    )
+
+
+def too_fast_advice() -> str:
+    advice = (
+        "something did not really wait: a time.sleep, or a wait that is never awaited. Every "
+        "wait inside a coroutine is an `await asyncio.sleep(...)`."
+    )
+    if asyncio.sleep is not _ASYNCIO_SLEEP:
+        advice += (
+            " Also, asyncio.sleep is not asyncio's own any more: something in your module "
+            "replaced it. Leave asyncio.sleep alone."
+        )
+    return advice
+
+
+def squares_timeline(numbers: list[int], failing: tuple[int, ...] = ()) -> list[PrintedLine]:
+    lines = [at(0, starting(x)) for x in numbers]
+    return lines + [at(SQUARE_SECONDS, finishing(x)) for x in numbers if x not in failing]
+
+
+# --- square -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """A value returned, or an exception raised, by the student's coroutine."""
+
+    value: Any = None
+    error: Exception | None = None
+
+
+async def outcome_of(make_awaitable: Callable[[], Awaitable[Any]]) -> Outcome:
+    try:
+        return Outcome(value=await make_awaitable())
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        return Outcome(error=error)
+
+
+@SUITE.check("square prints, sleeps 3 s and returns x * x, or fails for 7", points=0.5,
+             tags=("results",))
+def square_works(ctx: CheckContext) -> None:
+    square = ctx.function("square")
+    four = run(ctx, "square(4)", lambda: square(4))
+    expected = [at(0, starting(4)), at(SQUARE_SECONDS, finishing(4))]
+    if four.value != 16 or not same_times(four.lines, expected):
+        raise CheckFailed(
+            "square(4) did not print, sleep and return as it should.",
+            expected="16, printing these lines at these times:\n" + describe_lines(expected)
+            + "\nin 3.0 s",
+            actual=f"{four.value!r}, printing:\n{describe_lines(four.lines)}\nin "
+            f"{four.seconds:.1f} s",
+            advice="print the start line, `await asyncio.sleep(3)`, print the finish line, "
+            "return x * x; check the exact wording of the lines.",
+        )
+    seven = run(ctx, "square(7)", lambda: outcome_of(lambda: square(7)))
+    outcome: Outcome = seven.value
+    if not isinstance(outcome.error, ValueError) or seven.texts() != [starting(7)]:
+        got = (f"it raised {type(outcome.error).__name__}: {outcome.error}" if outcome.error
+               else f"it returned {outcome.value!r}")
+        raise CheckFailed(
+            "square(7) should print its start line and then raise ValueError.",
+            expected=f"the line {starting(7)!r}, then a ValueError",
+            actual=f"{got}, printing:\n{describe_lines(seven.lines)}",
+            advice="after the start line, `if x == 7: raise ValueError(...)`: the next steps "
+            "are about what a failing coroutine does to the others.",
+        )
+
+
+# --- list_squares -------------------------------------------------------------------------------
+
+
+def gathered(ctx: CheckContext, n: int) -> tuple[Run, SquareCounter]:
+    list_squares = ctx.function("list_squares")
+    counter = SquareCounter(ctx.function("square"))
+    call = f"list_squares({n})"
+    try:
+        with replaced(ctx.module, "square", counter.wrapped()):
+            return run(ctx, call, lambda: list_squares(n)), counter
+    except CheckFailed as failure:
+        error = failure.__cause__
+        if isinstance(error, ValueError | BaseExceptionGroup):
+            raise CheckFailed(
+                f"{call} raised {type(error).__name__}: {error}",
+                details=ctx.where(error),
+                expected="a list with the ValueError object of square(7) in its place, and "
+                "every other square's result in its own place",
+                actual="the error of one square took the whole list down",
+                advice="asyncio.gather has a parameter that returns exceptions as results "
+                "instead of raising them. (A TaskGroup cancels everything when one task fails: "
+                "there, each task would have to catch its own error.)",
+            ) from None
+        raise
+
+
+@SUITE.check("list_squares keeps every result in its place, the error too", points=1,
+             tags=("results",))
+def list_squares_results(ctx: CheckContext) -> None:
+    for n in (10, 12, 3):
+        got, counter = gathered(ctx, n)
+        results = got.value
+        problems = result_problems(results, n, failing=(7,))
+        if problems:
+            raise CheckFailed(
+                f"list_squares({n}) gave the wrong results.",
+                expected=expected_squares(n, failing=(7,)),
+                actual=repr(results),
+                details="\n".join(problems),
+                advice="one result per number, in the order 0, 1, ..., n-1 (not the order they "
+                "finish in), with the exception object itself where square(7) failed.",
+            )
+        missing = [x for x in range(n) if x not in counter.started]
+        if missing:
+            raise CheckFailed(
+                f"list_squares({n}) did not run square for every number.",
+                expected=f"square(x) for every x in 0..{n - 1}",
+                actual=f"square was not called for {missing}",
+                advice="build the list from square(x) for x in range(n), not from arithmetic "
+                "of your own.",
+            )
+
+
+def expected_squares(n: int, failing: tuple[int, ...]) -> str:
+    items = ["ValueError(...)" if x in failing else str(x * x) for x in range(n)]
+    return "[" + ", ".join(items) + "]"
+
+
+def result_problems(results: Any, n: int, failing: tuple[int, ...]) -> list[str]:
+    if inspect.isawaitable(results):
+        return [f"it returned a {type(results).__name__}, something to await, not the list "
+                "itself: an `await` is missing"]
+    if not isinstance(results, list | tuple):
+        return [f"it returned a {type(results).__name__}, not a list"]
+    if len(results) != n:
+        return [f"{len(results)} results for {n} numbers"]
+    problems = []
+    for x, result in enumerate(results):
+        if x in failing:
+            if not isinstance(result, ValueError):
+                problems.append(f"at index {x}: {result!r}, not the ValueError object of "
+                                f"square({x})")
+        elif isinstance(result, BaseException) or result != x * x:
+            problems.append(f"at index {x}: {result!r}, not {x * x}")
+    return problems[:5]
+
+
+@SUITE.check("list_squares runs every square at once", points=1.5, tags=("timing",))
+def list_squares_overlap(ctx: CheckContext) -> None:
+    # No 7 among 0..6 nor 0..4: the timing is judged apart from how errors are handled.
+    for n in (7, 5):
+        got, _ = gathered(ctx, n)
+        if abs(got.seconds - SQUARE_SECONDS) <= TOLERANCE:
+            continue
+        ctx.timeline = side_by_side(f"list_squares({n})", got.lines,
+                                    "All at once", squares_timeline(list(range(n))))
+        raise CheckFailed(
+            f"list_squares({n}) took {got.seconds:.1f} s of virtual time; running every square "
+            "at once takes 3.0 s.",
+            expected="3.0 s: all the squares sleep their 3 s at the same time",
+            actual=f"{got.seconds:.1f} s",
+            advice="start all the squares before waiting for any of them: hand them all to one "
+            "asyncio.gather(...) (or create a task for each first, then await them). "
+            "`await square(x)` in a loop runs them one after another."
+            if got.seconds > SQUARE_SECONDS else too_fast_advice(),
+        )
+
+
+# --- list_squares_with_executor -----------------------------------------------------------------
+
+
+@dataclass
+class ExecutorRun:
+    run: Run
+    counter: SquareCounter
+    stand_in: BlockingSquareStandIn
+
+
+def with_executor(ctx: CheckContext, n: int, patience: float = 0.0) -> ExecutorRun:
+    """list_squares_with_executor(n), the stand-in waiting up to `patience` real seconds for a
+    square to run beside it."""
+    function = ctx.function("list_squares_with_executor")
+    counter = SquareCounter(ctx.function("square"))
+    stand_in = BlockingSquareStandIn(ctx, counter, patience)
+    call = f"list_squares_with_executor({n})"
+    with replaced(ctx.module, "square", counter.wrapped()):
+        got = run(ctx, call, lambda: function(n), stand_in)
+    return ExecutorRun(got, counter, stand_in)
+
+
+@SUITE.check("list_squares_with_executor gives a number for every square", points=1,
+             tags=("results",))
+def executor_results(ctx: CheckContext) -> None:
+    for n in (10, 9):
+        done = with_executor(ctx, n)
+        call = f"list_squares_with_executor({n})"
+        problems = result_problems(done.run.value, n, failing=())
+        if problems:
+            raise CheckFailed(
+                f"{call} gave the wrong results.",
+                expected=expected_squares(n, failing=()),
+                actual=repr(done.run.value),
+                details="\n".join(problems),
+                advice="square 7 with blocking_square (which has no trouble with 7) in a worker "
+                "thread, every other number with square, and keep the results in order.",
+            )
+        sevens = done.stand_in.arguments
+        others = sorted(done.counter.started)
+        if sevens != [7] or others != [x for x in range(n) if x != 7]:
+            raise CheckFailed(
+                f"{call} did not share the work as asked.",
+                expected="blocking_square(7) once, and square(x) for every other x",
+                actual=f"blocking_square called for {sevens}, square for {others}",
+                advice="only 7 goes to blocking_square; every other number goes to square.",
+            )
+
+
+@SUITE.check("list_squares_with_executor squares 7 in a thread, alongside the others",
+             points=1, tags=("timing",))
+def executor_overlaps(ctx: CheckContext) -> None:
+    n = 10
+    call = f"list_squares_with_executor({n})"
+    done = with_executor(ctx, n, patience=THREAD_PATIENCE)
+    fail_on_blocking_calls(
+        done.stand_in.blocking_calls,
+        summary=f"{call} called blocking_square on the event loop's thread: for 3 s nothing "
+        "else could have run.",
+        step_lesson=BLOCKING_LESSON,
+    )
+    calls = done.stand_in.thread_calls
+    if not calls:
+        raise CheckFailed(
+            f"{call} never ran blocking_square in a worker thread.",
+            expected="blocking_square(7) handed to a thread, while the other squares run",
+            actual="blocking_square was not called",
+            advice=f"use {THREAD_ADVICE}, and await what it gives you with the squares.",
+        )
+    alone = next((c for c in calls if c.squares_running == 0), None)
+    if alone is not None:
+        when = ("before any square had started" if alone.squares_started == 0
+                else "after every square had finished")
+        raise CheckFailed(
+            f"In {call}, blocking_square ran in a thread, but {when}: not alongside them.",
+            expected="blocking_square(7) works in its thread while the other squares sleep",
+            actual=f"it ran {when}, so the two waits add up instead of overlapping",
+            advice="don't await the thread's result on its own before or after the squares: "
+            "put it in the same asyncio.gather(...) as the squares (to_thread and "
+            "run_in_executor both give something gather accepts).",
+        )
+    if abs(done.run.seconds - SQUARE_SECONDS) > TOLERANCE:
+        ctx.timeline = render_printed(call, done.run.lines)
+        raise CheckFailed(
+            f"{call} took {done.run.seconds:.1f} s of virtual time; it should take 3.0 s.",
+            expected="3.0 s: the squares and the thread all wait at the same time",
+            actual=f"{done.run.seconds:.1f} s",
+            advice="start everything before waiting for anything: one asyncio.gather(...) over "
+            "the squares and the thread's awaitable."
+            if done.run.seconds > SQUARE_SECONDS else too_fast_advice(),
+        )
+
+
+# --- launch_square ------------------------------------------------------------------------------
+
+
+async def slow_square(x: Any) -> Any:
+    """The grader's square for launch_square: 5.5 s, so that a fixed number of polls shows."""
+    print(starting(x))
+    await asyncio.sleep(5.5)
+    print(finishing(x))
+    return x * x
+
+
+@SUITE.check("launch_square polls its task once a second", points=1, tags=("results", "timing"))
+def launch_square_polls(ctx: CheckContext) -> None:
+    launch_square = ctx.function("launch_square")
+    got = run(ctx, "launch_square(4)", lambda: launch_square(4))
+    check_launch(ctx, "launch_square(4)", got, 4, SQUARE_SECONDS, allowed_polls=(3, 4))
+    with replaced(ctx.module, "square", slow_square):
+        call = "launch_square(5), with the grader's square that takes 5.5 s"
+        slow = run(ctx, call, lambda: launch_square(5))
+    check_launch(ctx, call, slow, 5, 5.5, allowed_polls=(6,))
+
+
+def check_launch(ctx: CheckContext, call: str, got: Run, x: int, duration: float,
+                 allowed_polls: tuple[int, ...]) -> None:
+    polls = [line for line in got.lines if line.text == waiting(x)]
+    square_lines = [line for line in got.lines if line.text in (starting(x), finishing(x))]
+    expected_polls = [[at(k, waiting(x)) for k in range(count)] for count in allowed_polls]
+    expected_square = [at(0, starting(x)), at(duration, finishing(x))]
+    longest = max(allowed_polls)
+    problem = ""
+    if got.value != x * x:
+        problem = f"it returned {got.value!r}, not the task's result {x * x}."
+    elif not same_times(square_lines, expected_square):
+        problem = "square did not run as a task from the start, next to the waiting lines."
+    elif not any(same_times(polls, lines) for lines in expected_polls):
+        problem = "the waiting lines are not one a second while the task runs."
+    elif not duration - TOLERANCE <= got.seconds <= longest + TOLERANCE:
+        problem = f"it took {got.seconds:.1f} s."
+    if not problem:
+        return
+    ctx.timeline = side_by_side(
+        "Your launch_square", got.lines,
+        "Polling once a second", sorted(expected_square + expected_polls[0],
+                                        key=lambda line: line.time or 0.0),
+    )
+    raise CheckFailed(
+        f"{call}: {problem}",
+        expected=f"{waiting(x)!r} at 0, 1, 2, ... s for as long as the task is not done "
+        f"(square takes {duration:g} s), then the task's result {x * x}",
+        actual=f"{got.value!r} after {got.seconds:.1f} s, printing:\n{describe_lines(got.lines)}",
+        advice="create the task first (asyncio.create_task), then loop: while the task is not "
+        "done, print the line and `await asyncio.sleep(1)`; at the end, return task.result(). "
+        "Count nothing yourself: the task knows when it is done.",
+    )
+
+
+# --- stop_in ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Forever:
+    stopped_at: float
+    lines: list[PrintedLine]
+    stopped_by_grader: bool
+
+
+def run_forever_with(ctx: CheckContext, n: int) -> Forever:
+    """`loop.create_task(stop_in(n)); loop.run_forever()` on a virtual loop, with a guard."""
+    stop_in = ctx.function("stop_in")
+    call = f"stop_in({n})"
+    watch = ctx.runtime_watch()
+    with virtual_loop() as loop, recording_stdout(SpinGuard()) as printed, watch.watching():
+        guard_fired: list[bool] = []
+
+        def guard() -> None:
+            guard_fired.append(True)
+            loop.stop()
+
+        loop.call_later(n + STOP_GUARD, guard)
+        task = ctx.call(f"loop.create_task({call})", lambda: loop.create_task(stop_in(n)))
+        loop.run_forever()
+        stopped_at = loop.time()
+    for line in printed.texts:
+        print(line)
+    ensure_not_blocked(call, watch.hits)
+    if task.done() and not task.cancelled() and task.exception() is not None:
+        ctx.call(call, task.result)
+    return Forever(stopped_at, printed.lines, bool(guard_fired))
+
+
+@SUITE.check("stop_in counts down and stops the running loop", points=1,
+             tags=("results", "timing"))
+def stop_in_stops(ctx: CheckContext) -> None:
+    for n in (3, 2):
+        done = run_forever_with(ctx, n)
+        expected = [at(n - left, f"Shutdown in {left}...") for left in range(n, 0, -1)]
+        if done.stopped_by_grader:
+            raise CheckFailed(
+                f"stop_in({n}) never stopped the loop that runs it: run_forever() was still "
+                f"running {n + STOP_GUARD:g} s later, when the grader stopped it.",
+                expected=f"run_forever() returns after {n} s",
+                actual=f"it printed:\n{describe_lines(done.lines)}",
+                advice="call stop() on the loop the coroutine runs on: "
+                "asyncio.get_running_loop() inside the coroutine. A loop fetched at import "
+                "time, or a new one, is another loop.",
+            )
+        if not same_times(done.lines, expected) or abs(done.stopped_at - n) > TOLERANCE:
+            ctx.timeline = side_by_side(f"Your stop_in({n})", done.lines,
+                                        "Counting down", expected)
+            raise CheckFailed(
+                f"loop.create_task(stop_in({n})); loop.run_forever() did not count down and "
+                "stop on time.",
+                expected=f"{describe_lines(expected)}\nthen run_forever() returns at {n:.1f} s",
+                actual=f"{describe_lines(done.lines)}\nthen run_forever() returned at "
+                f"{done.stopped_at:.1f} s",
+                advice="for each k from n down to 1: print the line, `await asyncio.sleep(1)`; "
+                "only then stop the loop.",
+            )
+
+
+# --- RemoteContainer ----------------------------------------------------------------------------
+
+
+async def consume(container: Any, limit: int = 50) -> tuple[list[tuple[Any, float]], float]:
+    """Every item of `async for item in container`, with the virtual time it came, and the end."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    got: list[tuple[Any, float]] = []
+    async for item in container:
+        got.append((item, round(loop.time() - start, 3)))
+        if len(got) >= limit:
+            break
+    return got, round(loop.time() - start, 3)
+
+
+def check_async_iterator_form(ctx: CheckContext, cls: Any) -> None:
+    if not inspect.isclass(cls):
+        raise CheckFailed(
+            "RemoteContainer should be a class.",
+            actual=f"it is a {type(cls).__name__}",
+            advice="write `class RemoteContainer:` with the methods __aiter__ and __anext__.",
+        )
+    aiter_method = getattr(cls, "__aiter__", None)
+    if aiter_method is None:
+        raise CheckFailed(
+            "RemoteContainer has no __aiter__ method, so `async for` cannot use it.",
+            advice="__aiter__ (a plain def) gives the object whose __anext__ `async for` "
+            "awaits for each item.",
+        )
+    if inspect.isasyncgenfunction(aiter_method) or inspect.iscoroutinefunction(aiter_method):
+        raise CheckFailed(
+            "RemoteContainer.__aiter__ is an `async def`.",
+            expected="a plain `def __aiter__(self)` that returns an object with an `async def "
+            "__anext__`",
+            actual="an async generator or a coroutine function: a shortcut that skips the "
+            "protocol this step is about",
+            advice="write __aiter__ and __anext__ yourself; __anext__ raises "
+            "StopAsyncIteration when there is nothing left.",
+        )
+    iterator = ctx.call("RemoteContainer([1]).__aiter__()", lambda: cls([1]).__aiter__())
+    if inspect.isasyncgen(iterator) or not hasattr(type(iterator), "__anext__"):
+        raise CheckFailed(
+            "RemoteContainer.__aiter__ should return an object whose class defines __anext__.",
+            actual=f"it returned {iterator!r}",
+            advice="return self (with __anext__ on RemoteContainer), or an object of a small "
+            "class of your own that has __anext__.",
+        )
+
+
+@SUITE.check("RemoteContainer gives its items one by one, afresh each time", points=1,
+             tags=("results",))
+def remote_container(ctx: CheckContext) -> None:
+    cls = ctx.function("RemoteContainer")
+    check_async_iterator_form(ctx, cls)
+
+    async def twice() -> list[tuple[list[tuple[Any, float]], float]]:
+        container = cls(["a", "b", "c"])
+        return [await consume(container), await consume(container)]
+
+    first, second = run(ctx, "iterating RemoteContainer(['a', 'b', 'c']) twice", twice).value
+    expected = [("a", 1.0), ("b", 2.0), ("c", 3.0)]
+    for label, (items, ended) in (("first", first), ("second", second)):
+        if items != expected or ended not in (3.0, 4.0):
+            raise CheckFailed(
+                f"The {label} `async for` over RemoteContainer(['a', 'b', 'c']) did not give the "
+                "items one a second.",
+                expected=f"{describe_items(expected)}, then the end, by 4 s",
+                actual=f"{describe_items(items)}, then the end at {ended:g} s",
+                advice="__anext__ awaits asyncio.sleep(self.delay) and returns the next item, "
+                "or raises StopAsyncIteration at the end; keep the position where a new "
+                "`async for` starts it again from 0 (__aiter__ runs once per `async for`)."
+                if label == "first" else
+                "a second `async for` must start from the first item again: reset the "
+                "position in __aiter__, or return a new iterator object from it.",
+            )
+    halves, _ = run(ctx, "RemoteContainer([10, 20], delay=0.5)",
+                    lambda: consume(cls([10, 20], delay=0.5))).value
+    empty, _ = run(ctx, "RemoteContainer([])", lambda: consume(cls([]))).value
+    if halves != [(10, 0.5), (20, 1.0)] or empty != []:
+        raise CheckFailed(
+            "RemoteContainer does not follow its delay, or gives items it does not have.",
+            expected="RemoteContainer([10, 20], delay=0.5): 10 at 0.5 s, 20 at 1 s; "
+            "RemoteContainer([]): no items",
+            actual=f"{describe_items(halves)}; RemoteContainer([]): {describe_items(empty)}",
+            advice="sleep self.delay, the argument it was given, not a fixed 1 s.",
+        )
+
+
+def describe_items(items: list[tuple[Any, float]]) -> str:
+    if not items:
+        return "no items"
+    return ", ".join(f"{item!r} at {when:g} s" for item, when in items)
+
+
+# --- Connection ---------------------------------------------------------------------------------
+
+
+class GraderError(Exception):
+    """Raised by the grader inside `async with`, to see that it comes out again."""
+
+
+@dataclass
+class Session:
+    """What happened around one `async with Connection(...)` block."""
+
+    same_object: bool = False
+    closed_inside: Any = None
+    entered_at: float = -1.0
+    body_ended_at: float = -1.0
+    left_at: float = -1.0
+    read_back: Any = None
+    closed_after: Any = None
+    escaped: BaseException | None = None
+
+
+async def use_connection(cls: Any, raise_inside: bool) -> Session:
+    loop = asyncio.get_running_loop()
+    session = Session()
+    connection = cls("db://grader")
+    try:
+        async with connection as entered:
+            session.entered_at = loop.time()
+            session.same_object = entered is connection
+            session.closed_inside = getattr(connection, "closed", None)
+            await entered.set_key("answer", 42)
+            await entered.set_key("question", "six times nine")
+            session.read_back = (await entered.get_key("answer"),
+                                 await entered.get_key("question"))
+            session.body_ended_at = loop.time()
+            if raise_inside:
+                raise GraderError("raised inside the block by the grader")
+    except GraderError as error:
+        session.escaped = error
+    session.left_at = loop.time()
+    session.closed_after = getattr(connection, "closed", None)
+    return session
+
+
+def check_context_manager_form(cls: Any) -> None:
+    if not inspect.isclass(cls) or not all(
+            hasattr(cls, name) for name in ("__aenter__", "__aexit__")):
+        raise CheckFailed(
+            "Connection should be a class with __aenter__ and __aexit__ methods.",
+            actual=f"{cls!r}",
+            advice="write `class Connection:` with `async def __aenter__(self)` and "
+            "`async def __aexit__(self, exc_type, exc, tb)`: that protocol is this step's "
+            "lesson (contextlib.asynccontextmanager comes later).",
+        )
+
+
+@SUITE.check("Connection opens and closes around the block, even when it raises", points=1,
+             tags=("results",))
+def connection_works(ctx: CheckContext) -> None:
+    cls = ctx.function("Connection")
+    check_context_manager_form(cls)
+    calm = run(ctx, "async with Connection(...) as connection: ...",
+               lambda: use_connection(cls, raise_inside=False)).value
+    problems = session_problems(calm)
+    if problems:
+        raise CheckFailed(
+            "`async with Connection('db://grader') as connection:` did not behave as a "
+            "connection.",
+            expected="entering takes 1 s and gives the connection itself; set_key/get_key "
+            "store and read values; leaving takes 1 s and sets closed to True",
+            actual="; ".join(problems),
+            advice="__aenter__: `await asyncio.sleep(1)`, then `return self`. __aexit__: "
+            "`await asyncio.sleep(1)`, then `self.closed = True`.",
+        )
+    stormy = run(ctx, "async with Connection(...): raise ...",
+                 lambda: use_connection(cls, raise_inside=True)).value
+    if stormy.escaped is None or stormy.closed_after is not True or \
+            abs(stormy.left_at - stormy.body_ended_at - 1) > TOLERANCE:
+        what = []
+        if stormy.escaped is None:
+            what.append("the exception raised in the block disappeared")
+        if stormy.closed_after is not True:
+            what.append(f"closed is {stormy.closed_after!r} afterwards")
+        if abs(stormy.left_at - stormy.body_ended_at - 1) > TOLERANCE:
+            what.append(f"leaving took {stormy.left_at - stormy.body_ended_at:g} s")
+        raise CheckFailed(
+            "When the block raises, Connection should still close, and let the exception go "
+            "on.",
+            expected="leaving takes 1 s, closed is True, and the block's exception comes out "
+            "of the `async with`",
+            actual="; ".join(what),
+            advice="__aexit__ runs whether or not the block raised: close in any case. "
+            "Return nothing (None): a true value would swallow the exception.",
+        )
+
+
+def session_problems(session: Session) -> list[str]:
+    problems = []
+    if abs(session.entered_at - 1) > TOLERANCE:
+        problems.append(f"entering took {session.entered_at:g} s, not 1 s")
+    if not session.same_object:
+        problems.append("`as connection` did not give the Connection object itself")
+    if session.closed_inside:
+        problems.append("closed was already true inside the block")
+    if session.read_back != (42, "six times nine"):
+        problems.append(f"get_key read back {session.read_back!r} instead of (42, 'six times "
+                        "nine')")
+    if abs(session.left_at - session.body_ended_at - 1) > TOLERANCE:
+        problems.append(f"leaving took {session.left_at - session.body_ended_at:g} s, not 1 s")
+    if session.closed_after is not True:
+        problems.append(f"closed is {session.closed_after!r} afterwards, not True")
+    return problems
+
+
+# --- blocking -----------------------------------------------------------------------------------
+
+
+@SUITE.check("nothing blocks the event loop", points=1, tags=("blocking",))
+def nothing_blocks(ctx: CheckContext) -> None:
+    found = ctx.static_blocking_calls(extra={"blocking_square": THREAD_ADVICE})
+    module = ctx.module
+    runs: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+        ("square(4)", lambda: module.square(4)),
+        ("list_squares(10)", lambda: module.list_squares(10)),
+        ("list_squares_with_executor(10)", lambda: module.list_squares_with_executor(10)),
+        ("launch_square(2)", lambda: module.launch_square(2)),
+        ("stop_in(1)", lambda: module.stop_in(1)),
+        ("async for over RemoteContainer([1, 2])", lambda: consume(module.RemoteContainer([1, 2]))),
+        ("async with Connection(...)", lambda: use_connection(module.Connection, False)),
+    ]
+    not_written = []
+    for call, make_awaitable in runs:
+        hits, error = blocking_calls_of(ctx, call, make_awaitable)
+        found.extend(hits)
+        if isinstance(error, NotImplementedError | AttributeError):
+            not_written.append(call)
+    fail_on_blocking_calls(
+        found,
+        summary="Your code blocks the event loop: while these calls wait, no other coroutine "
+        "can run.",
+        step_lesson=BLOCKING_LESSON,
+    )
+    if not_written:
+        raise CheckFailed(
+            "Some of your code is not written yet, so it cannot be checked for blocking calls.",
+            actual="not written (NotImplementedError, or missing): " + ", ".join(not_written),
+            advice="write every TODO; this check then runs all of it.",
+        )
+
+
+def blocking_calls_of(
+    ctx: CheckContext, call: str, make_awaitable: Callable[[], Awaitable[Any]]
+) -> tuple[list[BlockingCall], BaseException | None]:
+    """The blocking calls one run made; its errors are other checks' business, but returned."""
+    stand_in = BlockingSquareStandIn(ctx)
+    watch = ctx.runtime_watch()
+    error: BaseException | None = None
+    with recording_stdout(SpinGuard()), replaced(ctx.module, "blocking_square", stand_in), \
+            watch.watching():
+        try:
+            run_virtual(make_awaitable, call=call)
+        except Exception as raised:
+            error = raised
+    return watch.hits + stand_in.blocking_calls, error
