@@ -103,7 +103,7 @@ def module_cell_source(module: str, code: str) -> str:
 
 def test_cell_source(exercise: Exercise, check: Check, hidden: bool) -> str:
     points = f"{check.points:g} point{'' if check.points == 1 else 's'}"
-    call = (f"from graders.notebook import check\n"
+    call = (f"from graders.notebook import check\n\n"
             f"check({exercise.number!r}, {check.name!r})\n")
     head = f"# {check.name} ({points}; {', '.join(check.tags)})\n"
     if not hidden:
