@@ -204,3 +204,17 @@ def test_test_cells_show_the_graders_message_and_nothing_on_stderr(graded_course
                     assert outputs[0]["output_type"] == "error"
                     shown = "\n".join(outputs[0]["traceback"])
                     assert shown.startswith("✗ ") and "Traceback" not in shown
+
+
+@pytest.mark.nbgrader
+def test_the_hanging_notebook_is_graded_not_dropped(graded_course: Path):
+    # With nbgrader's default raise_on_iopub_timeout, the cell stuck in `await` makes nbgrader
+    # remove the whole notebook; with the course's config, its check cells run and say why.
+    exercise = next(ex for ex in EXERCISES if ex.number == HANGING_EXERCISE)
+    path = graded_course / "autograded" / "hanging" / exercise.folder / f"{exercise.folder}.ipynb"
+    notebook = json.loads(path.read_text())
+    tests = [cell for cell in notebook["cells"]
+             if cell["metadata"].get("nbgrader", {}).get("grade")]
+    for cell in tests:
+        shown = "\n".join(cell["outputs"][0]["traceback"])
+        assert "did not finish within" in shown, shown
