@@ -32,8 +32,9 @@ HIDDEN_TAGS: tuple[str, ...] = ("blocking",)
 """Checks with these tags are hidden tests: whether the code blocks the event loop is the pack's
 central question, and a teacher wants the student to answer it without being told each time."""
 
-STUDENT_CELL_SECONDS = 20
-"""nbgrader's wall-time limit for a student's cell: enough for the tutorial's real delays."""
+STUDENT_CELL_SECONDS = 10
+"""nbgrader's wall-time limit for a student's cell while autograding. The grade never depends on
+it: a `%%module` cell saves its file before it runs, and the checks grade that file."""
 TEST_CELL_SECONDS = 90
 """nbgrader's wall-time limit for a test cell: the grader stops itself within a minute."""
 

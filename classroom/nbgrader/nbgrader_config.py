@@ -13,7 +13,7 @@ c.ClearSolutions.code_stub = {"python": "# TODO: your code here\nraise NotImplem
 def cell_timeout(cell):
     """Test cells run the grader, which stops itself within a minute; students' cells get less."""
     is_test = cell.get("metadata", {}).get("nbgrader", {}).get("grade", False)
-    return 90 if is_test else 20
+    return 90 if is_test else 10
 
 
 c.Execute.timeout_func = cell_timeout
