@@ -145,3 +145,14 @@ def test_a_bad_upload_in_exercise_folders_scores_zero_with_reasons(unpacked: Pat
     assert all(test["status"] == "failed" and test["output"] for test in results["tests"])
     if len(EXERCISES) > 1:
         assert "Not found in your upload" in results["output"]
+
+
+def test_an_empty_upload_still_gets_a_results_file(unpacked: Path, tmp_path: Path):
+    root = tmp_path / "autograder"
+    (root / "submission").mkdir(parents=True)
+    (root / "source").symlink_to(unpacked)
+    results = run_autograder(root / "source", root)
+    check_specification(results)
+    assert results["score"] == 0
+    assert all("missing" in test["output"] for test in results["tests"])
+    assert "Not found in your upload" in results["output"]
