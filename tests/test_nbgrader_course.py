@@ -111,6 +111,8 @@ def hand_in(course: Path, student: str) -> None:
         modules = student_modules(student, exercise)
         for cell in notebook.cells:
             first, _, _ = cell.source.partition("\n")
+            if student == "untouched":  # the release as it came
+                continue
             if cell.cell_type == "code" and first.startswith("%%module "):
                 module = first.split()[1]
                 cell.source = nbcourse.module_cell_source(module, modules[module])
@@ -174,6 +176,19 @@ def test_nbgrader_grades_the_class_as_the_grader_does(graded_course: Path, tmp_p
     assert blocked, "no exercise has a variant that blocks the event loop"
     for exercise in blocked:
         assert 0 < score["blocking", exercise.folder] < most[exercise.folder]
+
+
+@pytest.mark.nbgrader
+def test_the_release_holds_the_stubs_of_exercises(graded_course: Path):
+    for exercise in EXERCISES:
+        path = graded_course / "release" / exercise.folder / f"{exercise.folder}.ipynb"
+        cells = json.loads(path.read_text())["cells"]
+        modules = {"".join(cell["source"]).partition("\n")[0]: "".join(cell["source"])
+                   for cell in cells if "".join(cell["source"]).startswith("%%module ")}
+        assert modules == {
+            f"%%module {name}": nbcourse.module_cell_source(name, stub)
+            for name, stub in stub_files(exercise).items()
+        }
 
 
 @pytest.mark.nbgrader
