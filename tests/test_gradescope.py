@@ -156,3 +156,12 @@ def test_an_empty_upload_still_gets_a_results_file(unpacked: Path, tmp_path: Pat
     assert results["score"] == 0
     assert all("missing" in test["output"] for test in results["tests"])
     assert "Not found in your upload" in results["output"]
+
+
+def test_a_zip_for_some_exercises_grades_only_those(tmp_path: Path):
+    chosen = [EXERCISES[-1]]
+    path = gradescope.build(chosen, tmp_path / "one.zip")
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read(gradescope.GRADED_LIST).decode().split() == [chosen[0].number]
+        readmes = [name for name in archive.namelist() if name.endswith("README.md")]
+    assert readmes == [f"exercises/{chosen[0].folder}/README.md"]
