@@ -7,10 +7,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CORE_STAMP := $(VENV)/.core-installed
 DEV_STAMP := $(VENV)/.dev-installed
+CLASSROOM_STAMP := $(VENV)/.classroom-installed
 EXERCISE ?=
 SUBMISSION ?=
+SUBMISSIONS ?=
+GRADES ?= build/grades
 
-.PHONY: check test lint generate bench clean-venv hint progress watch reset
+.PHONY: check test lint generate bench clean-venv hint progress watch reset classroom gradescope grade-all
 
 $(CORE_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +23,12 @@ $(CORE_STAMP): pyproject.toml
 
 $(DEV_STAMP): $(CORE_STAMP)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# The teachers' tools (nbgrader, Jupyter): only for the classroom targets and the pack's tests.
+$(CLASSROOM_STAMP): $(CORE_STAMP)
+	@echo "Installing the classroom tools (nbgrader, Jupyter) in $(VENV)..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[classroom]'
 	@touch $@
 
 check: $(CORE_STAMP)
@@ -37,9 +46,10 @@ watch: $(CORE_STAMP)
 reset: $(CORE_STAMP)
 	@$(PY) -m graders reset $(EXERCISE)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(CLASSROOM_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m graders generate --check
+	$(PY) -m graders.classroom --check
 	$(PY) -m pytest -q
 
 lint: $(DEV_STAMP)
@@ -53,3 +63,14 @@ bench: $(CORE_STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Teachers: see TEACHERS.md.
+classroom: $(CLASSROOM_STAMP)
+	$(PY) -m graders.classroom
+
+gradescope: $(CORE_STAMP)
+	$(PY) -m graders.gradescope build $(if $(EXERCISE),--exercises $(EXERCISE)) --out build/autograder.zip
+
+grade-all: $(CORE_STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=DIR [EXERCISE=NN] [GRADES=DIR]"; exit 2; }
+	$(PY) -m graders.batch "$(SUBMISSIONS)" --out "$(GRADES)" $(if $(EXERCISE),--exercises $(EXERCISE))

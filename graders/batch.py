@@ -1,0 +1,131 @@
+"""`python -m graders.batch SUBMISSIONS --out DIR`: grade a whole class on one machine.
+
+SUBMISSIONS holds a folder per student (its name is the student's), in any shape graders.layout
+understands. Every (student, exercise) pair is graded in a pool of worker processes, one per core;
+each grading still runs the student's code in its own sandboxed child, so a broken submission fails
+its own checks and the batch goes on. It writes:
+
+    DIR/grades.csv               student, exercise, score, max_score: one row per pair
+    DIR/results/<student>.json   that student's results, in the grader's results format
+
+The exercises graded are those given with --exercises, or else every exercise of the pack that
+at least one student handed in; a student who did not hand one in scores 0 on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from graders.checks import CheckResult
+from graders.layout import find_modules, lay_out
+from graders.manifest import Exercise, find_exercise, load_exercises
+from graders.report import ExerciseReport, results_json
+from graders.sandbox import grade
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    upload: Path
+    exercise: Exercise
+
+
+def students_in(submissions: Path) -> dict[str, Path]:
+    return {
+        path.name: path for path in sorted(submissions.iterdir())
+        if path.is_dir() and not path.name.startswith((".", "_"))
+    }
+
+
+def handed_in(students: dict[str, Path]) -> list[Exercise]:
+    return [
+        exercise for exercise in load_exercises()
+        if any(find_modules(exercise, upload) for upload in students.values())
+    ]
+
+
+def grade_job(job: Job) -> ExerciseReport:
+    """One student's exercise; whatever goes wrong becomes failed checks, never an exception."""
+    checks = importlib.import_module(job.exercise.suite_name).SUITE.checks
+    try:
+        with tempfile.TemporaryDirectory(prefix="awaitlings-batch-") as workdir:
+            lay_out([job.exercise], job.upload, Path(workdir))
+            return ExerciseReport(job.exercise, grade(job.exercise, checks,
+                                                      Path(workdir) / job.exercise.folder))
+    except Exception as error:  # the batch must carry on past anything
+        why = f"This submission could not be graded: {type(error).__name__}: {error}"
+        return ExerciseReport(job.exercise, [
+            CheckResult(check.name, 0.0, check.points, False, check.tags, why)
+            for check in checks
+        ])
+
+
+def grade_all(submissions: Path, out: Path, exercises: list[Exercise] | None = None,
+              workers: int | None = None) -> list[tuple[str, ExerciseReport]]:
+    students = students_in(submissions)
+    exercises = exercises if exercises is not None else handed_in(students)
+    jobs = [Job(student, upload, exercise)
+            for student, upload in students.items() for exercise in exercises]
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        reports = list(pool.map(grade_job, jobs))
+    graded = [(job.student, report) for job, report in zip(jobs, reports, strict=True)]
+    write_gradebook(graded, out)
+    return graded
+
+
+def write_gradebook(graded: list[tuple[str, ExerciseReport]], out: Path) -> None:
+    (out / "results").mkdir(parents=True, exist_ok=True)
+    with (out / "grades.csv").open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["student", "exercise", "score", "max_score"])
+        for student, report in graded:
+            writer.writerow([student, report.exercise.folder, f"{report.score:g}",
+                             f"{report.max_score:g}"])
+    by_student: dict[str, list[ExerciseReport]] = {}
+    for student, report in graded:
+        by_student.setdefault(student, []).append(report)
+    for student, reports in by_student.items():
+        path = out / "results" / f"{student}.json"
+        path.write_text(json.dumps(results_json(reports), indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m graders.batch",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("submissions", type=Path, help="a folder with a folder per student")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the gradebook")
+    parser.add_argument("--exercises", nargs="*", metavar="NN", default=None,
+                        help="exercises to grade (default: every one somebody handed in)")
+    parser.add_argument("--workers", type=int, default=None, help="default: one per core")
+    args = parser.parse_args(argv)
+    if not args.submissions.is_dir():
+        print(f"error: no such folder: {args.submissions}", file=sys.stderr)
+        return 2
+    exercises = None
+    if args.exercises:
+        exercises = [find_exercise(number) for number in args.exercises]
+        if None in exercises:
+            print(f"error: unknown exercise among {args.exercises}", file=sys.stderr)
+            return 2
+    started = time.monotonic()
+    graded = grade_all(args.submissions, args.out, exercises, args.workers)  # type: ignore[arg-type]
+    seconds = time.monotonic() - started
+    students = len({student for student, _ in graded})
+    print(f"Graded {len(graded)} submissions ({students} students) in {seconds:.1f} s; "
+          f"wrote {args.out / 'grades.csv'} and {args.out / 'results'}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Batch grading (`make grade-all`): a class graded in parallel, a CSV gradebook and a results file
+per student, whatever shape or state each submission is in."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from graders.layout import lay_out
+from graders.manifest import PACK_ROOT, load_exercises
+
+EXERCISES = load_exercises()
+FIRST = EXERCISES[0]
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+
+
+def solutions(exercise) -> dict[str, str]:
+    return {m: (exercise.solution_dir / m).read_text() for m in exercise.modules}
+
+
+def stubs(exercise) -> dict[str, str]:
+    return {m: (exercise.exercise_dir / m).read_text() for m in exercise.modules}
+
+
+def make_class(root: Path) -> Path:
+    submissions = root / "submissions"
+    write(submissions / "ada" / FIRST.folder, solutions(FIRST))            # exercise folders
+    write(submissions / "grace", solutions(FIRST))                          # flat files
+    write(submissions / "linus" / "exercises" / FIRST.folder, stubs(FIRST))  # a clone, untouched
+    broken = {m: "def oops(:\n" for m in FIRST.modules}
+    write(submissions / "mallory" / FIRST.folder, broken)                   # does not import
+    (submissions / "nobody").mkdir()                                        # handed in nothing
+    (submissions / "README.txt").write_text("not a student")
+    return submissions
+
+
+def run_batch(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "graders.batch", *args], cwd=PACK_ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_a_class_is_graded_into_a_gradebook_and_a_results_file_each(tmp_path: Path):
+    submissions, out = make_class(tmp_path), tmp_path / "grades"
+    finished = run_batch(str(submissions), "--out", str(out), "--workers", "2")
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    assert set(rows[0]) == {"student", "exercise", "score", "max_score"}
+    score = {row["student"]: float(row["score"]) for row in rows}
+    most = float(rows[0]["max_score"])
+    assert {row["exercise"] for row in rows} == {FIRST.folder}  # only what was handed in
+    assert score == {"ada": most, "grace": most, "linus": 0, "mallory": 0, "nobody": 0}
+    mallory = json.loads((out / "results" / "mallory.json").read_text())
+    assert mallory["score"] == 0
+    assert all("syntax error" in test["output"] for test in mallory["tests"])
+    nobody = json.loads((out / "results" / "nobody.json").read_text())
+    assert all("missing" in test["output"] for test in nobody["tests"])
+
+
+def test_the_exercises_to_grade_can_be_named(tmp_path: Path):
+    submissions, out = make_class(tmp_path), tmp_path / "grades"
+    numbers = [ex.number for ex in EXERCISES]
+    finished = run_batch(str(submissions), "--out", str(out), "--exercises", *numbers)
+    assert finished.returncode == 0, finished.stderr
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    assert len(rows) == 5 * len(EXERCISES)
+
+
+def test_a_missing_folder_or_unknown_exercise_is_a_usage_error(tmp_path: Path):
+    assert run_batch(str(tmp_path / "nowhere"), "--out", str(tmp_path)).returncode == 2
+    assert run_batch(str(tmp_path), "--out", str(tmp_path), "--exercises", "99").returncode == 2
+
+
+def test_uploads_in_any_shape_are_laid_out_per_exercise(tmp_path: Path):
+    upload = tmp_path / "upload"
+    write(upload / "deep" / "exercises" / FIRST.folder, solutions(FIRST))
+    write(upload, {m: "# a stray copy at the top\n" for m in FIRST.modules})
+    found = lay_out(EXERCISES, upload, tmp_path / "laid")
+    assert set(found) == {FIRST.number}
+    for module in FIRST.modules:  # the exercise folder wins over a loose file of the same name
+        assert (tmp_path / "laid" / FIRST.folder / module).read_text() == solutions(FIRST)[module]
+    for exercise in EXERCISES:
+        assert (tmp_path / "laid" / exercise.folder).is_dir()
