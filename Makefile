@@ -8,8 +8,10 @@ CORE_STAMP := $(VENV)/.core-installed
 DEV_STAMP := $(VENV)/.dev-installed
 EXERCISE ?=
 SUBMISSION ?=
+PORT ?= 8080
+DELAY ?= 5
 
-.PHONY: check test lint generate bench clean-venv
+.PHONY: check test lint generate bench farm clean-venv
 
 $(CORE_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +36,9 @@ lint: $(DEV_STAMP)
 
 generate: $(CORE_STAMP)
 	$(PY) -m graders generate
+
+farm: $(CORE_STAMP)
+	@$(PY) -m graders.farm --port $(PORT) --delay $(DELAY)
 
 bench: $(CORE_STAMP)
 	$(PY) -m graders.bench

@@ -148,7 +148,9 @@ class RuntimeWatch:
         self.hits: list[BlockingCall] = []
 
     @contextlib.contextmanager
-    def watching(self) -> Iterator[RuntimeWatch]:
+    def watching(self, only: tuple[str, ...] = ()) -> Iterator[RuntimeWatch]:
+        """Watch while this lasts. `only` narrows the watch to functions whose blockbuster names
+        start with one of these prefixes ("socket." for network calls alone)."""
         watch = self
         original_error = blockbuster_module.BlockingError
 
@@ -159,6 +161,9 @@ class RuntimeWatch:
 
         buster = blockbuster_module.BlockBuster(scanned_modules=self._modules)
         blockbuster_module.BlockingError = RecordedBlockingError
+        if only:
+            buster.functions = {name: function for name, function in buster.functions.items()
+                                if name.startswith(only)}
         buster.activate()
         try:
             yield self

@@ -28,6 +28,7 @@ from types import ModuleType
 from graders.capture import recording_stdout
 from graders.checks import Check, CheckFailed
 from graders.context import CheckContext
+from graders.loopback import allow_only_loopback
 from graders.manifest import find_exercise
 
 _write = os.write  # kept before student code runs, which could replace os.write
@@ -73,11 +74,19 @@ def describe_import_error(error: BaseException, path: Path) -> str:
             'if __name__ == "__main__":'
         )
     lines = [f"{path.name} raised {type(error).__name__} while it was being imported: {error}"]
+    functions = []
     tb = error.__traceback__
     while tb is not None:
         if Path(tb.tb_frame.f_code.co_filename).name == path.name:
             lines.append(f"  at {path.name}:{tb.tb_lineno}")
+            functions.append(tb.tb_frame.f_code.co_name)
         tb = tb.tb_next
+    if len(functions) > 1:  # the module's top level called its own functions: work at import
+        lines.append(
+            "Code at the top level of a module runs when it is imported, so the grader ran your "
+            "program before it could check anything. Put calls like main() under "
+            'if __name__ == "__main__":'
+        )
     return "\n".join(lines)
 
 
@@ -129,6 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     exercise = find_exercise(args.exercise)
     assert exercise is not None, args.exercise
     checks: list[Check] = importlib.import_module(exercise.suite_name).SUITE.checks
+    allow_only_loopback()  # before any student code runs, even at import
 
     for name in exercise.provided:  # always the pack's copy, never the submission's
         load_module(exercise.exercise_dir / name)
