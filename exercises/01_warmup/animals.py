@@ -1,6 +1,7 @@
 """Animals in the cloud: ask a slow web service for each animal's sound, one after another.
 
-Start the farm in another terminal with `make farm`, then run `python animals.py`.
+Start the farm in another terminal with `make farm`, then run
+`python exercises/01_warmup/animals.py`.
 Fill in each TODO. Check your work with `make check EXERCISE=01`.
 """
 

@@ -7,13 +7,13 @@ with short *real* delays and points the student's BASE_URL at it.
 Robust under load: no verdict here depends on how fast the machine is. Results are values, lines
 and exceptions. "One after another" is read from the farm's log, not from a stopwatch: a request
 that arrives before the previous one was answered overlaps it. A sequential client can only send
-its next request after it got the previous answer, which the farm writes down before sending it,
-so a busy machine can never make a correct client look concurrent. The delays only have to be
-long enough for a wrong, concurrent client (threads) to be caught: its requests are sent within
-milliseconds of each other and each stays OVERLAP_DELAY in the farm, so a machine would have to
-stall one of its threads for that long to hide the overlap; even then a wrong client would pass
-that one check, never a correct one fail. The delays also bound the wall time: the whole exercise
-waits under 1 s in the farm.
+its next request after it got the previous answer, which the farm writes down before it sends
+it, so no amount of load can make a correct client look concurrent. OVERLAP_DELAY only has to be
+long enough to catch a wrong, concurrent client (threads): its requests leave within a
+millisecond or so of each other and each stays 0.1 s in the farm, so the machine would have to
+stall a thread a hundred times longer than usual to hide the overlap, and even then a wrong
+client would pass that one check; a correct one never fails it. The delays are short because they
+are real time: the whole exercise waits under half a second in the farm.
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from graders.farmchecks import (
 
 SUITE = Suite()
 
-RESULTS_DELAY = 0.05
+RESULTS_DELAY = 0.01
 """Real seconds each animal takes when only results matter: short, but a real wait."""
-OVERLAP_DELAY = 0.2
+OVERLAP_DELAY = 0.1
 """Real seconds each animal takes in the check that requests do not overlap (see above)."""
 
 

@@ -1,6 +1,7 @@
 """Animals and aiohttp: ask the slow web service for every animal at once.
 
-Start the farm in another terminal with `make farm`, then run `python animals_asyncio.py`.
+Start the farm in another terminal with `make farm`, then run
+`python exercises/05_animals/animals_asyncio.py`.
 Fill in each TODO. Check your work with `make check EXERCISE=05`.
 """
 
