@@ -217,17 +217,31 @@ def farm_in_thread(
         thread.join(timeout=10)
 
 
+async def serve_forever(port: int, delay: float) -> None:
+    """Serve the farm on loopback until cancelled; say where (port 0 picks a free port)."""
+    runner = web.AppRunner(make_farm_app(delay))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, HOST, port).start()
+        bound_port = runner.addresses[0][1]
+        print(f"The farm is open on http://{HOST}:{bound_port}/animals (each animal answers "
+              f"after {delay:g} s). Ctrl-C closes it.", flush=True)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m graders.farm", description="Serve the slow animals farm on loopback."
     )
-    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     parser.add_argument("--delay", type=float, default=DELAY,
                         help="seconds each known animal takes to answer (default: 5)")
     args = parser.parse_args(argv)
-    print(f"The farm is open on http://{HOST}:{args.port}/animals "
-          f"(each animal answers after {args.delay:g} s). Ctrl-C closes it.", flush=True)
-    web.run_app(make_farm_app(args.delay), host=HOST, port=args.port, print=None)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_forever(args.port, args.delay))
+    print("The farm is closed.")
 
 
 if __name__ == "__main__":

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import subprocess
 import sys
-import time
 
 import aiohttp
-import pytest
 import requests
 
 from graders.farm import FARM, farm_in_thread, farm_on_loop, make_farm_app
@@ -118,26 +117,22 @@ def test_a_farm_in_a_thread_serves_blocking_clients_and_closes_after():
         assert probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def test_make_farm_serves_on_the_port_and_with_the_delay_asked(unused_tcp_port):
+def test_the_farm_command_serves_with_the_delay_asked_and_closes_on_ctrl_c():
     server = subprocess.Popen(
-        [sys.executable, "-m", "graders.farm", "--port", str(unused_tcp_port), "--delay", "0.01"],
+        [sys.executable, "-m", "graders.farm", "--port", "0", "--delay", "0.01"],
         cwd=PACK_ROOT, stdout=subprocess.PIPE, text=True,
     )
     try:
-        assert "is open on http://127.0.0.1:" in server.stdout.readline()
-        url = f"http://127.0.0.1:{unused_tcp_port}/animals/turkey"
-        for _ in range(50):
-            try:
-                answer = requests.get(url, timeout=5)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the farm never answered")
-        assert answer.text == "Gobble-Gobble!"
+        opened = server.stdout.readline()
+        assert "The farm is open on http://127.0.0.1:" in opened
+        base_url = opened.split(" on ", 1)[1].split()[0]
+        assert requests.get(f"{base_url}/turkey", timeout=5).text == "Gobble-Gobble!"
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 0
+        assert "closed" in server.stdout.read()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.kill()
+        server.wait()
 
 
 def test_the_farm_app_is_a_plain_aiohttp_application():
