@@ -13,7 +13,10 @@ SUBMISSION ?=
 SUBMISSIONS ?=
 GRADES ?= build/grades
 
-.PHONY: check test lint generate bench clean-venv hint progress watch reset classroom gradescope grade-all
+.PHONY: check test lint generate bench farm clean-venv hint progress watch reset classroom gradescope grade-all
+PORT ?= 8080
+DELAY ?= 5
+
 
 $(CORE_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +60,9 @@ lint: $(DEV_STAMP)
 
 generate: $(CORE_STAMP)
 	$(PY) -m graders generate
+
+farm: $(CORE_STAMP)
+	@$(PY) -m graders.farm --port $(PORT) --delay $(DELAY)
 
 bench: $(CORE_STAMP)
 	$(PY) -m graders.bench

@@ -161,7 +161,9 @@ class RuntimeWatch:
         self.hits: list[BlockingCall] = []
 
     @contextlib.contextmanager
-    def watching(self) -> Iterator[RuntimeWatch]:
+    def watching(self, only: tuple[str, ...] = ()) -> Iterator[RuntimeWatch]:
+        """Watch while this lasts. `only` narrows the watch to functions whose blockbuster names
+        start with one of these prefixes ("socket." for network calls alone)."""
         watch = self
         original_error = blockbuster_module.BlockingError
 
@@ -175,6 +177,9 @@ class RuntimeWatch:
             for filename, functions in places:
                 buster.functions[name].can_block_in(filename, functions)
         blockbuster_module.BlockingError = RecordedBlockingError
+        if only:
+            buster.functions = {name: function for name, function in buster.functions.items()
+                                if name.startswith(only)}
         buster.activate()
         try:
             yield self

@@ -1,0 +1,248 @@
+"""The farm: the slow animals web service that the clients of exercises 01 and 05 talk to.
+
+It is the pack's own, never taken from a submission. `GET /animals` answers `Welcome to the farm!`;
+`GET /animals/{name}` answers the animal's sound after a delay, or 404 with
+`The animal {name} was not found.` at once. Anything else (`/animals//cow`, the tutorial's double
+slash) gets aiohttp's plain 404.
+
+Every request is written down in a `FarmLog` (what was asked, when it arrived and was answered, on
+which connection), so that a grader can say what a client really did, not just what it returned.
+
+- `python -m graders.farm --port 8080 --delay 5` (`make farm`) serves it for a learner.
+- `farm_in_thread()` serves it from a thread of the grader's process, for the blocking client of
+  exercise 01 (a `requests` call cannot be answered by a server on its own thread's loop).
+- `farm_on_loop()` serves it on the running event loop, for the aiohttp client of exercise 05, so
+  that its delays run on virtual time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+FARM: dict[str, str] = {
+    "cow": "Moo!",
+    "pig": "Oink!",
+    "sheep": "Baaa!",
+    "chicken": "Cluck!",
+    "bird": "Tweet!",
+    "duck": "Quack!",
+    "dog": "Woof!",
+    "cat": "Meow!",
+    "frog": "Ribbit!",
+    "horse": "Neigh!",
+    "turkey": "Gobble-Gobble!",
+    "rooster": "Cock-a-Doodle-Doo!",
+}
+"""The tutorial's twelve animals and their sounds."""
+
+DELAY = 5.0
+"""Seconds a known animal takes to answer, as in the tutorial."""
+HOST = "127.0.0.1"
+WELCOME = "Welcome to the farm!"
+
+
+def speech(animal: str, sound: str) -> str:
+    """The line a client makes of an answer: The cow says "Moo!"."""
+    return f'The {animal} says "{sound}".'
+
+
+def not_found(animal: str) -> str:
+    return f"The animal {animal} was not found."
+
+
+@dataclass
+class Visit:
+    """One request the farm received."""
+
+    path: str
+    """The path asked for, as sent ("/animals/cow", or "/animals//cow")."""
+    arrived: float
+    """The server loop's time when the request arrived."""
+    connection: int
+    """Which TCP connection carried it: requests on one kept-alive connection share the number."""
+    status: int = 0
+    """The status answered (0 while it is still being answered, or when the client left)."""
+    answered: float | None = None
+    """The server loop's time when the answer was ready (None if never)."""
+
+
+@dataclass
+class FarmLog:
+    """Everything a farm was asked, in arrival order."""
+
+    visits: list[Visit] = field(default_factory=list)
+
+    def paths(self) -> list[str]:
+        return [visit.path for visit in self.visits]
+
+    def connections(self) -> int:
+        return len({visit.connection for visit in self.visits})
+
+    def overlapping(self) -> list[tuple[Visit, Visit]]:
+        """Pairs of visits where the second arrived before the first was answered."""
+        pairs = []
+        for index, first in enumerate(self.visits):
+            for second in self.visits[index + 1:]:
+                if first.answered is None or second.arrived < first.answered:
+                    pairs.append((first, second))
+        return pairs
+
+    def describe(self) -> str:
+        if not self.visits:
+            return "the farm received no request at all"
+        return "\n".join(
+            f"{visit.path} (answered {visit.status or 'nothing'})" for visit in self.visits
+        )
+
+
+Delays = float | Mapping[str, float]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def make_farm_app(
+    delay: Delays = DELAY,
+    animals: Mapping[str, str] = FARM,
+    log: FarmLog | None = None,
+) -> web.Application:
+    """The farm as an aiohttp application.
+
+    `delay` is one number for every animal, or a number per animal (for graders that need answers
+    to come back in another order than they were asked for). `log` gets every request.
+    """
+    log = log if log is not None else FarmLog()
+    # One number per transport (one transport per TCP connection) tells a client that reuses its
+    # connection from one that opens a new one each time. The transports are kept as keys, so
+    # that a closed one cannot hand its id() to a new one.
+    connections: dict[object, int] = {}
+
+    @web.middleware
+    async def write_down(request: web.Request, handler: Handler) -> web.StreamResponse:
+        connection = connections.setdefault(request.transport, len(connections) + 1)
+        visit = Visit(path=request.raw_path, arrived=asyncio.get_running_loop().time(),
+                      connection=connection)
+        log.visits.append(visit)
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            visit.status = error.status
+            visit.answered = asyncio.get_running_loop().time()
+            raise
+        visit.status = response.status
+        visit.answered = asyncio.get_running_loop().time()
+        return response
+
+    async def welcome(request: web.Request) -> web.Response:
+        return web.Response(text=WELCOME)
+
+    async def speak(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        sound = animals.get(name)
+        if sound is None:
+            return web.Response(status=404, text=not_found(name))
+        seconds = delay if isinstance(delay, int | float) else delay.get(name, DELAY)
+        await asyncio.sleep(seconds)
+        return web.Response(text=sound)
+
+    app = web.Application(middlewares=[write_down])
+    app.router.add_get("/animals", welcome)
+    app.router.add_get("/animals/{name}", speak)
+    return app
+
+
+@dataclass
+class RunningFarm:
+    """A farm being served: where to find it and what it was asked."""
+
+    base_url: str
+    """Its /animals URL, without a trailing slash, like the clients' BASE_URL."""
+    log: FarmLog
+
+    def url(self, animal: str) -> str:
+        return f"{self.base_url}/{animal}"
+
+
+@contextlib.asynccontextmanager
+async def farm_on_loop(
+    delay: Delays = DELAY, animals: Mapping[str, str] = FARM, log: FarmLog | None = None
+) -> AsyncIterator[RunningFarm]:
+    """A farm on the running event loop, on a free loopback port, for as long as this lasts."""
+    log = log if log is not None else FarmLog()
+    server = TestServer(make_farm_app(delay, animals, log), host=HOST, port=0)
+    await server.start_server()
+    try:
+        yield RunningFarm(f"http://{HOST}:{server.port}/animals", log)
+    finally:
+        await server.close()
+
+
+@contextlib.contextmanager
+def farm_in_thread(
+    delay: Delays = DELAY, animals: Mapping[str, str] = FARM, log: FarmLog | None = None
+) -> Iterator[RunningFarm]:
+    """A farm served from a thread with its own event loop, on a free loopback port."""
+    started = threading.Event()
+    box: dict[str, object] = {}
+
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+        stop = loop.create_future()
+        box["loop"], box["stop"] = loop, stop
+        try:
+            async with farm_on_loop(delay, animals, log) as farm:
+                box["farm"] = farm
+                started.set()
+                await stop
+        except BaseException as error:
+            box["error"] = error
+            started.set()
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), name="farm", daemon=True)
+    thread.start()
+    started.wait(timeout=10)
+    if "farm" not in box:
+        raise RuntimeError(f"the farm did not start: {box.get('error', 'no answer in 10 s')}")
+    try:
+        yield box["farm"]  # type: ignore[misc]
+    finally:
+        loop, stop = box["loop"], box["stop"]
+        loop.call_soon_threadsafe(stop.set_result, None)  # type: ignore[attr-defined]
+        thread.join(timeout=10)
+
+
+async def serve_forever(port: int, delay: float) -> None:
+    """Serve the farm on loopback until cancelled; say where (port 0 picks a free port)."""
+    runner = web.AppRunner(make_farm_app(delay))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, HOST, port).start()
+        bound_port = runner.addresses[0][1]
+        print(f"The farm is open on http://{HOST}:{bound_port}/animals (each animal answers "
+              f"after {delay:g} s). Ctrl-C closes it.", flush=True)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m graders.farm", description="Serve the slow animals farm on loopback."
+    )
+    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    parser.add_argument("--delay", type=float, default=DELAY,
+                        help="seconds each known animal takes to answer (default: 5)")
+    args = parser.parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_forever(args.port, args.delay))
+    print("The farm is closed.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""What the graders of the farm's clients (exercises 01 and 05) share.
+
+Both point the student's `BASE_URL` at the grader's own farm, ask for animals whose lines cannot
+be written out in advance (the farm the grader serves knows one animal the tutorial never had),
+and read the farm's log to say what the client really asked for when its answer is wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
+from urllib.parse import urlsplit
+
+from graders.checks import CheckFailed
+from graders.farm import FARM, FarmLog, RunningFarm, speech
+
+GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
+"""The farm the graders serve: the tutorial's animals and one more, so a line made up in advance
+(a dict of sounds in the student's code) cannot pass for an answer from the farm."""
+UNKNOWN_ANIMAL = "unicorn"
+
+
+def lines_for(animals: Sequence[str]) -> list[str]:
+    return [speech(animal, GRADING_ANIMALS[animal]) for animal in animals]
+
+
+def paths_for(animals: Sequence[str]) -> list[str]:
+    return [f"/animals/{animal}" for animal in animals]
+
+
+def check_base_url(module: ModuleType, file: str) -> None:
+    """The module's own BASE_URL is the farm's /animals URL, without a trailing slash."""
+    base_url = getattr(module, "BASE_URL", None)
+    if not isinstance(base_url, str):
+        raise CheckFailed(
+            f"{file} has no BASE_URL string.",
+            expected='BASE_URL = "http://127.0.0.1:8080/animals" at the top level',
+            actual=repr(base_url),
+            advice="keep the BASE_URL constant that the exercise gives you: the grader replaces "
+            "it with the address of its own farm while it checks your code.",
+        )
+    parts = urlsplit(base_url)
+    if parts.scheme in ("http", "https") and parts.netloc and parts.path == "/animals":
+        return
+    if parts.path.endswith("/animals/"):
+        advice = (
+            "drop the trailing slash: speak adds one '/' between BASE_URL and the animal, and "
+            "with both you ask for /animals//cow, a path the farm does not know (the tutorial's "
+            "own client has this bug)."
+        )
+    else:
+        advice = "point it at the farm's /animals URL, as `make farm` serves it."
+    raise CheckFailed(
+        "BASE_URL is not the farm's /animals URL without a trailing slash.",
+        expected='"http://127.0.0.1:8080/animals"',
+        actual=repr(base_url),
+        advice=advice,
+    )
+
+
+@contextlib.contextmanager
+def aimed_at(module: ModuleType, farm: RunningFarm) -> Iterator[None]:
+    """The student's BASE_URL points at the grader's farm while this lasts."""
+    saved = getattr(module, "BASE_URL", None)
+    module.BASE_URL = farm.base_url  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        module.BASE_URL = saved  # type: ignore[attr-defined]
+
+
+def wrong_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> CheckFailed | None:
+    """A failure that says what the client asked for, if it is not what it should have asked."""
+    asked = log.paths()
+    if sorted(asked) == sorted(expected_paths):
+        return None
+    expected = ", ".join(expected_paths) or "nothing"
+    if not asked:
+        return CheckFailed(
+            f"{call} never reached the grader's farm.",
+            expected=f"requests for {expected}",
+            actual="the farm received no request at all",
+            advice="build each URL from the module's BASE_URL when speak runs: the grader points "
+            "BASE_URL at its own farm, so a copy of the URL kept elsewhere (a default argument, "
+            "another constant) misses it.",
+        )
+    if any("//" in path for path in asked):
+        advice = (
+            "a double slash: join BASE_URL and the animal's name with exactly one '/' (BASE_URL "
+            "has no trailing slash)."
+        )
+    elif any(path.startswith("/animals") and not path.startswith("/animals/") for path in asked):
+        advice = (
+            "the '/' between BASE_URL and the animal's name is missing: BASE_URL has no "
+            "trailing slash, so add exactly one."
+        )
+    elif len(asked) > len(expected_paths):
+        advice = "ask for each animal once, and only for the animals you were given."
+    else:
+        advice = "ask for {BASE_URL}/{animal}, once for each animal you were given."
+    return CheckFailed(
+        f"{call} did not ask the farm for what it should have.",
+        expected=expected,
+        actual=log.describe(),
+        advice=advice,
+    )
+
+
+def check_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> None:
+    failure = wrong_requests(log, expected_paths, call)
+    if failure is not None:
+        raise failure
+
+
+def compare_lines(call: str, what: str, expected: Sequence[str], actual: object,
+                  advice: str) -> None:
+    if actual == list(expected):
+        return
+    shown = "\n".join(map(str, actual)) if isinstance(actual, list | tuple) else repr(actual)
+    raise CheckFailed(
+        f"{call} {what} the wrong lines.",
+        expected="\n".join(expected),
+        actual=shown or "(nothing)",
+        advice=advice,
+    )
+
+
+def calls_at_import(path: Path) -> list[str]:
+    """Lines at the top level of a module that run its own functions (or asyncio.run) when it is
+    imported, outside `if __name__ == "__main__":`. Read from the source, so that they are found
+    even when they happen to succeed (a farm listening on port 8080 while the grader runs)."""
+    try:
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+    except (OSError, SyntaxError, ValueError):
+        return []
+    lines = source.splitlines()
+    own = {node.name for node in tree.body
+           if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    found = []
+    for statement in tree.body:
+        if _is_main_guard(statement):
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                break
+            if isinstance(node, ast.Call) and _runs_work(node.func, own):
+                found.append(f"line {node.lineno}: {lines[node.lineno - 1].strip()}")
+                break
+    return found
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    return (isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare)
+            and "__name__" in ast.unparse(statement.test))
+
+
+def _runs_work(func: ast.expr, own: set[str]) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in own
+    return isinstance(func, ast.Attribute) and ast.unparse(func) in ("asyncio.run",)
+
+
+def check_no_work_at_import(path: Path) -> None:
+    found = calls_at_import(path)
+    if found:
+        raise CheckFailed(
+            f"{path.name} runs its program when it is imported.",
+            expected='calls of main() only under if __name__ == "__main__":',
+            actual="\n".join(found),
+            advice="code at the top level of a module runs on every import (the grader's and "
+            "your tests' too): put the call under if __name__ == \"__main__\":",
+        )

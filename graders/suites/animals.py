@@ -1,0 +1,370 @@
+"""Exercise 05: the farm's client again, with aiohttp and every animal at once.
+
+Each check serves the pack's farm with aiohttp's TestServer on a free loopback port, on the same
+looptime event loop as the student's coroutines, and points the student's BASE_URL at it. Real
+requests go over real sockets, but the farm's 5 s delays pass in virtual time: three animals asked
+for at once take 5.0 virtual seconds, one after another 15.0, and a check takes milliseconds.
+
+Blocking calls are watched during every check, not only the blocking one: a `requests` call
+inside a coroutine would wait for a farm that can only answer once that very call gives the loop
+back, so it would hang. Blockbuster stops it at once instead, and the check says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from graders.blocking import BlockingCall
+from graders.capture import PrintedLine, recording_stdout
+from graders.checks import CheckFailed, Suite
+from graders.context import CheckContext, fail_on_blocking_calls
+from graders.farm import DELAY, Delays, FarmLog, RunningFarm, farm_on_loop, not_found
+from graders.farmchecks import (
+    GRADING_ANIMALS,
+    UNKNOWN_ANIMAL,
+    aimed_at,
+    check_base_url,
+    check_no_work_at_import,
+    check_requests,
+    compare_lines,
+    lines_for,
+    paths_for,
+    wrong_requests,
+)
+from graders.timeline import side_by_side
+from graders.vtime import run_virtual
+
+SUITE = Suite()
+
+SAFETY_SOCKET_TIMEOUT = 5.0
+"""Real seconds a blocking socket may wait, should a blocking call slip past the watch: it fails
+the check with an error long before the check's own time limit."""
+ONE_DELAY_BOUNDS = (DELAY * 0.9, DELAY * 1.5)
+"""Virtual seconds three animals asked for at once may take: one delay (5 s) and some slack.
+Below, nothing really waited for the farm (blocking code takes no virtual time); above, some
+answers were waited for one after another (two at a time takes 10 s, all in turn 15 s)."""
+NETWORK_CALLS = ("socket.",)
+"""What every check watches: a blocking network call would wait for a farm that cannot answer
+until the call gives the loop back. Other blocking calls (time.sleep) only cost the blocking
+check its points."""
+BLOCKING_LESSON = (
+    "While a coroutine makes a blocking call, the event loop is stuck in it: no other coroutine "
+    "runs, and here not even the farm can answer."
+)
+
+
+@dataclass
+class FarmRun:
+    """What happened when student code ran against the grader's farm."""
+
+    value: Any
+    seconds: float
+    """Virtual seconds the student's part took."""
+    log: FarmLog
+    printed: list[PrintedLine]
+    blocking: list[BlockingCall]
+
+
+@contextlib.contextmanager
+def safety_socket_timeout() -> Iterator[None]:
+    saved = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(SAFETY_SOCKET_TIMEOUT)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(saved)
+
+
+def on_farm(
+    ctx: CheckContext,
+    call: str,
+    student_part: Callable[[RunningFarm], Awaitable[Any]],
+    expected_paths: list[str],
+    delay: Delays = DELAY,
+    watch_only: tuple[str, ...] = NETWORK_CALLS,
+) -> FarmRun:
+    """Run `student_part(farm)` on a virtual-time loop with the grader's farm beside it.
+
+    Blocking calls are watched, by default only the network ones (which would hang); `()`
+    watches every blocking call blockbuster knows.
+
+    Fails with the most useful message: what the code asked the farm for when that was wrong,
+    the blocking calls it made when it blocked, or else the exception it raised.
+    """
+    log = FarmLog()
+    printed: list[PrintedLine] = []
+    elapsed: list[float] = []
+
+    async def scenario() -> Any:
+        async with farm_on_loop(delay, GRADING_ANIMALS, log) as farm:
+            loop = asyncio.get_running_loop()
+            with aimed_at(ctx.module, farm), recording_stdout() as recorder:
+                start = loop.time()
+                try:
+                    return await student_part(farm)
+                finally:
+                    elapsed.append(loop.time() - start)
+                    recorder.finish()
+                    printed.extend(PrintedLine(line.text, (line.time or start) - start)
+                                   for line in recorder.lines)
+
+    watch = ctx.runtime_watch()
+    with watch.watching(only=watch_only), safety_socket_timeout():
+        try:
+            value = ctx.call(call, lambda: run_virtual(scenario, call=call).value)
+        except CheckFailed as failure:
+            explain_failure(failure, log, expected_paths, call, watch.hits)
+            raise
+    return FarmRun(value, elapsed[0] if elapsed else 0.0, log, printed, watch.hits)
+
+
+def explain_failure(failure: CheckFailed, log: FarmLog, expected_paths: list[str], call: str,
+                    blocking: list[BlockingCall]) -> None:
+    """Raise a failure that says more than the exception, when there is more to say."""
+    error = failure.__cause__
+    if isinstance(error, NotImplementedError):
+        return
+    if blocking:
+        try:
+            fail_on_blocking_calls(
+                blocking, step_lesson=BLOCKING_LESSON,
+                summary=f"{call} failed because it blocked the event loop.",
+                advice="ask the farm through the aiohttp.ClientSession you are given (`async "
+                "with session.get(url) as response:`): it waits without blocking the loop.",
+            )
+        except CheckFailed as blocked:
+            blocked.details = f"{blocked.details}\n{failure.render()}"
+            raise blocked from failure
+    reached = bool(log.visits) or isinstance(error, aiohttp.ClientConnectionError)
+    wrong = wrong_requests(log, expected_paths, call) if reached else None
+    if wrong is not None:
+        wrong.details = failure.render()
+        raise wrong from failure
+
+
+@contextlib.contextmanager
+def sessions_recorded() -> Iterator[list[tuple[aiohttp.ClientSession, str]]]:
+    """Every request made through any aiohttp.ClientSession, with the session that made it.
+    Sessions are kept, so that no two share an id()."""
+    made: list[tuple[aiohttp.ClientSession, str]] = []
+    original = aiohttp.ClientSession._request
+
+    async def _request(self: aiohttp.ClientSession, method: str, url: Any, *args: Any,
+                       **kwargs: Any) -> Any:
+        made.append((self, str(url)))
+        return await original(self, method, url, *args, **kwargs)
+
+    aiohttp.ClientSession._request = _request  # type: ignore[method-assign]
+    try:
+        yield made
+    finally:
+        aiohttp.ClientSession._request = original  # type: ignore[method-assign]
+
+
+async def with_session(student: Callable[[aiohttp.ClientSession], Awaitable[Any]]) -> Any:
+    async with aiohttp.ClientSession() as session:
+        return await student(session)
+
+
+@SUITE.check("speak returns the animal's line from the farm", points=2, tags=("results",))
+def speak_returns_line(ctx: CheckContext) -> None:
+    speak = ctx.function("speak")
+    animals = ["cow", "fox"]
+
+    async def ask(farm: RunningFarm) -> list[Any]:
+        return await with_session(
+            lambda session: _in_turn([lambda a=a: speak(a, session) for a in animals]))
+
+    run = on_farm(ctx, "speak('cow', session), then speak('fox', session)", ask,
+                  paths_for(animals))
+    compare_lines(
+        "speak('cow', session), then speak('fox', session),", "returned", lines_for(animals),
+        run.value,
+        advice="return the line made of the animal and the text the farm answered, exactly: "
+        'The cow says "Moo!". (the fox is an animal only the grader\'s farm knows: its sound '
+        "must come from the farm's answer)",
+    )
+
+
+async def _in_turn(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
+    return [await call() for call in calls]
+
+
+@SUITE.check("speak asks for BASE_URL/animal, and BASE_URL has no trailing slash", points=1,
+             tags=("results",))
+def speak_asks_the_right_url(ctx: CheckContext) -> None:
+    speak = ctx.function("speak")
+    call = "speak('horse', session)"
+    run = on_farm(ctx, call, lambda farm: with_session(lambda s: speak("horse", s)),
+                  paths_for(["horse"]))
+    check_requests(run.log, paths_for(["horse"]), call)
+    check_base_url(ctx.module, ctx.main_file)
+
+
+@SUITE.check("speak asks the farm with the session it is given", points=1, tags=("results",))
+def speak_uses_given_session(ctx: CheckContext) -> None:
+    speak = ctx.function("speak")
+    given: list[aiohttp.ClientSession] = []
+
+    async def ask(session: aiohttp.ClientSession) -> Any:
+        given.append(session)
+        return await speak("pig", session)
+
+    with sessions_recorded() as made:
+        on_farm(ctx, "speak('pig', session)", lambda farm: with_session(ask), paths_for(["pig"]))
+    others = [url for used, url in made if used is not given[0]]
+    if not made or others:
+        raise CheckFailed(
+            "speak('pig', session) did not make its request with the session it was given.",
+            expected="one request, through the ClientSession passed in",
+            actual=f"{len(others)} request(s) through another ClientSession"
+            if others else "no request through any aiohttp.ClientSession",
+            advice="call get on the `session` argument (`async with session.get(url) as "
+            "response:`): one session shares its connections among all the requests.",
+        )
+
+
+@SUITE.check("speak raises aiohttp.ClientResponseError for an animal the farm does not know",
+             points=2, tags=("results",))
+def speak_raises_on_unknown_animal(ctx: CheckContext) -> None:
+    speak = ctx.function("speak")
+    call = f"speak({UNKNOWN_ANIMAL!r}, session)"
+    try:
+        run = on_farm(ctx, call, lambda farm: with_session(lambda s: speak(UNKNOWN_ANIMAL, s)),
+                      paths_for([UNKNOWN_ANIMAL]))
+    except CheckFailed as failure:
+        error = failure.__cause__
+        if isinstance(error, aiohttp.ClientResponseError):
+            return  # and it asked for the right URL, or on_farm would have said
+        if error is None or isinstance(error, CheckFailed | NotImplementedError):
+            raise
+        raise CheckFailed(
+            f"{call} raised {type(error).__name__}, not aiohttp.ClientResponseError.",
+            expected="aiohttp.ClientResponseError, because the farm answered 404 Not Found",
+            actual=f"{type(error).__name__}: {error}",
+            details=failure.details,
+            advice="response.raise_for_status() raises aiohttp.ClientResponseError for an error "
+            "status; so does raising it yourself with the response's request_info and status.",
+        ) from error
+    check_requests(run.log, paths_for([UNKNOWN_ANIMAL]), call)
+    raise CheckFailed(
+        f"{call} returned instead of raising aiohttp.ClientResponseError.",
+        expected="aiohttp.ClientResponseError: the farm answered 404 and "
+        f"{not_found(UNKNOWN_ANIMAL)!r}",
+        actual=f"it returned {run.value!r}",
+        advice="an answer with an error status is not a sound: check the response's status "
+        "before you use its text (response.raise_for_status() does it for you).",
+    )
+
+
+def run_main(ctx: CheckContext, animals: list[str] | None, delay: Delays = DELAY,
+             watch_only: tuple[str, ...] = NETWORK_CALLS) -> tuple[str, list[str], FarmRun]:
+    """(the call, the lines expected, what happened)."""
+    main = ctx.function("main")
+    call = "main()" if animals is None else f"main({tuple(animals)!r})"
+    asked = ["cow", "pig", "chicken"] if animals is None else animals
+    run = on_farm(ctx, call, lambda farm: main() if animals is None else main(animals),
+                  paths_for(asked), delay, watch_only)
+    check_requests(run.log, paths_for(asked), call)
+    return call, lines_for(asked), run
+
+
+ORDER_DELAYS = {"cow": DELAY, "fox": DELAY * 0.6, "pig": DELAY * 0.2}
+"""For the order check: the first animal answers last, the last one first."""
+
+
+@SUITE.check("main prints and returns every line, in the order given, only when called",
+             points=2, tags=("results",))
+def main_prints_and_returns_lines(ctx: CheckContext) -> None:
+    for animals, delay in ((None, DELAY), (list(ORDER_DELAYS), ORDER_DELAYS)):
+        call, expected, run = run_main(ctx, animals, delay)
+        returned = run.value
+        if isinstance(returned, tuple) and list(returned) == expected:
+            raise CheckFailed(f"{call} returned a tuple, not a list.",
+                              advice="return a list of the lines (list(...) if need be).")
+        in_order = (" The farm answers the pig first and the cow last here: gather (or tasks "
+                    "kept in a list) give results in the order the animals were given, whatever "
+                    "the order the answers come in.") if animals else ""
+        compare_lines(call, "returned", expected, returned,
+                      advice="return a list with one line per animal, in the order the animals "
+                      "were given." + in_order)
+        compare_lines(call, "printed", expected, [line.text for line in run.printed],
+                      advice="print every line, in the order the animals were given, and "
+                      "nothing else." + in_order)
+    check_no_work_at_import(Path(ctx.module.__file__ or ctx.main_file))
+
+
+@SUITE.check("main asks for every animal at once: three take one delay, not three", points=2,
+             tags=("timing",))
+def main_overlaps_requests(ctx: CheckContext) -> None:
+    call, _, run = run_main(ctx, None)
+    low, high = ONE_DELAY_BOUNDS
+    if low <= run.seconds <= high:
+        return
+    ctx.timeline = side_by_side("Your main()", farm_timeline(run.log),
+                                "At once", expected_timeline())
+    if run.seconds > high:
+        raise CheckFailed(
+            f"{call} took {run.seconds:g} s of virtual time; asked for all at once, three "
+            f"animals take {DELAY:g} s.",
+            expected=f"about {DELAY:g} s: the three requests wait for the farm at the same time",
+            actual=f"{run.seconds:g} s: the farm was asked for one animal after the other",
+            advice="start every speak before you wait for any of them: asyncio.gather(...) over "
+            "all the coroutines, or tasks in an asyncio.TaskGroup; an `await` in a for loop "
+            "waits for each answer before it asks for the next animal.",
+        )
+    raise CheckFailed(
+        f"{call} took {run.seconds:g} s of virtual time, less than the farm's {DELAY:g} s delay.",
+        expected=f"about {DELAY:g} s",
+        actual=f"{run.seconds:g} s",
+        advice="the answers cannot come back before the farm's delay: does main really wait "
+        "for aiohttp's answers, or does something block the event loop meanwhile (a blocking "
+        "call takes no time on the grader's clock)?",
+    )
+
+
+def farm_timeline(log: FarmLog) -> list[PrintedLine]:
+    events = [PrintedLine(f"asked for {v.path}", v.arrived) for v in log.visits]
+    events += [PrintedLine(f"answered {v.path}", v.answered) for v in log.visits
+               if v.answered is not None]
+    start = min((visit.arrived for visit in log.visits), default=0.0)
+    return sorted((PrintedLine(e.text, (e.time or 0.0) - start) for e in events),
+                  key=lambda e: e.time or 0.0)
+
+
+def expected_timeline() -> list[PrintedLine]:
+    animals = ("cow", "pig", "chicken")
+    return [*(PrintedLine(f"asked for /animals/{a}", 0.0) for a in animals),
+            *(PrintedLine(f"answered /animals/{a}", DELAY) for a in animals)]
+
+
+@SUITE.check("main uses one ClientSession for every animal", points=1, tags=("results",))
+def main_uses_one_session(ctx: CheckContext) -> None:
+    with sessions_recorded() as made:
+        call, _, _ = run_main(ctx, None)
+    sessions = {id(session) for session, _ in made}
+    if len(sessions) != 1:
+        raise CheckFailed(
+            f"{call} did not ask for all its animals through one ClientSession.",
+            expected="3 requests through 1 aiohttp.ClientSession",
+            actual=f"{len(made)} request(s) through {len(sessions)} sessions",
+            advice="make one session in main (`async with aiohttp.ClientSession() as session:`)"
+            " and hand it to every speak: a session keeps a pool of connections for all of "
+            "them, and opening one per request is slow and wasteful.",
+        )
+
+
+@SUITE.check("nothing blocks the event loop: no requests or urllib inside a coroutine",
+             points=2, tags=("blocking",))
+def nothing_blocks(ctx: CheckContext) -> None:
+    fail_on_blocking_calls(ctx.static_blocking_calls(), step_lesson=BLOCKING_LESSON)
+    _, _, run = run_main(ctx, None, watch_only=())
+    fail_on_blocking_calls(run.blocking, step_lesson=BLOCKING_LESSON)

@@ -1,0 +1,142 @@
+"""The pack's farm (graders/farm.py): what it answers, when, and what it writes down."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import subprocess
+import sys
+
+import aiohttp
+import requests
+
+from graders.farm import FARM, farm_in_thread, farm_on_loop, make_farm_app
+from graders.manifest import PACK_ROOT
+from graders.vtime import run_virtual
+
+
+async def fetch(session: aiohttp.ClientSession, url: str) -> tuple[int, str]:
+    async with session.get(url) as response:
+        return response.status, await response.text()
+
+
+def on_farm(scenario, **farm_options):
+    async def run():
+        async with farm_on_loop(**farm_options) as farm, aiohttp.ClientSession() as session:
+            return await scenario(farm, session)
+
+    return run_virtual(run, call="test")
+
+
+def test_the_farm_knows_the_tutorials_twelve_animals():
+    assert len(FARM) == 12
+    assert FARM["cow"] == "Moo!" and FARM["rooster"] == "Cock-a-Doodle-Doo!"
+
+
+def test_the_farm_says_welcome_at_once():
+    async def scenario(farm, session):
+        return await fetch(session, farm.base_url)
+
+    timed = on_farm(scenario)
+    assert timed.value == (200, "Welcome to the farm!")
+    assert timed.seconds == 0
+
+
+def test_a_known_animal_answers_its_sound_after_the_delay():
+    async def scenario(farm, session):
+        return await fetch(session, farm.url("cow"))
+
+    timed = on_farm(scenario)
+    assert timed.value == (200, "Moo!")
+    assert timed.seconds == 5
+
+
+def test_an_unknown_animal_gets_404_at_once():
+    async def scenario(farm, session):
+        return await fetch(session, farm.url("unicorn"))
+
+    timed = on_farm(scenario)
+    assert timed.value == (404, "The animal unicorn was not found.")
+    assert timed.seconds == 0
+
+
+def test_the_tutorials_double_slash_is_not_found():
+    async def scenario(farm, session):
+        status, _ = await fetch(session, farm.base_url + "//cow")
+        return status, farm.log.paths()
+
+    assert on_farm(scenario).value == (404, ["/animals//cow"])
+
+
+def test_many_animals_at_once_take_one_delay():
+    async def scenario(farm, session):
+        return await asyncio.gather(*(fetch(session, farm.url(name)) for name in FARM))
+
+    timed = on_farm(scenario)
+    assert [text for _, text in timed.value] == list(FARM.values())
+    assert timed.seconds == 5
+
+
+def test_delays_can_differ_per_animal_so_answers_come_back_in_another_order():
+    async def scenario(farm, session):
+        await asyncio.gather(fetch(session, farm.url("cow")), fetch(session, farm.url("pig")))
+        return sorted(farm.log.visits, key=lambda visit: visit.answered)
+
+    timed = on_farm(scenario, delay={"cow": 3, "pig": 1})
+    assert [visit.path for visit in timed.value] == ["/animals/pig", "/animals/cow"]
+    assert timed.seconds == 3
+
+
+def test_the_log_tells_one_connection_from_many_and_overlap_from_turns():
+    with farm_in_thread(delay=0.01) as farm:
+        with requests.Session() as session:
+            for name in ("cow", "pig"):
+                session.get(farm.url(name))
+        assert farm.log.connections() == 1
+        assert farm.log.overlapping() == []
+        requests.get(farm.url("duck"))
+        assert farm.log.connections() == 2
+    assert [visit.status for visit in farm.log.visits] == [200, 200, 200]
+
+
+def test_the_log_sees_requests_that_overlap():
+    async def scenario(farm, session):
+        await asyncio.gather(fetch(session, farm.url("cow")), fetch(session, farm.url("pig")))
+        return farm.log.overlapping()
+
+    assert len(on_farm(scenario).value) == 1
+
+
+def test_a_farm_in_a_thread_serves_blocking_clients_and_closes_after():
+    with farm_in_thread(delay=0.01) as farm:
+        answer = requests.get(farm.url("frog"), timeout=5)
+        port = int(farm.base_url.split(":")[2].split("/")[0])
+    assert answer.text == "Ribbit!"
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_the_farm_command_serves_with_the_delay_asked_and_closes_on_ctrl_c():
+    server = subprocess.Popen(
+        [sys.executable, "-m", "graders.farm", "--port", "0", "--delay", "0.01"],
+        cwd=PACK_ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        opened = server.stdout.readline()
+        assert "The farm is open on http://127.0.0.1:" in opened
+        base_url = opened.split(" on ", 1)[1].split()[0]
+        assert requests.get(f"{base_url}/turkey", timeout=5).text == "Gobble-Gobble!"
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 0
+        assert "closed" in server.stdout.read()
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_the_farm_app_is_a_plain_aiohttp_application():
+    app = make_farm_app(delay=0)
+    assert {route.resource.canonical for route in app.router.routes()} >= {
+        "/animals", "/animals/{name}"
+    }

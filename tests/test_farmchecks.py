@@ -1,0 +1,74 @@
+"""Helpers of the farm clients' graders (graders/farmchecks.py)."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+
+import pytest
+
+from graders.checks import CheckFailed
+from graders.farm import FarmLog, Visit
+from graders.farmchecks import calls_at_import, check_base_url, wrong_requests
+
+
+def module_with(base_url: object) -> types.ModuleType:
+    module = types.ModuleType("animals")
+    module.BASE_URL = base_url
+    return module
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/animals", "http://localhost:8081/animals"])
+def test_a_base_url_without_trailing_slash_passes(url):
+    check_base_url(module_with(url), "animals.py")
+
+
+@pytest.mark.parametrize(("url", "advice"), [
+    ("http://127.0.0.1:8080/animals/", "trailing slash"),
+    ("http://127.0.0.1:8080/", "/animals URL"),
+    (None, "keep the BASE_URL"),
+])
+def test_a_wrong_base_url_fails_with_advice(url, advice):
+    with pytest.raises(CheckFailed) as failed:
+        check_base_url(module_with(url), "animals.py")
+    assert advice in failed.value.render()
+
+
+def log_of(*paths: str) -> FarmLog:
+    return FarmLog([Visit(path=path, arrived=0.0, connection=1, status=404) for path in paths])
+
+
+def test_requests_as_expected_in_any_order_are_fine():
+    assert wrong_requests(log_of("/animals/pig", "/animals/cow"),
+                          ["/animals/cow", "/animals/pig"], "main()") is None
+
+
+@pytest.mark.parametrize(("paths", "advice"), [
+    ((), "build each URL from the module's BASE_URL"),
+    (("/animals//cow",), "double slash"),
+    (("/animalscow",), "'/' between BASE_URL and the animal's name is missing"),
+    (("/animals/cow", "/animals/cow"), "ask for each animal once"),
+])
+def test_wrong_requests_are_explained(paths, advice):
+    failure = wrong_requests(log_of(*paths), ["/animals/cow"], "speak('cow', session)")
+    assert failure is not None
+    assert advice in failure.render()
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "animals.py"
+    path.write_text(text)
+    return path
+
+
+def test_calls_of_main_at_the_top_level_are_found(tmp_path):
+    path = write(tmp_path, "import asyncio\n\ndef main():\n    pass\n\nmain()\n"
+                           "try:\n    asyncio.run(main())\nexcept Exception:\n    pass\n")
+    assert calls_at_import(path) == ["line 6: main()", "line 8: asyncio.run(main())"]
+
+
+def test_calls_under_the_main_guard_or_inside_functions_are_fine(tmp_path):
+    path = write(tmp_path, "import asyncio\nimport requests\nSESSION = requests.Session()\n"
+                           "def main():\n    return speak()\ndef speak():\n    pass\n"
+                           'if __name__ == "__main__":\n    asyncio.run(main())\n')
+    assert calls_at_import(path) == []

@@ -1,0 +1,1 @@
+asyncio.run(main())  # Wrong: runs the program when the module is imported
