@@ -172,6 +172,9 @@ class RuntimeWatch:
                 super().__init__(func)
                 watch._record(func, sys._getframe(1))
 
+        # Learners see the exception's name in messages: blockbuster's, not ours.
+        RecordedBlockingError.__name__ = RecordedBlockingError.__qualname__ = "BlockingError"
+
         buster = blockbuster_module.BlockBuster(scanned_modules=self._modules)
         for name, places in MAY_BLOCK_IN.items():
             for filename, functions in places:
