@@ -1,0 +1,337 @@
+"""What the child sets up before the student's code runs, so that the code cannot fake a verdict.
+
+Two things, both installed by graders/child.py after the grader's own modules are loaded and before
+the first line of the student's code runs:
+
+- `Integrity`: a record of every function, class and module that the loaded modules hold (the
+  grader's, Python's, the libraries'), and of the methods of their classes. After the import and
+  after every check the child compares: a submission that replaced asyncio.sleep, time.sleep, a
+  loop's clock, json.dumps, CheckFailed or any function of the grader fails, with the names of what
+  it replaced, and the record is put back before anything is reported.
+- `Guard`: an audit hook (PEP 578, which Python code cannot remove) with a fixed policy. The
+  student's code may not start programs, fork more than a few processes or fork from a forked
+  process, leave its process group, signal processes outside it, raise its limits, write files
+  outside the child's working folder, talk to anything but loopback, or read the reference
+  solutions. Each attempt is refused (PermissionError) and recorded, and the check it happened in
+  fails with what was tried, even when the student's code swallowed the exception.
+
+Neither holds against a determined attacker who runs code in this process and studies the grader
+(it can reach any object in memory); SECURITY.md says what they do and do not buy.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FunctionType, ModuleType
+
+_MISSING = object()
+MAX_REPORTED = 6
+"""Changes or refusals named in one message; the rest are counted."""
+
+
+def _watched(value: object) -> bool:
+    """Values whose replacement changes behaviour: callables, classes, modules, descriptors."""
+    return callable(value) or isinstance(value, ModuleType) or hasattr(type(value), "__get__")
+
+
+def _mutable_class(value: object, module_name: str) -> bool:
+    immutable = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in types cannot be patched anyway
+    return (
+        isinstance(value, type)
+        and getattr(value, "__module__", None) == module_name
+        and not value.__flags__ & immutable
+    )
+
+
+@dataclass
+class Integrity:
+    """Functions, classes and modules as they were when the record was taken."""
+
+    modules: list[tuple[str, ModuleType, list[tuple[str, object]]]] = field(default_factory=list)
+    classes: list[tuple[str, type, list[tuple[str, object]]]] = field(default_factory=list)
+
+    @classmethod
+    def of_loaded_modules(cls) -> Integrity:
+        record = cls()
+        for name, module in list(sys.modules.items()):
+            namespace = getattr(module, "__dict__", None)
+            if not isinstance(module, ModuleType) or not isinstance(namespace, dict):
+                continue
+            items = [(key, value) for key, value in namespace.items() if _watched(value)]
+            record.modules.append((name, module, items))
+            for key, value in items:
+                if _mutable_class(value, name):
+                    methods = [(k, v) for k, v in vars(value).items() if _watched(v)]
+                    record.classes.append((f"{name}.{key}", value, methods))
+        return record
+
+    def changes(self) -> list[str]:
+        """What was replaced or deleted since the record was taken, as qualified names."""
+        found: list[str] = []
+        for name, module, items in self.modules:
+            if sys.modules.get(name, module) is not module:
+                found.append(f"sys.modules[{name!r}]")
+            namespace = module.__dict__
+            for key, value in items:
+                if namespace.get(key, _MISSING) is not value:
+                    found.append(f"{name}.{key}")
+        for label, klass, methods in self.classes:
+            namespace = vars(klass)
+            for key, value in methods:
+                if namespace.get(key, _MISSING) is not value:
+                    found.append(f"{label}.{key}")
+        return found
+
+    def restore(self) -> None:
+        """Put back everything recorded, so that the grader can report truthfully."""
+        for name, module, items in self.modules:
+            sys.modules[name] = module
+            module.__dict__.update(items)
+        for _, klass, methods in self.classes:
+            for key, value in methods:
+                if vars(klass).get(key, _MISSING) is not value:
+                    type.__setattr__(klass, key, value)
+
+
+def describe_changes(changed: list[str]) -> str:
+    shown = ", ".join(changed[:MAX_REPORTED])
+    more = len(changed) - MAX_REPORTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+# Names a submission could look up with ctypes to do what the audit hook refuses.
+_LIBC_DENIED = frozenset(
+    "fork vfork clone clone3 __clone syscall execv execve execvp execvpe execl execle execlp "
+    "fexecve system popen posix_spawn posix_spawnp setsid setpgid setpgrp daemon kill killpg "
+    "tgkill prctl ptrace setrlimit prlimit prlimit64 open open64 openat openat64 creat fopen "
+    "fopen64 unlink unlinkat rename renameat renameat2 rmdir mkdir chmod chown truncate ftruncate "
+    "connect bind sendto socket dlopen mprotect process_vm_writev".split()
+)
+_PROGRAM_EVENTS = frozenset(
+    {"os.exec", "os.posix_spawn", "os.spawn", "os.system", "subprocess.Popen", "os.startfile",
+     "pty.spawn"}
+)
+_PATH_EVENTS = {  # event -> positions of the paths it changes
+    "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1),
+    "os.link": (0, 1), "os.symlink": (1,), "os.chmod": (0,), "os.chown": (0,),
+    "os.truncate": (0,), "os.utime": (0,), "os.chflags": (0,), "os.lchflags": (0,),
+    "os.setxattr": (0,), "os.removexattr": (0,), "shutil.rmtree": (0,), "os.mkfifo": (0,),
+    "os.mknod": (0,),
+}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_WRITABLE_DEVICES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty")
+_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the student's code may do in the child."""
+
+    workdir: Path
+    """The child's own temporary folder: the only place it may write."""
+    forbidden: Path | None
+    """The reference solutions, in a checkout; None when the submission is one of them."""
+    max_processes: int
+    """Forks the child may make in all (multiprocessing, a process pool); never a program."""
+
+
+class Guard:
+    """The audit hook's state: what was refused, and how many processes were started."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        student_files: Callable[[], Iterable[str]],
+        protected_modules: Iterable[str] = (),
+    ) -> None:
+        self.policy = policy
+        self._student_files = student_files
+        self._protected = frozenset(protected_modules)
+        self._pid = os.getpid()
+        self._pgid = os.getpgid(0)
+        self._getpid = os.getpid
+        self._realpath = os.path.realpath
+        self._forks = 0
+        self.refused: list[str] = []
+        self.read_solution = False
+        self._workdir = self._realpath(policy.workdir)
+        self._forbidden = self._realpath(policy.forbidden) if policy.forbidden else None
+        self._handlers: dict[str, Callable[[tuple], None]] = {
+            "os.fork": self._on_fork, "os.forkpty": self._on_fork,
+            "os.kill": self._on_kill, "os.killpg": self._on_killpg,
+            "resource.setrlimit": self._on_limits, "resource.prlimit": self._on_limits,
+            "ctypes.dlsym": self._on_dlsym, "open": self._on_open, "import": self._on_import,
+            "socket.connect": self._on_address, "socket.bind": self._on_address,
+            "socket.sendto": self._on_address, "socket.getaddrinfo": self._on_host,
+            "socket.gethostbyname": self._on_host, "object.__setattr__": self._on_setattr,
+        }
+        for event in _PROGRAM_EVENTS:
+            self._handlers[event] = self._on_program
+        for event in _PATH_EVENTS:
+            self._handlers[event] = self._on_path_change
+
+    def install(self) -> None:
+        _forbid_leaving_the_group(self)
+        handlers = self._handlers
+
+        def audit(event: str, args: tuple) -> None:
+            handler = handlers.get(event)
+            if handler is not None:
+                handler(args)
+
+        sys.addaudithook(audit)
+
+    def take_refused(self) -> list[str]:
+        refused, self.refused = self.refused, []
+        return refused
+
+    def refuse(self, what: str) -> None:
+        where = self._student_line()
+        entry = f"{what}{where}"
+        if entry not in self.refused and len(self.refused) < 50:
+            self.refused.append(entry)
+        raise PermissionError(f"the grader does not allow this: {what}")
+
+    def _student_line(self) -> str:
+        files = set(self._student_files())
+        frame = sys._getframe(2)
+        while frame is not None:
+            if frame.f_code.co_filename in files:
+                return f" (at {Path(frame.f_code.co_filename).name}:{frame.f_lineno})"
+            frame = frame.f_back
+        return ""
+
+    def _on_fork(self, args: tuple) -> None:
+        if self._getpid() != self._pid:
+            self.refuse("fork a process from a forked process")
+        self._forks += 1
+        if self._forks > self.policy.max_processes:
+            self.refuse(f"start more than {self.policy.max_processes} processes")
+
+    def _on_program(self, args: tuple) -> None:
+        program = args[0] if args else "?"
+        if isinstance(program, list | tuple):
+            program = program[0] if program else "?"
+        self.refuse(f"start the program {program!r}")
+
+    def _on_kill(self, args: tuple) -> None:
+        pid = args[0]
+        if pid in (0, self._getpid()) or (pid < 0 and -pid == self._pgid):
+            return
+        try:
+            same_group = os.getpgid(pid) == self._pgid if pid > 0 else False
+        except OSError:
+            return  # no such process: the call fails by itself
+        if not same_group:
+            self.refuse(f"send a signal to process {pid}, outside the grading process")
+
+    def _on_killpg(self, args: tuple) -> None:
+        if args[0] not in (0, self._pgid):
+            self.refuse(f"send a signal to process group {args[0]}")
+
+    def _on_limits(self, args: tuple) -> None:
+        self.refuse("change the grading process's limits")
+
+    def _on_dlsym(self, args: tuple) -> None:
+        name = args[1] if len(args) > 1 else None
+        if isinstance(name, str) and name in _LIBC_DENIED:
+            self.refuse(f"call the C function {name} through ctypes")
+
+    def _on_import(self, args: tuple) -> None:
+        name = args[0]
+        if self._forbidden and isinstance(name, str) and name.split(".")[0] == "solutions":
+            self._refuse_solution(name)
+
+    def _on_open(self, args: tuple) -> None:
+        path, mode, flags = (args + (None, None, None))[:3]
+        if isinstance(path, int) or path is None:
+            return
+        real = self._realpath(os.fsdecode(path))
+        if self._forbidden and _inside(real, self._forbidden):
+            self._refuse_solution(os.fsdecode(path))
+        writing = any(c in mode for c in "wax+") if isinstance(mode, str) else bool(
+            isinstance(flags, int) and flags & _WRITE_FLAGS
+        )
+        if writing and not (self._may_write(real) or os.fsdecode(path) in _WRITABLE_DEVICES):
+            self.refuse(f"write the file {os.fsdecode(path)}, outside the grading folder")
+
+    def _on_path_change(self, args: tuple) -> None:
+        event_paths = (arg for arg in args[:2] if isinstance(arg, str | bytes | os.PathLike))
+        for path in event_paths:
+            if not self._may_write(self._realpath(os.fsdecode(path))):
+                self.refuse(f"change {os.fsdecode(path)}, outside the grading folder")
+
+    def _may_write(self, real: str) -> bool:
+        return _inside(real, self._workdir) or real in _WRITABLE_DEVICES
+
+    def _refuse_solution(self, what: str) -> None:
+        self.read_solution = True
+        self.refuse(f"load the reference solution ({what})")
+
+    def _on_address(self, args: tuple) -> None:
+        address = args[1] if len(args) > 1 else None
+        if isinstance(address, str | bytes):  # AF_UNIX
+            path = os.fsdecode(address)
+            if path.startswith("\0") or not _inside(self._realpath(path), self._workdir):
+                self.refuse(f"use the socket {path!r}")
+            return
+        if isinstance(address, tuple) and address and not _is_loopback(address[0]):
+            self.refuse(f"connect to {address[0]}: only 127.0.0.1 (loopback) is allowed")
+
+    def _on_host(self, args: tuple) -> None:
+        host = args[0] if args else None
+        if host not in (None, "", b"") and not _is_loopback(host):
+            self.refuse(f"look up the host {host!r}: only localhost is allowed")
+
+    def _on_setattr(self, args: tuple) -> None:
+        target, name = args[0], args[1]
+        if (
+            name in ("__code__", "__defaults__", "__kwdefaults__")
+            and isinstance(target, FunctionType)
+            and target.__module__ in self._protected
+        ):
+            self.refuse(f"change {name} of {target.__module__}.{target.__qualname__}")
+
+
+def _inside(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(folder.rstrip("/") + "/")
+
+
+def _is_loopback(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        packed = socket.inet_pton(socket.AF_INET, host)
+        return packed[0] == 127
+    except OSError:
+        pass
+    try:
+        return socket.inet_pton(socket.AF_INET6, host.split("%")[0]) == socket.inet_pton(
+            socket.AF_INET6, "::1"
+        )
+    except OSError:
+        return False
+
+
+def _forbid_leaving_the_group(guard: Guard) -> None:
+    """Leaving the process group (setsid, setpgid) would escape the parent's kill: no audit
+    event covers these calls, so the functions themselves are replaced, in os and posix."""
+
+    def refused(*args: object, **kwargs: object) -> None:
+        guard.refuse("leave the grading process's group (setsid, setpgid)")
+
+    import posix
+
+    for name in ("setsid", "setpgid", "setpgrp"):
+        for module in (os, posix):
+            if hasattr(module, name):
+                setattr(module, name, refused)
