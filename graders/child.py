@@ -28,10 +28,9 @@ import json
 import os
 import sys
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
-
-from dataclasses import replace
 
 from graders.capture import recording_stdout
 from graders.checks import Check, CheckFailed
@@ -43,6 +42,7 @@ from graders.manifest import PACK_ROOT, find_exercise
 _write = os.write
 _getpid = os.getpid
 _dumps = json.dumps
+_exit = os._exit
 MAX_FIELD_CHARS = 8_000
 """A report's text fields are cut to this: a huge repr must not flood the parent."""
 DEFAULT_MAX_PROCESSES = 16
@@ -58,7 +58,7 @@ class Reporter:
 
     def send(self, event: str, **fields: object) -> None:
         if _getpid() != self._pid:
-            return  # a process the student's code forked never speaks for the grader
+            _exit(0)  # a process the student's code forked never speaks for the grader
         data = (_dumps({"token": self._token, "event": event, **fields}) + "\n").encode()
         while data:
             written = _write(self._fd, data)
@@ -82,7 +82,8 @@ def read_token() -> str:
 def clip(text: str, limit: int = MAX_FIELD_CHARS) -> str:
     if len(text) <= limit:
         return text
-    return text[: limit // 2] + f"\n[... {len(text) - limit:,} characters cut ...]\n" + text[-limit // 2:]
+    cut = f"\n[... {len(text) - limit:,} characters cut ...]\n"
+    return text[: limit // 2] + cut + text[-limit // 2 :]
 
 
 def load_module(path: Path) -> ModuleType:
@@ -219,7 +220,7 @@ def load_student_modules(
         path = folder / name
         if not path.is_file():
             reporter.send("import_failed", message=f"{name} is missing from {folder.name}/.")
-            os._exit(0)
+            _exit(0)
         try:
             with recording_stdout() as printed:
                 modules[name] = load_module(path)
@@ -270,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
         problem = _problem(guard, take_refused, changes, restore, when) or str(failed)
     if problem:
         reporter.send("import_failed", message=problem)
-        os._exit(0)
+        _exit(0)
     reporter.send("imported")
 
     context = CheckContext(modules=modules, main_file=exercise.main_module)
@@ -283,10 +284,10 @@ def main(argv: list[str] | None = None) -> None:
         reporter.send("result", index=index, **result)
         if problem and index + 1 < len(checks):
             reporter.send("restart", index=index + 1)  # this process is spoilt: start afresh
-            os._exit(0)
+            _exit(0)
     reporter.send("finished")
     # Leave at once: atexit hooks and non-daemon threads of the student's code must not hold us.
-    os._exit(0)
+    _exit(0)
 
 
 def _problem(guard: Guard, take_refused, changes, restore, when: str) -> str:

@@ -24,8 +24,10 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import is_not
 from pathlib import Path
 from types import FunctionType, ModuleType
 
@@ -34,9 +36,16 @@ MAX_REPORTED = 6
 """Changes or refusals named in one message; the rest are counted."""
 
 
+_DATA_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set,
+                         frozenset})
+
+
 def _watched(value: object) -> bool:
     """Values whose replacement changes behaviour: callables, classes, modules, descriptors."""
-    return callable(value) or isinstance(value, ModuleType) or hasattr(type(value), "__get__")
+    kind = type(value)
+    if kind in _DATA_TYPES:
+        return False
+    return callable(value) or kind is ModuleType or hasattr(kind, "__get__")
 
 
 def _mutable_class(value: object, module_name: str) -> bool:
@@ -49,11 +58,45 @@ def _mutable_class(value: object, module_name: str) -> bool:
 
 
 @dataclass
+class _Namespace:
+    """One module's or class's attributes as recorded: names and values, side by side."""
+
+    label: str
+    owner: ModuleType | type
+    keys: tuple[str, ...]
+    values: tuple[object, ...]
+
+    def current(self) -> Mapping[str, object]:
+        return self.owner.__dict__ if isinstance(self.owner, ModuleType) else vars(self.owner)
+
+    def unchanged(self) -> bool:
+        """True when every recorded name still holds the same object (compared in C: fast)."""
+        get = self.current().get
+        return not any(map(is_not, map(get, self.keys, repeat(_MISSING)), self.values))
+
+    def replaced(self) -> list[tuple[str, object]]:
+        """The recorded names, with their old values, whose behaviour may have changed."""
+        namespace = self.current()
+        return [
+            (key, value)
+            for key, value in zip(self.keys, self.values, strict=True)
+            if namespace.get(key, _MISSING) is not value and _watched(value)
+        ]
+
+    def put_back(self, items: list[tuple[str, object]]) -> None:
+        for key, value in items:
+            if isinstance(self.owner, ModuleType):
+                self.owner.__dict__[key] = value
+            else:
+                type.__setattr__(self.owner, key, value)
+
+
+@dataclass
 class Integrity:
     """Functions, classes and modules as they were when the record was taken."""
 
-    modules: list[tuple[str, ModuleType, list[tuple[str, object]]]] = field(default_factory=list)
-    classes: list[tuple[str, type, list[tuple[str, object]]]] = field(default_factory=list)
+    namespaces: list[_Namespace] = field(default_factory=list)
+    modules: dict[str, ModuleType] = field(default_factory=dict)
 
     @classmethod
     def of_loaded_modules(cls) -> Integrity:
@@ -62,40 +105,36 @@ class Integrity:
             namespace = getattr(module, "__dict__", None)
             if not isinstance(module, ModuleType) or not isinstance(namespace, dict):
                 continue
-            items = [(key, value) for key, value in namespace.items() if _watched(value)]
-            record.modules.append((name, module, items))
-            for key, value in items:
+            record.modules[name] = module
+            record.namespaces.append(
+                _Namespace(name, module, tuple(namespace), tuple(namespace.values()))
+            )
+            for key, value in namespace.items():
                 if _mutable_class(value, name):
-                    methods = [(k, v) for k, v in vars(value).items() if _watched(v)]
-                    record.classes.append((f"{name}.{key}", value, methods))
+                    attributes = vars(value)
+                    record.namespaces.append(_Namespace(
+                        f"{name}.{key}", value, tuple(attributes), tuple(attributes.values())
+                    ))
         return record
 
     def changes(self) -> list[str]:
         """What was replaced or deleted since the record was taken, as qualified names."""
-        found: list[str] = []
-        for name, module, items in self.modules:
-            if sys.modules.get(name, module) is not module:
-                found.append(f"sys.modules[{name!r}]")
-            namespace = module.__dict__
-            for key, value in items:
-                if namespace.get(key, _MISSING) is not value:
-                    found.append(f"{name}.{key}")
-        for label, klass, methods in self.classes:
-            namespace = vars(klass)
-            for key, value in methods:
-                if namespace.get(key, _MISSING) is not value:
-                    found.append(f"{label}.{key}")
+        found = [
+            f"sys.modules[{name!r}]"
+            for name, module in self.modules.items()
+            if sys.modules.get(name, module) is not module
+        ]
+        for namespace in self.namespaces:
+            if not namespace.unchanged():
+                found.extend(f"{namespace.label}.{key}" for key, _ in namespace.replaced())
         return found
 
     def restore(self) -> None:
         """Put back everything recorded, so that the grader can report truthfully."""
-        for name, module, items in self.modules:
-            sys.modules[name] = module
-            module.__dict__.update(items)
-        for _, klass, methods in self.classes:
-            for key, value in methods:
-                if vars(klass).get(key, _MISSING) is not value:
-                    type.__setattr__(klass, key, value)
+        sys.modules.update(self.modules)
+        for namespace in self.namespaces:
+            if not namespace.unchanged():
+                namespace.put_back(namespace.replaced())
 
 
 def describe_changes(changed: list[str]) -> str:
@@ -104,14 +143,9 @@ def describe_changes(changed: list[str]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-# Names a submission could look up with ctypes to do what the audit hook refuses.
-_LIBC_DENIED = frozenset(
-    "fork vfork clone clone3 __clone syscall execv execve execvp execvpe execl execle execlp "
-    "fexecve system popen posix_spawn posix_spawnp setsid setpgid setpgrp daemon kill killpg "
-    "tgkill prctl ptrace setrlimit prlimit prlimit64 open open64 openat openat64 creat fopen "
-    "fopen64 unlink unlinkat rename renameat renameat2 rmdir mkdir chmod chown truncate ftruncate "
-    "connect bind sendto socket dlopen mprotect process_vm_writev".split()
-)
+# ctypes may look up Python's own C API (the grader's blockbuster does, through forbiddenfruit);
+# any other C function (fork, open, kill, syscall, ...) would do what the audit hook refuses.
+_C_API_PREFIXES = ("Py", "_Py")
 _PROGRAM_EVENTS = frozenset(
     {"os.exec", "os.posix_spawn", "os.spawn", "os.system", "subprocess.Popen", "os.startfile",
      "pty.spawn"}
@@ -176,7 +210,7 @@ class Guard:
             self._handlers[event] = self._on_path_change
 
     def install(self) -> None:
-        _forbid_leaving_the_group(self)
+        _forbid_unaudited_calls(self)
         handlers = self._handlers
 
         def audit(event: str, args: tuple) -> None:
@@ -239,7 +273,7 @@ class Guard:
 
     def _on_dlsym(self, args: tuple) -> None:
         name = args[1] if len(args) > 1 else None
-        if isinstance(name, str) and name in _LIBC_DENIED:
+        if not (isinstance(name, str) and name.startswith(_C_API_PREFIXES)):
             self.refuse(f"call the C function {name} through ctypes")
 
     def _on_import(self, args: tuple) -> None:
@@ -248,7 +282,7 @@ class Guard:
             self._refuse_solution(name)
 
     def _on_open(self, args: tuple) -> None:
-        path, mode, flags = (args + (None, None, None))[:3]
+        path, mode, flags = (*args, None, None, None)[:3]
         if isinstance(path, int) or path is None:
             return
         real = self._realpath(os.fsdecode(path))
@@ -322,16 +356,22 @@ def _is_loopback(host: object) -> bool:
         return False
 
 
-def _forbid_leaving_the_group(guard: Guard) -> None:
-    """Leaving the process group (setsid, setpgid) would escape the parent's kill: no audit
-    event covers these calls, so the functions themselves are replaced, in os and posix."""
+def _forbid_unaudited_calls(guard: Guard) -> None:
+    """Calls that no audit event covers are replaced by refusals, in every module that has them:
+    leaving the process group (setsid, setpgid) would escape the parent's kill, and
+    _posixsubprocess.fork_exec starts a program without the event subprocess.Popen raises."""
 
-    def refused(*args: object, **kwargs: object) -> None:
+    def leaving(*args: object, **kwargs: object) -> None:
         guard.refuse("leave the grading process's group (setsid, setpgid)")
 
+    def starting(*args: object, **kwargs: object) -> None:
+        guard.refuse("start a program (_posixsubprocess.fork_exec)")
+
+    import _posixsubprocess
     import posix
 
     for name in ("setsid", "setpgid", "setpgrp"):
         for module in (os, posix):
             if hasattr(module, name):
-                setattr(module, name, refused)
+                setattr(module, name, leaving)
+    _posixsubprocess.fork_exec = starting

@@ -15,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import resource
+import secrets
 import selectors
 import signal
 import subprocess
@@ -221,17 +221,16 @@ class _EventReader:
             return None
         if not secrets.compare_digest(event["token"], self._token):
             return None
-        kind = event.get("event")
-        index = event.get("index")
-        if kind == "start" and type(index) is int:
+        kind, index = event.get("event"), event.get("index")
+        if kind in ("start", "result", "restart") and type(index) is not int:
+            return None
+        if kind == "start":
             self._started = index
         elif kind == "result":
-            if index is None or index != self._started or type(index) is not int:
+            if index != self._started:
                 return None
             self._started = None
             event["passed"] = event.get("passed") is True
-        elif kind == "restart" and type(index) is not int:
-            return None
         elif kind not in ("imported", "import_failed", "finished", "restart"):
             return None
         return event

@@ -9,6 +9,7 @@ from typing import Any
 
 from graders.capture import recording_stdout
 from graders.checks import CheckFailed
+from graders.plain import plainly_equal
 
 MAX_STEPS = 100
 
@@ -62,8 +63,15 @@ def trace(coroutine: Coroutine, call: str) -> list[Step]:
     raise CheckFailed(f"{call} yielded more than {MAX_STEPS} times without returning.")
 
 
+def same_steps(expected: list[Step], actual: list[Step]) -> bool:
+    return len(expected) == len(actual) and all(
+        e.kind == a.kind and plainly_equal(a.value, e.value)
+        for e, a in zip(expected, actual, strict=True)
+    )
+
+
 def compare_traces(call: str, expected: list[Step], actual: list[Step], advice: str) -> None:
-    if expected == actual:
+    if same_steps(expected, actual):
         return
     raise CheckFailed(
         f"Driven by hand, {call} did not do what it should, in the order it should.",

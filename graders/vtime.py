@@ -109,6 +109,9 @@ class FakeClock:
 
     def sleep(self, seconds: float) -> None:
         self._polls = 0
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            raise TypeError(f"sleep length must be a number, got {type(seconds).__name__}")
+        seconds = float(seconds)  # a plain float: the student's number type decides nothing
         if seconds < 0:
             raise ValueError(f"sleep length must be non-negative, got {seconds}")
         self.sleeps.append(seconds)

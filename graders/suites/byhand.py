@@ -16,6 +16,7 @@ from typing import Any
 from graders.capture import PrintedLine, recording_stdout
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
+from graders.plain import plainly_equal
 from graders.timeline import side_by_side
 from graders.tracing import Step, compare_traces, require_coroutine, trace
 from graders.vtime import ClockPolledTooOften, FakeClock
@@ -119,7 +120,7 @@ def run_by_hand_returns_result(ctx: CheckContext) -> None:
     with closing_all([coroutine]):
         result = ctx.call("run_by_hand(grader_coroutine, sleep=fake_sleep)",
                           lambda: run_by_hand(coroutine, sleep=fake.sleep))
-    if result != "done" or fake.sleeps != [1, 2.5]:
+    if not plainly_equal(result, "done") or fake.sleeps != [1, 2.5]:
         raise CheckFailed(
             "run_by_hand did not drive a coroutine that waits 1 s, then 2.5 s, then returns "
             "'done'.",
@@ -134,7 +135,7 @@ def run_by_hand_returns_result(ctx: CheckContext) -> None:
     with closing_all([coroutine]):
         result = ctx.call("run_by_hand(cube(2), sleep=fake_sleep)",
                           lambda: run_by_hand(coroutine, sleep=cube_fake.sleep))
-    if result != 8 or cube_fake.sleeps != [3, 3]:
+    if not plainly_equal(result, 8) or cube_fake.sleeps != [3, 3]:
         raise CheckFailed(
             "run_by_hand(cube(2)) did not give cube's result after its two sleeps.",
             expected="8, after sleep(3) and sleep(3)",
@@ -191,7 +192,7 @@ def results_in_argument_order(ctx: CheckContext) -> None:
     cube, square = ctx.function("cube"), ctx.function("square")
     call = "run_concurrently(cube(10), square(2), cube(5))"
     results, _, _ = scheduled(ctx, call, lambda fake: [cube(10), square(2), cube(5)])
-    if results != [1000, 4, 125]:
+    if not plainly_equal(results, [1000, 4, 125]):
         raise CheckFailed(
             f"{call} gave the wrong results.",
             expected="[1000, 4, 125], one result per coroutine, in the order they were given",
@@ -200,7 +201,7 @@ def results_in_argument_order(ctx: CheckContext) -> None:
             "first): keep each result at its coroutine's position.",
         )
     empty, _, _ = scheduled(ctx, "run_concurrently()", lambda fake: [])
-    if empty != []:
+    if not plainly_equal(empty, []):
         raise CheckFailed("run_concurrently() with no coroutines should return [].",
                           actual=repr(empty))
 
@@ -210,7 +211,7 @@ def overlaps_sleeps(ctx: CheckContext) -> None:
     cube = ctx.function("cube")
     call = "run_concurrently(cube(5), cube(10))"
     results, fake, printed = scheduled(ctx, call, lambda fake: [cube(5), cube(10)])
-    if results != [125, 1000]:
+    if not plainly_equal(results, [125, 1000]):
         raise CheckFailed(f"{call} gave the wrong results.", expected="[125, 1000]",
                           actual=repr(results))
     if fake.now != 6:
@@ -248,7 +249,7 @@ def resumes_earliest_first(ctx: CheckContext) -> None:
     )
     expected = {"a": [0, 5, 6], "b": [0, 2, 4, 6], "c": [0, 0.5]}
     actual = {name: [at for who, at in log if who == name] for name in plans}
-    if results != ["a", "b", "c"] or actual != expected or fake.now != 6:
+    if not plainly_equal(results, ["a", "b", "c"]) or actual != expected or fake.now != 6:
         raise CheckFailed(
             "Three coroutines that wait [5, 1], [2, 2, 2] and [0.5] seconds were not each "
             "resumed when due.",
