@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +39,7 @@ MEMORY_BYTES = 2 * 1024**3
 MAX_PROCESSES = 16
 """Processes the student's code may fork in one child (a process pool); it may start no program."""
 OUTPUT_TAIL_BYTES = 4096
+READ_BYTES = 1024**2
 MAX_EVENT_BYTES = 1024**2
 """A results line longer than this is dropped: the child cuts its fields far below it."""
 PROCESS_COUNT_SECONDS = 0.5
@@ -60,14 +60,15 @@ class _Run:
     """What one child process reported before it ended."""
 
     events: list[dict] = field(default_factory=list)
-    output_tail: deque[bytes] = field(default_factory=lambda: deque(maxlen=64))
+    output_tail: bytes = b""
+    """The last OUTPUT_TAIL_BYTES of what the child printed: a flood is never held whole."""
     output_bytes: int = 0
     ended: str = ""
     """Why it ended without finishing: "", "timeout", "exit", or "processes" (too many)."""
     returncode: int | None = None
 
     def tail_text(self) -> str:
-        data = b"".join(self.output_tail)[-OUTPUT_TAIL_BYTES:]
+        data = self.output_tail
         text = data.decode("utf-8", "replace").strip()
         if self.output_bytes > len(data):
             text = f"[{self.output_bytes:,} bytes printed; the last ones:]\n{text}"
@@ -160,14 +161,16 @@ def _collect(
                 return run
         for key, _ in selector.select(timeout=min(wait, max(0.0, next_count - now))):
             fd = key.fd if key.data == "results" else process.stdout.fileno()
-            chunk = os.read(fd, 65536)
+            chunk = os.read(fd, READ_BYTES)
             if not chunk:
                 selector.unregister(key.fileobj)
                 open_streams -= 1
                 continue
             if key.data == "output":
                 run.output_bytes += len(chunk)
-                run.output_tail.append(chunk)
+                run.output_tail = (run.output_tail + chunk[-OUTPUT_TAIL_BYTES:])[
+                    -OUTPUT_TAIL_BYTES:
+                ]
                 continue
             for event in events.feed(chunk):
                 run.events.append(event)
