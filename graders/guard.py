@@ -200,8 +200,10 @@ class Guard:
             "os.kill": self._on_kill, "os.killpg": self._on_killpg,
             "resource.setrlimit": self._on_limits, "resource.prlimit": self._on_limits,
             "ctypes.dlsym": self._on_dlsym, "open": self._on_open, "import": self._on_import,
-            "socket.connect": self._on_address, "socket.bind": self._on_address,
-            "socket.sendto": self._on_address, "socket.getaddrinfo": self._on_host,
+            "socket.connect": lambda args: self._on_address(args, "connect to"),
+            "socket.bind": lambda args: self._on_address(args, "listen on"),
+            "socket.sendto": lambda args: self._on_address(args, "send to"),
+            "socket.getaddrinfo": self._on_host,
             "socket.gethostbyname": self._on_host, "object.__setattr__": self._on_setattr,
         }
         for event in _PROGRAM_EVENTS:
@@ -307,15 +309,15 @@ class Guard:
         self.read_solution = True
         self.refuse(f"load the reference solution ({what})")
 
-    def _on_address(self, args: tuple) -> None:
+    def _on_address(self, args: tuple, verb: str) -> None:
         address = args[1] if len(args) > 1 else None
         if isinstance(address, str | bytes):  # AF_UNIX
             path = os.fsdecode(address)
             if path.startswith("\0") or not _inside(self._realpath(path), self._workdir):
-                self.refuse(f"use the socket {path!r}")
+                self.refuse(f"{verb} the socket {path!r}")
             return
         if isinstance(address, tuple) and address and not _is_loopback(address[0]):
-            self.refuse(f"connect to {address[0]}: only 127.0.0.1 (loopback) is allowed")
+            self.refuse(f"{verb} {address[0] or 'every address'}: only 127.0.0.1 is allowed")
 
     def _on_host(self, args: tuple) -> None:
         host = args[0] if args else None

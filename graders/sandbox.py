@@ -240,7 +240,8 @@ class _EventReader:
 
 
 def _group_size(pgid: int) -> int | None:
-    """How many processes are in the process group, from /proc; None without /proc."""
+    """How many live processes are in the process group, from /proc; None without /proc."""
+    group = str(pgid).encode()
     try:
         entries = os.listdir("/proc")
     except OSError:
@@ -255,7 +256,7 @@ def _group_size(pgid: int) -> int | None:
         except OSError:
             continue
         fields = data[data.rfind(b")") + 2:].split()  # state, ppid, pgrp, ...
-        if len(fields) > 2 and fields[2] == str(pgid).encode():
+        if len(fields) > 2 and fields[2] == group and fields[0] != b"Z":  # zombies hold nothing
             count += 1
     return count
 

@@ -8,7 +8,10 @@ or cheating that you think of; an exercise's cases run once it is in the manifes
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 import tomllib
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import grade_folder, make_submission, solution_files, stub_files
 
-from graders.manifest import find_exercise
+from graders.manifest import PACK_ROOT, find_exercise, load_exercises
 from graders.sandbox import ChildLimits
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"
@@ -121,3 +124,44 @@ def test_case_gets_its_verdict(case: Case, tmp_path: Path):
         assert by_name[name].passed, f"{case.why}: {name} should still pass:\n{report}"
     for result in results:
         assert len(result.message) + len(result.student_output) < 40_000, result.name
+
+
+SPOILT_PROVIDED = 'raise RuntimeError("the submission\'s copy of a provided file was loaded")\n'
+SPOILT_TEST = "raise SystemExit('the visible tests of the submission were run')\n"
+
+
+@pytest.mark.parametrize("exercise", load_exercises(), ids=lambda exercise: exercise.folder)
+def test_the_submissions_provided_files_and_visible_tests_are_ignored(exercise, tmp_path: Path):
+    files = solution_files(exercise)
+    files.update({name: SPOILT_PROVIDED for name in exercise.provided})
+    files.update({path.name: SPOILT_TEST for path in exercise.exercise_dir.glob("test_*.py")})
+    results = grade_folder(exercise, make_submission(tmp_path, exercise, files))
+    lost = [f"{r.name}: {r.message}" for r in results if not r.passed]
+    assert not lost, "\n".join(lost)
+
+
+@pytest.mark.parametrize("exercise", load_exercises(), ids=lambda exercise: exercise.folder)
+def test_grading_the_reference_solutions_themselves_is_not_flagged(exercise):
+    results = grade_folder(exercise, exercise.solution_dir)
+    assert all(r.passed for r in results), [r.message for r in results if not r.passed]
+
+
+def run_grader(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "graders", *args],
+        capture_output=True, text=True, cwd=PACK_ROOT, timeout=120,
+    )
+
+
+def test_a_forged_pass_and_exit_status_do_not_reach_the_results_file(tmp_path: Path):
+    exercise = find_exercise("03")
+    forged = (HOSTILE_DIR / "03_byhand" / "os_exit_at_import.py").read_text()
+    files = solution_files(exercise)
+    files[exercise.main_module] += "\n\n" + forged
+    submission = make_submission(tmp_path, exercise, files).parent
+    results_path = tmp_path / "results.json"
+    finished = run_grader("check", "03", "--submission", str(submission),
+                          "--json", str(results_path))
+    assert finished.returncode == 1
+    assert "0/10 points" in finished.stdout
+    assert json.loads(results_path.read_text())["score"] == 0
