@@ -9,6 +9,7 @@ the child's stdin and which the child read before any student code ran:
     {"token": ..., "event": "start", "index": i}
     {"token": ..., "event": "result", "index": i, "passed": ..., "message": ..., "output": ...,
      "timeline": ...}
+    {"token": ..., "event": "refused", "what": ...}  (the guard refused something; see guard.py)
     {"token": ..., "event": "restart", "index": i}   (this child is spoilt: go on in a new one)
     {"token": ..., "event": "finished"}
 
@@ -258,7 +259,10 @@ def main(argv: list[str] | None = None) -> None:
         workdir=Path.cwd(), forbidden=_forbidden_folder(args.folder),
         max_processes=args.max_processes,
     )
-    guard = Guard(policy, lambda: student_files, protected_modules=list(sys.modules))
+    guard = Guard(
+        policy, lambda: student_files, protected_modules=list(sys.modules),
+        on_refusal=lambda entry: reporter.send("refused", what=entry),
+    )
     guard.install()
     integrity = Integrity.of_loaded_modules()
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only

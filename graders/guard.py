@@ -26,6 +26,7 @@ import socket
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 from operator import is_not
 from pathlib import Path
@@ -172,7 +173,7 @@ _PROGRAM_EVENTS = frozenset(
     {"os.exec", "os.posix_spawn", "os.spawn", "os.system", "subprocess.Popen", "os.startfile",
      "pty.spawn"}
 )
-_PATH_EVENTS = {  # event -> positions of the paths it changes
+_PATH_EVENTS = {  # event -> positions, among its arguments, of the paths it changes
     "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1),
     "os.link": (0, 1), "os.symlink": (1,), "os.chmod": (0,), "os.chown": (0,),
     "os.truncate": (0,), "os.utime": (0,), "os.chflags": (0,), "os.lchflags": (0,),
@@ -204,9 +205,11 @@ class Guard:
         policy: Policy,
         student_files: Callable[[], Iterable[str]],
         protected_modules: Iterable[str] = (),
+        on_refusal: Callable[[str], None] = lambda entry: None,
     ) -> None:
         self.policy = policy
         self._student_files = student_files
+        self._on_refusal = on_refusal
         self._protected = frozenset(protected_modules)
         self._pid = os.getpid()
         self._pgid = os.getpgid(0)
@@ -231,7 +234,7 @@ class Guard:
         for event in _PROGRAM_EVENTS:
             self._handlers[event] = self._on_program
         for event in _PATH_EVENTS:
-            self._handlers[event] = self._on_path_change
+            self._handlers[event] = partial(self._on_path_change, event)
 
     def install(self) -> None:
         _forbid_unaudited_calls(self)
@@ -253,6 +256,7 @@ class Guard:
         entry = f"{what}{where}"
         if entry not in self.refused and len(self.refused) < 50:
             self.refused.append(entry)
+            self._on_refusal(entry)  # told at once: the check may still hang or die after this
         raise PermissionError(f"the grader does not allow this: {what}")
 
     def _student_line(self) -> str:
@@ -318,10 +322,12 @@ class Guard:
         if writing and not (self._may_write(real) or os.fsdecode(path) in _WRITABLE_DEVICES):
             self.refuse(f"write the file {os.fsdecode(path)}, outside the grading folder")
 
-    def _on_path_change(self, args: tuple) -> None:
-        event_paths = (arg for arg in args[:2] if isinstance(arg, str | bytes | os.PathLike))
-        for path in event_paths:
-            if not self._may_write(self._realpath(os.fsdecode(path))):
+    def _on_path_change(self, event: str, args: tuple) -> None:
+        for position in _PATH_EVENTS[event]:
+            path = args[position] if position < len(args) else None
+            if isinstance(path, str | bytes | os.PathLike) and not self._may_write(
+                self._realpath(os.fsdecode(path))
+            ):
                 self.refuse(f"change {os.fsdecode(path)}, outside the grading folder")
 
     def _may_write(self, real: str) -> bool:

@@ -234,6 +234,8 @@ class _EventReader:
                 return None
             self._started = None
             event["passed"] = event.get("passed") is True
+        elif kind == "refused":
+            event["what"] = str(event.get("what"))
         elif kind not in ("imported", "import_failed", "finished", "restart"):
             return None
         return event
@@ -349,6 +351,25 @@ def _too_many_processes(limits: ChildLimits, when: str) -> str:
 
 
 def _stopped_message(run: _Run, limits: ChildLimits) -> str:
+    return _why_it_stopped(run, limits) + _refusals_before(run)
+
+
+def _refusals_before(run: _Run) -> str:
+    """What the guard refused since the last check started: often why the child then hung."""
+    refused: list[str] = []
+    for event in run.events:
+        if event["event"] == "start":
+            refused = []
+        elif event["event"] == "refused":
+            refused.append(f"  {event['what'][:300]}")
+    if not refused:
+        return ""
+    return "\nBefore that, your code tried what the grader does not allow:\n" + "\n".join(
+        refused[:6]
+    )
+
+
+def _why_it_stopped(run: _Run, limits: ChildLimits) -> str:
     if run.ended == "processes":
         return _too_many_processes(limits, "during this check")
     if run.ended == "timeout":
