@@ -22,6 +22,7 @@ the import and after every check.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib
 import importlib.util
@@ -29,7 +30,8 @@ import json
 import os
 import sys
 import warnings
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
@@ -236,6 +238,32 @@ class _ImportFailed(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Spoilers:
+    """What spoils a verdict, as bound methods taken before the student's code ran: patching the
+    guard's classes or module afterwards does not change what is called."""
+
+    take_refused: Callable[[], list[str]]
+    read_solution: Callable[[], bool]
+    changes: Callable[[], list[str]]
+    restore: Callable[[], None]
+
+    def find(self, when: str) -> str:
+        """What the student's code did that spoils the verdict, or "" when nothing."""
+        try:
+            changed = self.changes()
+        except Exception as error:  # the record itself was tampered with
+            changed = [f"(the grader's record: {type(error).__name__})"]
+        if changed:
+            with contextlib.suppress(Exception):
+                self.restore()
+            return tamper_message(changed, when)
+        refused = self.take_refused()
+        if refused:
+            return refusal_message(refused, self.read_solution(), when)
+        return ""
+
+
 def main(argv: list[str] | None = None) -> None:
     token = read_token()
     parser = argparse.ArgumentParser(prog="python -m graders.child")
@@ -266,14 +294,16 @@ def main(argv: list[str] | None = None) -> None:
     guard.install()
     integrity = Integrity.of_loaded_modules()
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only
-    take_refused, changes, restore = guard.take_refused, integrity.changes, integrity.restore
+    # A bound method, taken now: replacing Spoilers.find later changes nothing here.
+    find_spoilers = Spoilers(guard.take_refused, lambda: guard.read_solution, integrity.changes,
+                             integrity.restore).find
 
     when = f"while {exercise.main_module} was being imported"
     try:
         modules = load_student_modules(exercise.modules, args.folder, reporter)
-        problem = _problem(guard, take_refused, changes, restore, when)
+        problem = find_spoilers(when)
     except _ImportFailed as failed:
-        problem = _problem(guard, take_refused, changes, restore, when) or str(failed)
+        problem = find_spoilers(when) or str(failed)
     if problem:
         reporter.send("import_failed", message=problem)
         _exit(0)
@@ -283,7 +313,7 @@ def main(argv: list[str] | None = None) -> None:
     for index in range(args.start, len(checks)):
         reporter.send("start", index=index)
         result = run_check(checks[index], context)
-        problem = _problem(guard, take_refused, changes, restore, "during this check")
+        problem = find_spoilers("during this check")
         if problem:
             result = {**result, "passed": False, "message": clip(problem)}
         reporter.send("result", index=index, **result)
@@ -293,21 +323,6 @@ def main(argv: list[str] | None = None) -> None:
     reporter.send("finished")
     # Leave at once: atexit hooks and non-daemon threads of the student's code must not hold us.
     _exit(0)
-
-
-def _problem(guard: Guard, take_refused, changes, restore, when: str) -> str:
-    """What the student's code did that spoils the verdict, or "" when nothing."""
-    try:
-        changed = changes()
-    except Exception as error:  # the record itself was tampered with
-        changed = [f"(the grader's record: {type(error).__name__})"]
-    if changed:
-        restore()
-        return tamper_message(changed, when)
-    refused = take_refused()
-    if refused:
-        return refusal_message(refused, guard.read_solution, when)
-    return ""
 
 
 if __name__ == "__main__":
