@@ -63,6 +63,7 @@ IN_PACK = [case for case in CASES if find_exercise(case.exercise) is not None]
 def test_every_case_is_well_formed():
     for case in CASES:
         assert case.path.is_file(), case.file
+        assert case.file.startswith(f"{case.exercise}_"), case.file
         assert case.base in ("solution", "stub", "none"), case
         assert case.expect in ("pass", "fail"), case
         assert (case.expect == "fail") == bool(case.fails and case.says), case
