@@ -39,6 +39,7 @@ class OutputRecorder(io.TextIOBase):
         super().__init__()
         self._clock = clock
         self._partial: list[str] = []
+        self._partial_chars = 0
         self._chars = 0
         self.lines: list[PrintedLine] = []
         self.dropped_lines = 0
@@ -51,12 +52,21 @@ class OutputRecorder(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         pieces = text.split("\n")
         for piece in pieces[:-1]:
-            line = "".join([*self._partial, piece])
-            self._partial = []  # first, so that a clock that raises leaves no half line behind
+            self._add_partial(piece)
+            line = "".join(self._partial)
+            # Cleared first, so that a clock that raises leaves no half line behind.
+            self._partial, self._partial_chars = [], 0
             self._keep(line)
         if pieces[-1]:
-            self._partial.append(pieces[-1])
+            self._add_partial(pieces[-1])
         return len(text)
+
+    def _add_partial(self, piece: str) -> None:
+        # A line that never ends is kept to its first MAX_CHARS characters, not held whole.
+        room = MAX_CHARS - self._partial_chars
+        if room > 0:
+            self._partial.append(piece[:room])
+            self._partial_chars += min(len(piece), room)
 
     def _keep(self, line: str) -> None:
         if len(self.lines) >= MAX_LINES or self._chars + len(line) > MAX_CHARS:
@@ -72,7 +82,7 @@ class OutputRecorder(io.TextIOBase):
         """Keep a last line that did not end with a newline."""
         if self._partial:
             self._keep("".join(self._partial))
-            self._partial = []
+            self._partial, self._partial_chars = [], 0
 
     @property
     def texts(self) -> list[str]:

@@ -1,15 +1,22 @@
 """The child process: loads a submission's modules and runs an exercise's checks.
 
 It reports on a pipe that only it and the parent share (not stdout, which the student's code can
-write to), one JSON object a line:
+write to), one JSON object a line, each carrying the run's secret token, which the parent wrote on
+the child's stdin and which the child read before any student code ran:
 
-    {"event": "imported"}
-    {"event": "import_failed", "message": ...}
-    {"event": "start", "index": i}
-    {"event": "result", "index": i, "passed": ..., "message": ..., "output": ..., "timeline": ...}
-    {"event": "finished"}
+    {"token": ..., "event": "imported"}
+    {"token": ..., "event": "import_failed", "message": ...}
+    {"token": ..., "event": "start", "index": i}
+    {"token": ..., "event": "result", "index": i, "passed": ..., "message": ..., "output": ...,
+     "timeline": ...}
+    {"token": ..., "event": "refused", "what": ...}  (the guard refused something; see guard.py)
+    {"token": ..., "event": "restart", "index": i}   (this child is spoilt: go on in a new one)
+    {"token": ..., "event": "finished"}
 
 The parent decides every verdict from these events alone: a check without a result failed.
+Before the student's code runs, the child installs the guard (graders/guard.py): an audit hook that
+refuses what no solution needs, and a record of the functions the checks rely on, compared after
+the import and after every check.
 """
 
 from __future__ import annotations
@@ -23,29 +30,66 @@ import json
 import os
 import sys
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
 from graders.capture import recording_stdout
 from graders.checks import Check, CheckFailed, ImportRefused
 from graders.context import CheckContext
+from graders.guard import Guard, Integrity, Policy, describe_changes
 from graders.loopback import allow_only_loopback
-from graders.manifest import find_exercise
+from graders.manifest import PACK_ROOT, find_exercise
 from graders.timeline import printed_picture
 from graders.vtime import CoveredTime
 
-_write = os.write  # kept before student code runs, which could replace os.write
+# Kept before student code runs, which could replace them.
+_write = os.write
+_getpid = os.getpid
+_dumps = json.dumps
+_exit = os._exit
+MAX_FIELD_CHARS = 8_000
+"""A report's text fields are cut to this: a huge repr must not flood the parent."""
+DEFAULT_MAX_PROCESSES = 16
 
 
 class Reporter:
-    def __init__(self, fd: int) -> None:
+    """Writes events on the results pipe, with the run's token, from this process only."""
+
+    def __init__(self, fd: int, token: str) -> None:
         self._fd = fd
+        self._token = token
+        self._pid = _getpid()
 
     def send(self, event: str, **fields: object) -> None:
-        data = (json.dumps({"event": event, **fields}) + "\n").encode()
+        if _getpid() != self._pid:
+            _exit(0)  # a process the student's code forked never speaks for the grader
+        data = (_dumps({"token": self._token, "event": event, **fields}) + "\n").encode()
         while data:
             written = _write(self._fd, data)
             data = data[written:]
+
+
+def read_token() -> str:
+    """The run's secret, the first line on stdin; stdin then reads as empty, as before."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(0, 256)
+        if not chunk:
+            break
+        data += chunk
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    return data.decode().strip()
+
+
+def clip(text: str, limit: int = MAX_FIELD_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = f"\n[... {len(text) - limit:,} characters cut ...]\n"
+    return text[: limit // 2] + cut + text[-limit // 2 :]
 
 
 def load_module(path: Path) -> ModuleType:
@@ -59,7 +103,7 @@ def load_module(path: Path) -> ModuleType:
     try:
         spec.loader.exec_module(module)
     except BaseException:
-        del sys.modules[name]
+        sys.modules.pop(name, None)
         raise
     return module
 
@@ -101,6 +145,7 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
     context.timeline = ""
     context.notes = []
     CoveredTime.take()
+    raised: BaseException | None = None
     with warnings.catch_warnings(record=True) as caught, recording_stdout() as printed:
         warnings.simplefilter("always")
         try:
@@ -109,15 +154,18 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
         except CheckFailed as failure:
             if failure.why is None and check.why:
                 failure.why = check.why
-            passed, message = False, failure.render()
+            passed, message, raised = False, failure.render(), failure
         except SystemExit as exit_:
             passed, message = False, (
                 f"Your code called sys.exit({exit_.code!r}) during this check, which would end "
                 "the program. Return a value or raise an exception instead."
             )
         except BaseException as error:  # the check itself met something unexpected
-            passed = False
+            passed, raised = False, error
             message = f"This check met {type(error).__name__}: {error}\n{context.where(error)}"
+        if _ran_out_of_memory(raised):
+            context.notes.append(MEMORY_NOTE)
+        raised = None
         gc.collect()  # so that coroutines never awaited are noticed now, within this check
     for warning in caught:
         if issubclass(warning.category, RuntimeWarning) and "never awaited" in str(warning.message):
@@ -132,59 +180,176 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
         timeline = printed_picture(printed.lines)  # a picture for every timing failure
     return {
         "passed": passed,
-        "message": message,
-        "output": printed.tail() if not passed else "",
-        "timeline": timeline,
+        "message": clip(message),
+        "output": clip(printed.tail()) if not passed else "",
+        "timeline": clip(timeline),
         "virtual_seconds": CoveredTime.take(),
     }
 
 
+MEMORY_NOTE = (
+    "Your code ran out of the memory the grader allows (MemoryError). Does something grow "
+    "without end: a list, a string, a queue nobody reads?"
+)
+
+
+def _ran_out_of_memory(error: BaseException | None) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, MemoryError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+
+
+def _forbidden_folder(submission: Path) -> Path | None:
+    """The reference solutions, unless what is graded is one of them (a teacher's own check)."""
+    solutions = PACK_ROOT / "solutions"
+    if not solutions.is_dir() or submission.resolve().is_relative_to(solutions.resolve()):
+        return None
+    return solutions
+
+
+def refusal_message(refused: list[str], read_solution: bool, when: str) -> str:
+    if read_solution:
+        return (
+            f"Your code tried to load the reference solution {when}. That is not allowed: this "
+            "submission is flagged, and the check fails. Write the exercise in your own file, "
+            "with your own code.\n" + "\n".join(f"  {entry}" for entry in refused)
+        )
+    return (
+        f"Your code tried to do what the grader does not allow {when}:\n"
+        + "\n".join(f"  {entry}" for entry in refused)
+        + "\nNo solution of this exercise needs that: no programs, no more than a few processes, "
+        "no files written outside the grading folder, no network but 127.0.0.1."
+    )
+
+
+def tamper_message(changed: list[str], when: str) -> str:
+    return (
+        f"Your code replaced what Python or the grader rely on {when}: "
+        f"{describe_changes(changed)}. The checks cannot trust what they measure after that, so "
+        "this fails. Leave Python's, its libraries' and the grader's functions as they are, and "
+        "write your own functions instead."
+    )
+
+
+def load_student_modules(
+    exercise_modules: tuple[str, ...],
+    folder: Path,
+    reporter: Reporter,
+    import_guard: Callable[[], contextlib.AbstractContextManager[object]],
+) -> dict[str, ModuleType]:
+    modules: dict[str, ModuleType] = {}
+    for name in exercise_modules:
+        path = folder / name
+        if not path.is_file():
+            reporter.send("import_failed", message=f"{name} is missing from {folder.name}/.")
+            _exit(0)
+        try:
+            with recording_stdout() as printed, import_guard():
+                modules[name] = load_module(path)
+        except BaseException as error:
+            raise _ImportFailed(describe_import_error(error, path)) from None
+        for line in printed.texts:
+            print(line)  # what the module printed on import goes to the parent's output tail
+    return modules
+
+
+class _ImportFailed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Spoilers:
+    """What spoils a verdict, as bound methods taken before the student's code ran: patching the
+    guard's classes or module afterwards does not change what is called."""
+
+    take_refused: Callable[[], list[str]]
+    read_solution: Callable[[], bool]
+    changes: Callable[[], list[str]]
+    restore: Callable[[], None]
+
+    def find(self, when: str) -> str:
+        """What the student's code did that spoils the verdict, or "" when nothing."""
+        try:
+            changed = self.changes()
+        except Exception as error:  # the record itself was tampered with
+            changed = [f"(the grader's record: {type(error).__name__})"]
+        if changed:
+            with contextlib.suppress(Exception):
+                self.restore()
+            return tamper_message(changed, when)
+        refused = self.take_refused()
+        if refused:
+            return refusal_message(refused, self.read_solution(), when)
+        return ""
+
+
 def main(argv: list[str] | None = None) -> None:
+    token = read_token()
     parser = argparse.ArgumentParser(prog="python -m graders.child")
     parser.add_argument("exercise")
     parser.add_argument("folder", type=Path)
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--results-fd", type=int, required=True)
+    parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
     args = parser.parse_args(argv)
 
-    reporter = Reporter(args.results_fd)
+    reporter = Reporter(args.results_fd, token)
     exercise = find_exercise(args.exercise)
     assert exercise is not None, args.exercise
     suite = importlib.import_module(exercise.suite_name).SUITE
-    checks: list[Check] = suite.checks
+    # Copies: the suite's own list and checks are within reach of the student's code.
+    checks = tuple(replace(c) for c in suite.checks)
     import_guard = suite.import_guard or contextlib.nullcontext
     allow_only_loopback()  # before any student code runs, even at import
-
     for name in exercise.provided:  # always the pack's copy, never the submission's
         load_module(exercise.exercise_dir / name)
-    modules: dict[str, ModuleType] = {}
-    for name in exercise.modules:
-        path = args.folder / name
-        if not path.is_file():
-            reporter.send("import_failed", message=f"{name} is missing from {args.folder.name}/.")
-            os._exit(0)
-        try:
-            with recording_stdout() as printed, import_guard():
-                modules[name] = load_module(path)
-        except BaseException as error:
-            reporter.send("import_failed", message=describe_import_error(error, path))
-            os._exit(0)
-        for line in printed.texts:
-            print(line)  # what the module printed on import goes to the parent's output tail
+
+    student_files = [str(args.folder / name) for name in exercise.modules]
+    policy = Policy(
+        workdir=Path.cwd(), forbidden=_forbidden_folder(args.folder),
+        max_processes=args.max_processes,
+    )
+    guard = Guard(
+        policy, lambda: student_files, protected_modules=list(sys.modules),
+        on_refusal=lambda entry: reporter.send("refused", what=entry),
+    )
+    guard.install()
+    integrity = Integrity.of_loaded_modules()
+    gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only
+    # A bound method, taken now: replacing Spoilers.find later changes nothing here.
+    find_spoilers = Spoilers(guard.take_refused, lambda: guard.read_solution, integrity.changes,
+                             integrity.restore).find
+
+    when = f"while {exercise.main_module} was being imported"
+    try:
+        modules = load_student_modules(exercise.modules, args.folder, reporter, import_guard)
+        problem = find_spoilers(when)
+    except _ImportFailed as failed:
+        problem = find_spoilers(when) or str(failed)
+    if problem:
+        reporter.send("import_failed", message=problem)
+        _exit(0)
     reporter.send("imported")
-    # Everything loaded so far lives to the end: frozen, it is left out of the gc.collect() that
-    # ends each check, which then takes microseconds instead of tens of milliseconds.
-    gc.collect()
-    gc.freeze()
 
     context = CheckContext(modules=modules, main_file=exercise.main_module)
     for index in range(args.start, len(checks)):
         reporter.send("start", index=index)
-        reporter.send("result", index=index, **run_check(checks[index], context))
+        result = run_check(checks[index], context)
+        problem = find_spoilers("during this check")
+        if problem:
+            result = {**result, "passed": False, "message": clip(problem)}
+        reporter.send("result", index=index, **result)
+        if problem and index + 1 < len(checks):
+            reporter.send("restart", index=index + 1)  # this process is spoilt: start afresh
+            _exit(0)
     reporter.send("finished")
-    sys.stdout.flush()
     # Leave at once: atexit hooks and non-daemon threads of the student's code must not hold us.
-    os._exit(0)
+    _exit(0)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
 """The parent side: run an exercise's checks in a child process and decide every verdict.
 
-The child may hang, exit, crash or flood its output; none of that can make a check pass. A check
-passes only when the child reported it passed. When the child stops answering during a check, that
-check fails, the child is killed with its whole process group, and a new child goes on with the
-next check, as long as the exercise's time budget lasts.
+The child may hang, exit, crash, fork or flood its output; none of that can make a check pass. A
+check passes only when the child reported it passed, on its private pipe, with the run's secret
+token (written on the child's stdin, so the student's code never sees it in the environment or the
+command line). When the child stops answering during a check, that check fails, the child is killed
+with its whole process group, and a new child goes on with the next check, as long as the
+exercise's time budget lasts. Where /proc exists, the parent also counts the processes of the
+child's group and kills the group when there are too many: the child refuses forks beyond its limit
+itself (graders/guard.py), and this count catches what gets past it.
 """
 
 from __future__ import annotations
@@ -12,13 +16,13 @@ import contextlib
 import json
 import os
 import resource
+import secrets
 import selectors
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +36,14 @@ CHECK_SECONDS = 10.0
 EXERCISE_SECONDS = 50.0
 """Wall time for a whole exercise, however many restarts: the contract allows one minute."""
 MEMORY_BYTES = 2 * 1024**3
+MAX_PROCESSES = 16
+"""Processes the student's code may fork in one child (a process pool); it may start no program."""
 OUTPUT_TAIL_BYTES = 4096
+READ_BYTES = 1024**2
+MAX_EVENT_BYTES = 1024**2
+"""A results line longer than this is dropped: the child cuts its fields far below it."""
+PROCESS_COUNT_SECONDS = 0.5
+"""How often the parent counts the child's processes while it waits for events."""
 
 
 @dataclass
@@ -41,6 +52,7 @@ class ChildLimits:
     check_seconds: float = CHECK_SECONDS
     exercise_seconds: float = EXERCISE_SECONDS
     memory_bytes: int = MEMORY_BYTES
+    max_processes: int = MAX_PROCESSES
 
 
 @dataclass
@@ -48,14 +60,15 @@ class _Run:
     """What one child process reported before it ended."""
 
     events: list[dict] = field(default_factory=list)
-    output_tail: deque[bytes] = field(default_factory=lambda: deque(maxlen=64))
+    output_tail: bytes = b""
+    """The last OUTPUT_TAIL_BYTES of what the child printed: a flood is never held whole."""
     output_bytes: int = 0
     ended: str = ""
-    """Why it ended without finishing: "", "timeout", or "exit"."""
+    """Why it ended without finishing: "", "timeout", "exit", or "processes" (too many)."""
     returncode: int | None = None
 
     def tail_text(self) -> str:
-        data = b"".join(self.output_tail)[-OUTPUT_TAIL_BYTES:]
+        data = self.output_tail
         text = data.decode("utf-8", "replace").strip()
         if self.output_bytes > len(data):
             text = f"[{self.output_bytes:,} bytes printed; the last ones:]\n{text}"
@@ -69,10 +82,13 @@ def _limit_child(memory_bytes: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024**2, 64 * 1024**2))
 
 
-def _child_command(exercise: Exercise, folder: Path, start: int, results_fd: int) -> list[str]:
+def _child_command(
+    exercise: Exercise, folder: Path, start: int, results_fd: int, limits: ChildLimits
+) -> list[str]:
     return [
         sys.executable, "-m", "graders.child", exercise.number, str(folder.resolve()),
         "--start", str(start), "--results-fd", str(results_fd),
+        "--max-processes", str(limits.max_processes),
     ]
 
 
@@ -81,17 +97,19 @@ def _run_child(
 ) -> _Run:
     """Start a child at check `start`; collect its events until it finishes, exits or hangs."""
     read_fd, write_fd = os.pipe()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(PACK_ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONIOENCODING": "utf-8",
-    }
+    token = secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="awaitlings-") as workdir:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(PACK_ROOT),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONIOENCODING": "utf-8",
+            "TMPDIR": workdir,  # the only folder the child may write to
+        }
         process = subprocess.Popen(
-            _child_command(exercise, folder, start, write_fd),
-            stdin=subprocess.DEVNULL,
+            _child_command(exercise, folder, start, write_fd, limits),
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             pass_fds=(write_fd,),
@@ -101,49 +119,64 @@ def _run_child(
             preexec_fn=lambda: _limit_child(limits.memory_bytes, int(limits.exercise_seconds) + 5),
         )
         os.close(write_fd)
+        _send_token(process, token)
         try:
-            return _collect(process, read_fd, limits, deadline)
+            return _collect(process, read_fd, limits, deadline, token)
         finally:
             _kill_group(process)
             os.close(read_fd)
 
 
-def _collect(process: subprocess.Popen, read_fd: int, limits: ChildLimits, deadline: float) -> _Run:
+def _send_token(process: subprocess.Popen, token: str) -> None:
+    assert process.stdin is not None
+    with contextlib.suppress(OSError):  # a child that died at once is reported as such
+        process.stdin.write(token.encode() + b"\n")
+        process.stdin.flush()
+    with contextlib.suppress(OSError):
+        process.stdin.close()
+
+
+def _collect(
+    process: subprocess.Popen, read_fd: int, limits: ChildLimits, deadline: float, token: str
+) -> _Run:
     run = _Run()
     assert process.stdout is not None
     selector = selectors.DefaultSelector()
     selector.register(read_fd, selectors.EVENT_READ, "results")
     selector.register(process.stdout, selectors.EVENT_READ, "output")
-    pending = b""
+    events = _EventReader(token)
     open_streams = 2
     step_deadline = time.monotonic() + limits.import_seconds
+    next_count = time.monotonic() + PROCESS_COUNT_SECONDS
     while open_streams:
         now = time.monotonic()
         wait = min(step_deadline, deadline) - now
         if wait <= 0:
             run.ended = "timeout"
             return run
-        for key, _ in selector.select(timeout=wait):
+        if now >= next_count:
+            next_count = now + PROCESS_COUNT_SECONDS
+            if (_group_size(process.pid) or 0) > limits.max_processes + 1:
+                run.ended = "processes"
+                return run
+        for key, _ in selector.select(timeout=min(wait, max(0.0, next_count - now))):
             fd = key.fd if key.data == "results" else process.stdout.fileno()
-            chunk = os.read(fd, 65536)
+            chunk = os.read(fd, READ_BYTES)
             if not chunk:
                 selector.unregister(key.fileobj)
                 open_streams -= 1
                 continue
             if key.data == "output":
                 run.output_bytes += len(chunk)
-                run.output_tail.append(chunk)
+                run.output_tail = (run.output_tail + chunk[-OUTPUT_TAIL_BYTES:])[
+                    -OUTPUT_TAIL_BYTES:
+                ]
                 continue
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                event = _parse_event(line)
-                if event is None:
-                    continue
+            for event in events.feed(chunk):
                 run.events.append(event)
                 if event["event"] in ("start", "imported"):
                     step_deadline = time.monotonic() + limits.check_seconds
-                if event["event"] in ("finished", "import_failed"):
+                if event["event"] in ("finished", "import_failed", "restart"):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
         run.returncode = process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
@@ -154,12 +187,80 @@ def _collect(process: subprocess.Popen, read_fd: int, limits: ChildLimits, deadl
     return run
 
 
-def _parse_event(line: bytes) -> dict | None:
+class _EventReader:
+    """Events from the results pipe: whole lines, with the run's token, in a sensible order.
+
+    A result is believed only for the check the child said it started, once; anything else on
+    the pipe (a forged line without the token, a result for another check) is dropped.
+    """
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+        self._pending = b""
+        self._skipping = False
+        self._started: int | None = None
+
+    def feed(self, chunk: bytes) -> list[dict]:
+        self._pending += chunk
+        *lines, self._pending = self._pending.split(b"\n")
+        if len(self._pending) > MAX_EVENT_BYTES:  # no line ends: drop it, up to the next one
+            self._pending, self._skipping = b"", True
+        events = []
+        for line in lines:
+            if self._skipping:
+                self._skipping = False
+                continue
+            event = self._parse(line)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _parse(self, line: bytes) -> dict | None:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            return None
+        if not isinstance(event, dict) or not isinstance(event.get("token"), str):
+            return None
+        if not secrets.compare_digest(event["token"], self._token):
+            return None
+        kind, index = event.get("event"), event.get("index")
+        if kind in ("start", "result", "restart") and type(index) is not int:
+            return None
+        if kind == "start":
+            self._started = index
+        elif kind == "result":
+            if index != self._started:
+                return None
+            self._started = None
+            event["passed"] = event.get("passed") is True
+        elif kind == "refused":
+            event["what"] = str(event.get("what"))
+        elif kind not in ("imported", "import_failed", "finished", "restart"):
+            return None
+        return event
+
+
+def _group_size(pgid: int) -> int | None:
+    """How many live processes are in the process group, from /proc; None without /proc."""
+    group = str(pgid).encode()
     try:
-        event = json.loads(line)
-    except ValueError:
+        entries = os.listdir("/proc")
+    except OSError:
         return None
-    return event if isinstance(event, dict) and "event" in event else None
+    count = 0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                data = stat.read()
+        except OSError:
+            continue
+        fields = data[data.rfind(b")") + 2:].split()  # state, ppid, pgrp, ...
+        if len(fields) > 2 and fields[2] == group and fields[0] != b"Z":  # zombies hold nothing
+            count += 1
+    return count
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -192,6 +293,10 @@ def grade(
             break
         if any(e["event"] == "finished" for e in run.events):
             break
+        restart = [e["index"] for e in run.events if e["event"] == "restart"]
+        if restart:  # the child reported its check and asked for a fresh process
+            start = max(restart[-1], start + 1)
+            continue
         stuck = _current_check(run)
         if stuck is None or stuck in results:  # died between checks
             stuck = max([start - 1, *results]) + 1
@@ -216,6 +321,10 @@ def _import_failure(run: _Run, exercise: Exercise, limits: ChildLimits) -> str |
     module = exercise.main_module
     tail = run.tail_text()
     shown = f"\nWhat it printed last:\n{tail}" if tail else ""
+    if run.ended == "processes":
+        return _too_many_processes(limits, f"while {module} was being imported") + (
+            "\nNone of this exercise's checks could run."
+        )
     if run.ended == "timeout":
         return (
             f"Importing {module} did not finish within {limits.import_seconds:.0f} s, so it was "
@@ -232,7 +341,37 @@ def _import_failure(run: _Run, exercise: Exercise, limits: ChildLimits) -> str |
     )
 
 
+def _too_many_processes(limits: ChildLimits, when: str) -> str:
+    return (
+        f"Your code started more than {limits.max_processes} processes {when}, so the grading "
+        "process was stopped with all of them. A process that starts processes without end (a "
+        "fork storm) would take the whole machine down. No solution of this exercise needs more "
+        "than a few processes, and none needs os.fork."
+    )
+
+
 def _stopped_message(run: _Run, limits: ChildLimits) -> str:
+    return _why_it_stopped(run, limits) + _refusals_before(run)
+
+
+def _refusals_before(run: _Run) -> str:
+    """What the guard refused since the last check started: often why the child then hung."""
+    refused: list[str] = []
+    for event in run.events:
+        if event["event"] == "start":
+            refused = []
+        elif event["event"] == "refused":
+            refused.append(f"  {event['what'][:300]}")
+    if not refused:
+        return ""
+    return "\nBefore that, your code tried what the grader does not allow:\n" + "\n".join(
+        refused[:6]
+    )
+
+
+def _why_it_stopped(run: _Run, limits: ChildLimits) -> str:
+    if run.ended == "processes":
+        return _too_many_processes(limits, "during this check")
     if run.ended == "timeout":
         return (
             f"This check did not finish within {limits.check_seconds:.0f} s of wall time, so it "

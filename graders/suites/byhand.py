@@ -17,6 +17,7 @@ from typing import Any
 from graders.capture import PrintedLine, recording_stdout
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
+from graders.plain import plainly_equal
 from graders.sleeps import TimeSleepCall, time_sleep_recorded
 from graders.timeline import Timeline, gantt_side_by_side
 from graders.tracing import Step, compare_traces, require_coroutine, trace
@@ -153,7 +154,7 @@ def run_by_hand_returns_result(ctx: CheckContext) -> None:
     with closing_all([coroutine]), time_sleep_recorded(ctx) as slept:
         result = ctx.call("run_by_hand(nap_then_done(), sleep=pretend_sleep)",
                           lambda: run_by_hand(coroutine, sleep=fake.sleep))
-    if result != "done" or fake.sleeps != [1, 2.5]:
+    if not plainly_equal(result, "done") or fake.sleeps != [1, 2.5]:
         summary = ("run_by_hand did not drive nap_then_done(), a coroutine that waits 1 s, then "
                    "2.5 s, then returns 'done'.")
         if slept:
@@ -173,7 +174,7 @@ def run_by_hand_returns_result(ctx: CheckContext) -> None:
     with closing_all([coroutine]), time_sleep_recorded(ctx) as slept:
         result = ctx.call("run_by_hand(cube(2), sleep=pretend_sleep)",
                           lambda: run_by_hand(coroutine, sleep=cube_fake.sleep))
-    if result != 8 or cube_fake.sleeps != [3, 3]:
+    if not plainly_equal(result, 8) or cube_fake.sleeps != [3, 3]:
         raise CheckFailed(
             "run_by_hand(cube(2)) did not give cube's result after its two sleeps."
             + (" Your code called time.sleep itself:\n" + describe_time_sleeps(slept)
@@ -346,7 +347,7 @@ def results_in_argument_order(ctx: CheckContext) -> None:
     run = scheduled(ctx, call, lambda: [
         ("cube(10)", cube(10)), ("square(2)", square(2)), ("cube(5)", cube(5)),
     ])
-    if run.results != [1000, 4, 125]:
+    if not plainly_equal(run.results, [1000, 4, 125]):
         raise CheckFailed(
             f"{call} gave the wrong results.",
             expected="[1000, 4, 125], one result per coroutine, in the order they were given",
@@ -355,7 +356,7 @@ def results_in_argument_order(ctx: CheckContext) -> None:
             "first): keep each result at its coroutine's position.",
         )
     empty = scheduled(ctx, "run_concurrently()", lambda: [])
-    if empty.results != []:
+    if not plainly_equal(empty.results, []):
         raise CheckFailed("run_concurrently() with no coroutines should return [].",
                           expected="[]", actual=repr(empty.results),
                           advice="with nothing to run, return an empty list at once.")
@@ -374,7 +375,7 @@ def overlaps_sleeps(ctx: CheckContext) -> None:
     cube = ctx.function("cube")
     call = "run_concurrently(cube(5), cube(10))"
     run = scheduled(ctx, call, lambda: [("cube(5)", cube(5)), ("cube(10)", cube(10))])
-    if run.results != [125, 1000]:
+    if not plainly_equal(run.results, [125, 1000]):
         raise CheckFailed(f"{call} gave the wrong results.", expected="[125, 1000]",
                           actual=repr(run.results))
     if run.fake.now != CUBES_TOGETHER:
@@ -404,7 +405,7 @@ def resumes_earliest_first(ctx: CheckContext) -> None:
     expected = planned_timeline("Each resumed when due", plans)
     resumed = _resume_times(run.timeline)
     if resumed == _resume_times(expected) and run.fake.now == 6:
-        if run.results != ["a", "b", "c"]:
+        if not plainly_equal(run.results, ["a", "b", "c"]):
             raise CheckFailed(
                 f"{call} resumed every coroutine on time, but gave their results in the wrong "
                 "order.",

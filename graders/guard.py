@@ -1,0 +1,432 @@
+"""What the child sets up before the student's code runs, so that the code cannot fake a verdict.
+
+Two things, both installed by graders/child.py after the grader's own modules are loaded and before
+the first line of the student's code runs:
+
+- `Integrity`: a record of every function, class and module that the loaded modules hold (the
+  grader's, Python's, the libraries'), and of the methods of their classes. After the import and
+  after every check the child compares: a submission that replaced asyncio.sleep, time.sleep, a
+  loop's clock, json.dumps, CheckFailed or any function of the grader fails, with the names of what
+  it replaced, and the record is put back before anything is reported.
+- `Guard`: an audit hook (PEP 578, which Python code cannot remove) with a fixed policy. The
+  student's code may not start programs, fork more than a few processes or fork from a forked
+  process, leave its process group, signal processes outside it, raise its limits, write files
+  outside the child's working folder, talk to anything but loopback, or read the reference
+  solutions. Each attempt is refused (PermissionError) and recorded, and the check it happened in
+  fails with what was tried, even when the student's code swallowed the exception.
+
+Neither holds against a determined attacker who runs code in this process and studies the grader
+(it can reach any object in memory); SECURITY.md says what they do and do not buy.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import repeat
+from operator import is_not
+from pathlib import Path
+from types import FunctionType, MappingProxyType, ModuleType
+
+_MISSING = object()
+MAX_REPORTED = 6
+"""Changes or refusals named in one message; the rest are counted."""
+
+
+_DATA_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set,
+                         frozenset})
+
+
+REBOUND_BY_THEIR_LIBRARY = frozenset({
+    # urllib3 picks poll or select on the first call and rebinds the module's name to it.
+    "urllib3.util.wait.wait_for_socket",
+})
+"""Names that a library itself rebinds on first use: a change there is not the student's."""
+
+
+def _blockbuster_skip() -> object:
+    """blockbuster's per-thread switch that lets a wrapped function through unchecked."""
+    import blockbuster.blockbuster as blockbuster_module
+
+    return blockbuster_module._skip
+
+
+def _watched(value: object) -> bool:
+    """Values whose replacement changes behaviour: callables, classes, modules, descriptors."""
+    kind = type(value)
+    if kind in _DATA_TYPES:
+        return False
+    return callable(value) or kind is ModuleType or hasattr(kind, "__get__")
+
+
+def _mutable_class(value: object, module_name: str) -> bool:
+    immutable = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in types cannot be patched anyway
+    return (
+        isinstance(value, type)
+        and getattr(value, "__module__", None) == module_name
+        and not value.__flags__ & immutable
+    )
+
+
+@dataclass
+class _Namespace:
+    """One module's or class's attributes as recorded: names and values, side by side."""
+
+    label: str
+    owner: ModuleType | type
+    keys: tuple[str, ...]
+    values: tuple[object, ...]
+
+    def current(self) -> Mapping[str, object]:
+        return self.owner.__dict__ if isinstance(self.owner, ModuleType) else vars(self.owner)
+
+    def unchanged(self) -> bool:
+        """True when every recorded name still holds the same object (compared in C: fast)."""
+        get = self.current().get
+        return not any(map(is_not, map(get, self.keys, repeat(_MISSING)), self.values))
+
+    def replaced(self) -> list[tuple[str, object]]:
+        """The recorded names, with their old values, whose behaviour may have changed."""
+        namespace = self.current()
+        owner = getattr(self.owner, "__name__", self.label)
+        return [
+            (key, value)
+            for key, value in zip(self.keys, self.values, strict=True)
+            if namespace.get(key, _MISSING) is not value and _watched(value)
+            and f"{owner}.{key}" not in REBOUND_BY_THEIR_LIBRARY
+        ]
+
+    def put_back(self, items: list[tuple[str, object]]) -> None:
+        for key, value in items:
+            if isinstance(self.owner, ModuleType):
+                self.owner.__dict__[key] = value
+            else:
+                type.__setattr__(self.owner, key, value)
+
+
+@dataclass
+class Integrity:
+    """Functions, classes and modules as they were when the record was taken."""
+
+    namespaces: list[_Namespace] = field(default_factory=list)
+    modules: dict[str, ModuleType] = field(default_factory=dict)
+    _flat: tuple[tuple, ...] = ()
+    """Per kind of namespace (dict, mappingproxy): the namespaces, names and values, flattened
+    so that the common case, nothing changed, is answered in C in a millisecond or two."""
+
+    @classmethod
+    def of_loaded_modules(cls) -> Integrity:
+        record = cls()
+        for name, module in list(sys.modules.items()):
+            namespace = getattr(module, "__dict__", None)
+            if not isinstance(module, ModuleType) or not isinstance(namespace, dict):
+                continue
+            record.modules[name] = module
+            record.namespaces.append(
+                _Namespace(name, module, tuple(namespace), tuple(namespace.values()))
+            )
+            for key, value in namespace.items():
+                if _mutable_class(value, name):
+                    attributes = vars(value)
+                    record.namespaces.append(_Namespace(
+                        f"{name}.{key}", value, tuple(attributes), tuple(attributes.values())
+                    ))
+        record._flatten()
+        return record
+
+    def _flatten(self) -> None:
+        flat = []
+        for getter, kind in ((dict.get, ModuleType), (MappingProxyType.get, type)):
+            chosen = [n for n in self.namespaces if isinstance(n.owner, kind)]
+            owners = [n.current() for n in chosen for _ in n.keys]
+            keys = [key for n in chosen for key in n.keys]
+            values = [value for n in chosen for value in n.values]
+            flat.append((getter, tuple(owners), tuple(keys), tuple(values)))
+        self._flat = tuple(flat)
+
+    def _unchanged(self) -> bool:
+        return not any(
+            any(map(is_not, map(getter, owners, keys), values))
+            for getter, owners, keys, values in self._flat
+        )
+
+    def changes(self) -> list[str]:
+        """What was replaced or deleted since the record was taken, as qualified names."""
+        found = [
+            f"sys.modules[{name!r}]"
+            for name, module in self.modules.items()
+            if sys.modules.get(name, module) is not module
+        ]
+        if not found and self._unchanged():
+            return found
+        for namespace in self.namespaces:
+            if not namespace.unchanged():
+                found.extend(f"{namespace.label}.{key}" for key, _ in namespace.replaced())
+        return found
+
+    def restore(self) -> None:
+        """Put back everything recorded, so that the grader can report truthfully."""
+        sys.modules.update(self.modules)
+        for namespace in self.namespaces:
+            if not namespace.unchanged():
+                namespace.put_back(namespace.replaced())
+
+
+def describe_changes(changed: list[str]) -> str:
+    shown = ", ".join(changed[:MAX_REPORTED])
+    more = len(changed) - MAX_REPORTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+# ctypes may look up Python's own C API (the grader's blockbuster does, through forbiddenfruit);
+# any other C function (fork, open, kill, syscall, ...) would do what the audit hook refuses.
+_C_API_PREFIXES = ("Py", "_Py")
+_PROGRAM_EVENTS = frozenset(
+    {"os.exec", "os.posix_spawn", "os.spawn", "os.system", "subprocess.Popen", "os.startfile",
+     "pty.spawn"}
+)
+_PATH_EVENTS = {  # event -> positions, among its arguments, of the paths it changes
+    "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1),
+    "os.link": (0, 1), "os.symlink": (1,), "os.chmod": (0,), "os.chown": (0,),
+    "os.truncate": (0,), "os.utime": (0,), "os.chflags": (0,), "os.lchflags": (0,),
+    "os.setxattr": (0,), "os.removexattr": (0,), "shutil.rmtree": (0,), "os.mkfifo": (0,),
+    "os.mknod": (0,),
+}
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_WRITABLE_DEVICES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty")
+_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the student's code may do in the child."""
+
+    workdir: Path
+    """The child's own temporary folder: the only place it may write."""
+    forbidden: Path | None
+    """The reference solutions, in a checkout; None when the submission is one of them."""
+    max_processes: int
+    """Forks the child may make in all (multiprocessing, a process pool); never a program."""
+
+
+class Guard:
+    """The audit hook's state: what was refused, and how many processes were started."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        student_files: Callable[[], Iterable[str]],
+        protected_modules: Iterable[str] = (),
+        on_refusal: Callable[[str], None] = lambda entry: None,
+    ) -> None:
+        self.policy = policy
+        self._student_files = student_files
+        self._on_refusal = on_refusal
+        self._protected = frozenset(protected_modules)
+        self._pid = os.getpid()
+        self._pgid = os.getpgid(0)
+        self._getpid = os.getpid
+        self._realpath = os.path.realpath
+        self._forks = 0
+        self.refused: list[str] = []
+        self.read_solution = False
+        self._workdir = self._realpath(policy.workdir)
+        self._forbidden = self._realpath(policy.forbidden) if policy.forbidden else None
+        self._handlers: dict[str, Callable[[tuple], None]] = {
+            "os.fork": self._on_fork, "os.forkpty": self._on_fork,
+            "os.kill": self._on_kill, "os.killpg": self._on_killpg,
+            "resource.setrlimit": self._on_limits, "resource.prlimit": self._on_limits,
+            "ctypes.dlsym": self._on_dlsym, "open": self._on_open, "import": self._on_import,
+            "socket.connect": lambda args: self._on_address(args, "connect to"),
+            "socket.bind": lambda args: self._on_address(args, "listen on"),
+            "socket.sendto": lambda args: self._on_address(args, "send to"),
+            "socket.getaddrinfo": self._on_host,
+            "socket.gethostbyname": self._on_host, "object.__setattr__": self._on_setattr,
+        }
+        for event in _PROGRAM_EVENTS:
+            self._handlers[event] = self._on_program
+        for event in _PATH_EVENTS:
+            self._handlers[event] = partial(self._on_path_change, event)
+
+    def install(self) -> None:
+        _forbid_unaudited_calls(self)
+        handlers = self._handlers
+        skip_blocking_detector = _blockbuster_skip()
+
+        def audit(event: str, args: tuple) -> None:
+            handler = handlers.get(event)
+            if handler is None:
+                return
+            # The guard's own look at a path (realpath) is not the student's blocking call:
+            # blockbuster, active during asyncio checks, must not see it.
+            was = skip_blocking_detector.value
+            skip_blocking_detector.value = True
+            try:
+                handler(args)
+            finally:
+                skip_blocking_detector.value = was
+
+        sys.addaudithook(audit)
+
+    def take_refused(self) -> list[str]:
+        refused, self.refused = self.refused, []
+        return refused
+
+    def refuse(self, what: str) -> None:
+        where = self._student_line()
+        entry = f"{what}{where}"
+        if entry not in self.refused and len(self.refused) < 50:
+            self.refused.append(entry)
+            self._on_refusal(entry)  # told at once: the check may still hang or die after this
+        raise PermissionError(f"the grader does not allow this: {what}")
+
+    def _student_line(self) -> str:
+        files = set(self._student_files())
+        frame = sys._getframe(2)
+        while frame is not None:
+            if frame.f_code.co_filename in files:
+                return f" (at {Path(frame.f_code.co_filename).name}:{frame.f_lineno})"
+            frame = frame.f_back
+        return ""
+
+    def _on_fork(self, args: tuple) -> None:
+        if self._getpid() != self._pid:
+            self.refuse("fork a process from a forked process")
+        self._forks += 1
+        if self._forks > self.policy.max_processes:
+            self.refuse(f"start more than {self.policy.max_processes} processes")
+
+    def _on_program(self, args: tuple) -> None:
+        program = args[0] if args else "?"
+        if isinstance(program, list | tuple):
+            program = program[0] if program else "?"
+        self.refuse(f"start the program {program!r}")
+
+    def _on_kill(self, args: tuple) -> None:
+        pid = args[0]
+        if pid in (0, self._getpid()) or (pid < 0 and -pid == self._pgid):
+            return
+        try:
+            same_group = os.getpgid(pid) == self._pgid if pid > 0 else False
+        except OSError:
+            return  # no such process: the call fails by itself
+        if not same_group:
+            self.refuse(f"send a signal to process {pid}, outside the grading process")
+
+    def _on_killpg(self, args: tuple) -> None:
+        if args[0] not in (0, self._pgid):
+            self.refuse(f"send a signal to process group {args[0]}")
+
+    def _on_limits(self, args: tuple) -> None:
+        self.refuse("change the grading process's limits")
+
+    def _on_dlsym(self, args: tuple) -> None:
+        name = args[1] if len(args) > 1 else None
+        if not (isinstance(name, str) and name.startswith(_C_API_PREFIXES)):
+            self.refuse(f"call the C function {name} through ctypes")
+
+    def _on_import(self, args: tuple) -> None:
+        name = args[0]
+        if self._forbidden and isinstance(name, str) and name.split(".")[0] == "solutions":
+            self._refuse_solution(name)
+
+    def _on_open(self, args: tuple) -> None:
+        path, mode, flags = (*args, None, None, None)[:3]
+        if isinstance(path, int) or path is None:
+            return
+        real = self._realpath(os.fsdecode(path))
+        if self._forbidden and _inside(real, self._forbidden):
+            self._refuse_solution(os.fsdecode(path))
+        writing = any(c in mode for c in "wax+") if isinstance(mode, str) else bool(
+            isinstance(flags, int) and flags & _WRITE_FLAGS
+        )
+        if writing and not (self._may_write(real) or os.fsdecode(path) in _WRITABLE_DEVICES):
+            self.refuse(f"write the file {os.fsdecode(path)}, outside the grading folder")
+
+    def _on_path_change(self, event: str, args: tuple) -> None:
+        for position in _PATH_EVENTS[event]:
+            path = args[position] if position < len(args) else None
+            if isinstance(path, str | bytes | os.PathLike) and not self._may_write(
+                self._realpath(os.fsdecode(path))
+            ):
+                self.refuse(f"change {os.fsdecode(path)}, outside the grading folder")
+
+    def _may_write(self, real: str) -> bool:
+        return _inside(real, self._workdir) or real in _WRITABLE_DEVICES
+
+    def _refuse_solution(self, what: str) -> None:
+        self.read_solution = True
+        self.refuse(f"load the reference solution ({what})")
+
+    def _on_address(self, args: tuple, verb: str) -> None:
+        address = args[1] if len(args) > 1 else None
+        if isinstance(address, str | bytes):  # AF_UNIX
+            path = os.fsdecode(address)
+            if path.startswith("\0") or not _inside(self._realpath(path), self._workdir):
+                self.refuse(f"{verb} the socket {path!r}")
+            return
+        if isinstance(address, tuple) and address and not _is_loopback(address[0]):
+            self.refuse(f"{verb} {address[0] or 'every address'}: only 127.0.0.1 is allowed")
+
+    def _on_host(self, args: tuple) -> None:
+        host = args[0] if args else None
+        if host not in (None, "", b"") and not _is_loopback(host):
+            self.refuse(f"look up the host {host!r}: only localhost is allowed")
+
+    def _on_setattr(self, args: tuple) -> None:
+        target, name = args[0], args[1]
+        if (
+            name in ("__code__", "__defaults__", "__kwdefaults__")
+            and isinstance(target, FunctionType)
+            and target.__module__ in self._protected
+        ):
+            self.refuse(f"change {name} of {target.__module__}.{target.__qualname__}")
+
+
+def _inside(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(folder.rstrip("/") + "/")
+
+
+def _is_loopback(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        packed = socket.inet_pton(socket.AF_INET, host)
+        return packed[0] == 127
+    except OSError:
+        pass
+    try:
+        return socket.inet_pton(socket.AF_INET6, host.split("%")[0]) == socket.inet_pton(
+            socket.AF_INET6, "::1"
+        )
+    except OSError:
+        return False
+
+
+def _forbid_unaudited_calls(guard: Guard) -> None:
+    """Calls that no audit event covers are replaced by refusals, in every module that has them:
+    leaving the process group (setsid, setpgid) would escape the parent's kill, and
+    _posixsubprocess.fork_exec starts a program without the event subprocess.Popen raises."""
+
+    def leaving(*args: object, **kwargs: object) -> None:
+        guard.refuse("leave the grading process's group (setsid, setpgid)")
+
+    def starting(*args: object, **kwargs: object) -> None:
+        guard.refuse("start a program (_posixsubprocess.fork_exec)")
+
+    import _posixsubprocess
+    import posix
+
+    for name in ("setsid", "setpgid", "setpgrp"):
+        for module in (os, posix):
+            if hasattr(module, name):
+                setattr(module, name, leaving)
+    _posixsubprocess.fork_exec = starting

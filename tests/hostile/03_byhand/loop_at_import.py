@@ -1,0 +1,3 @@
+# An infinite loop at the top level: the import never finishes.
+while True:
+    pass

@@ -1,0 +1,161 @@
+"""The parts of the grader's defences, one at a time: the integrity record, the plain comparison,
+the parent's reading of events, and its count of the child's processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from graders import sandbox
+from graders.blocking import RuntimeWatch
+from graders.capture import MAX_CHARS, OutputRecorder, recording_stdout
+from graders.guard import Integrity
+from graders.plain import plainly_equal
+from graders.vtime import FakeClock, run_virtual
+
+
+async def _grader_like_work() -> str:
+    """What checks of every exercise do: sleeps, tasks, threads, an aiohttp server and client."""
+    await asyncio.sleep(1)
+    await asyncio.gather(asyncio.sleep(2), asyncio.to_thread(sum, [1, 2]))
+    await asyncio.get_running_loop().run_in_executor(None, abs, -1)
+    async with asyncio.TaskGroup() as group:
+        group.create_task(asyncio.sleep(1))
+
+    async def hello(request: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.Response(text="hi")
+
+    app = web.Application()
+    app.router.add_get("/", hello)
+    async with (
+        TestServer(app, host="127.0.0.1", port=0) as server,
+        aiohttp.ClientSession() as session,
+        session.get(server.make_url("/")) as response,
+    ):
+        return await response.text()
+
+
+def test_the_graders_own_work_changes_nothing_the_record_watches():
+    record = Integrity.of_loaded_modules()
+    with recording_stdout():
+        assert run_virtual(_grader_like_work, call="work").value == "hi"
+    watch = RuntimeWatch([sys.modules[__name__]])
+    with watch.watching():
+        pass
+    clock = FakeClock()
+    clock.sleep(1)
+    assert record.changes() == []
+
+
+def test_a_replaced_function_or_method_is_named_and_put_back():
+    record = Integrity.of_loaded_modules()
+    real_sleep, real_time = asyncio.sleep, asyncio.BaseEventLoop.time
+    try:
+        asyncio.sleep = lambda delay: None
+        asyncio.BaseEventLoop.time = lambda self: 0.0
+        changed = record.changes()
+        assert "asyncio.sleep" in changed
+        assert "asyncio.base_events.BaseEventLoop.time" in changed
+        record.restore()
+        assert asyncio.sleep is real_sleep and asyncio.BaseEventLoop.time is real_time
+        assert record.changes() == []
+    finally:
+        asyncio.sleep, asyncio.BaseEventLoop.time = real_sleep, real_time
+
+
+class AlwaysEqual:
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("actual, expected", [
+    ([1000, 4, 125], [1000, 4, 125]), (6.0, 6), ("done", "done"), ({"a": [1]}, {"a": [1]}),
+    ((1, None), (1, None)), ({1, 2}, {2, 1}),
+])
+def test_plain_values_compare_as_usual(actual, expected):
+    assert plainly_equal(actual, expected)
+
+
+@pytest.mark.parametrize("actual, expected", [
+    (AlwaysEqual(), 8), ([AlwaysEqual()] * 3, [1000, 4, 125]), ((1, 2), [1, 2]),
+    ({"a": AlwaysEqual()}, {"a": 1}), ([1, 2], [1, 2, 3]), (True, 1),
+])
+def test_objects_of_the_students_own_never_compare_equal(actual, expected):
+    assert not plainly_equal(actual, expected)
+
+
+def test_a_line_that_never_ends_is_not_held_whole():
+    recorder = OutputRecorder()
+    for _ in range(50):
+        recorder.write("x" * 100_000)
+    recorder.finish()
+    assert sum(len(line.text) for line in recorder.lines) <= MAX_CHARS
+
+
+def event_line(token: str, **fields: object) -> bytes:
+    return (json.dumps({"token": token, **fields}) + "\n").encode()
+
+
+def test_the_parent_believes_only_events_with_the_token_in_order():
+    reader = sandbox._EventReader("secret")
+    forged = event_line("guess", event="result", index=0, passed=True)
+    unstarted = event_line("secret", event="result", index=3, passed=True)
+    start = event_line("secret", event="start", index=0)
+    result = event_line("secret", event="result", index=0, passed=1)
+    again = event_line("secret", event="result", index=0, passed=True)
+    events = reader.feed(forged + unstarted + start + result + again)
+    assert [(e["event"], e.get("passed")) for e in events] == [("start", None), ("result", False)]
+
+
+def test_a_results_line_without_end_is_dropped_not_kept():
+    reader = sandbox._EventReader("secret")
+    for _ in range(3):
+        assert reader.feed(b"x" * sandbox.MAX_EVENT_BYTES) == []
+    assert len(reader._pending) <= sandbox.MAX_EVENT_BYTES
+    events = reader.feed(b"tail\n" + event_line("secret", event="finished"))
+    assert [e["event"] for e in events] == ["finished"]
+
+
+STORM = """
+import os, time
+for _ in range(30):  # bounded: 30 sleepers at most
+    if os.fork() == 0:
+        time.sleep(30)
+        os._exit(0)
+time.sleep(30)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts processes through /proc")
+def test_the_parent_stops_a_storm_that_got_past_the_child():
+    read_fd, write_fd = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-c", STORM], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(write_fd,),
+    )
+    os.close(write_fd)
+    limits = sandbox.ChildLimits(import_seconds=20, max_processes=4)
+    started = time.monotonic()
+    try:
+        run = sandbox._collect(process, read_fd, limits, started + 20, "secret")
+    finally:
+        sandbox._kill_group(process)
+        os.close(read_fd)
+    assert run.ended == "processes"
+    assert time.monotonic() - started < 10
+    time.sleep(0.2)
+    assert not sandbox._group_size(process.pid)
