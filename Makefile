@@ -64,7 +64,7 @@ generate: $(CORE_STAMP)
 farm: $(CORE_STAMP)
 	@$(PY) -m graders.farm --port $(PORT) --delay $(DELAY)
 
-bench: $(CORE_STAMP)
+bench: $(CLASSROOM_STAMP)
 	$(PY) -m graders.bench
 
 clean-venv:

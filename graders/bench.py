@@ -3,7 +3,9 @@
 1. Wall seconds of `make check EXERCISE=NN` on each reference solution (the median of a few runs,
    once .venv is set up), beside the virtual seconds its checks covered.
 2. The same for every exercise in one `make check`.
-3. The same verdicts, check by check, in repeated runs while both cores are kept busy by other
+3. Classroom scale: `grade-all` of 100 submissions of one exercise, and one `nbgrader autograde`
+   of a student who hands in every exercise (when the classroom tools are installed).
+4. The same verdicts, check by check, in repeated runs while both cores are kept busy by other
    processes: the solution and every wrong variant of tests/variants, graded again and again.
 
 It measures; it asserts nothing. The targets are in the issues; the figures go in the notes.
@@ -73,6 +75,55 @@ def verdicts(exercise: Exercise, folder: Path) -> tuple[bool, ...]:
     return tuple(result.passed for result in grade(exercise, checks, folder))
 
 
+def timed_grade_all(root: Path, count: int, exercise: Exercise) -> float:
+    """Wall seconds of `python -m graders.batch` over `count` students handing in the solution."""
+    class_dir = root / "class"
+    for index in range(count):
+        shutil.copytree(exercise.solution_dir, class_dir / f"student{index:03d}" / exercise.folder)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "graders.batch", str(class_dir), "--out", str(root / "grades"),
+         "--exercises", exercise.number],
+        capture_output=True, check=True, cwd=PACK_ROOT,
+    )
+    return time.perf_counter() - started
+
+
+def timed_nbgrader_autograde(root: Path) -> float | None:
+    """Wall seconds of one `nbgrader autograde` of a student who hands in every solution."""
+    try:
+        import nbformat
+    except ImportError:
+        return None
+    from graders import classroom, nbcourse
+
+    course = root / "course"
+    shutil.copytree(classroom.COURSE_DIR, course)
+    # nbgrader runs alembic as a program: the environment's bin must be on PATH.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+
+    def nbgrader(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                       capture_output=True, check=True)
+
+    nbgrader("generate_assignment", "*", "--force")
+    for exercise in load_exercises():
+        released = course / "release" / exercise.folder
+        notebook = nbformat.read(released / f"{exercise.folder}.ipynb", as_version=4)
+        for cell in notebook.cells:
+            first = cell.source.partition("\n")[0]
+            if cell.cell_type == "code" and first.startswith("%%module "):
+                module = first.split()[1]
+                solution = (exercise.solution_dir / module).read_text()
+                cell.source = nbcourse.module_cell_source(module, solution)
+        handed_in = course / "submitted" / "student" / exercise.folder
+        shutil.copytree(released, handed_in)
+        nbformat.write(notebook, handed_in / f"{exercise.folder}.ipynb")
+    started = time.perf_counter()
+    nbgrader("autograde", "*", "--student", "student")
+    return time.perf_counter() - started
+
+
 def burn(stop_at: float) -> None:
     while time.monotonic() < stop_at:
         pass
@@ -130,6 +181,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"(max {max(walls):.2f})  covering {virtual:7.1f} s of virtual time")
         walls = [timed_make_check(None, submission) for _ in range(max(1, args.repeat // 2))]
         print(f"  {'all exercises':<16} {statistics.median(walls):6.2f} s wall")
+        first = load_exercises()[0]
+        print("\nClassroom scale:")
+        print(f"  grade-all, 100 submissions of {first.label}: "
+              f"{timed_grade_all(root / 'batch', 100, first):.1f} s wall")
+        autograde = timed_nbgrader_autograde(root / "nbgrader")
+        print("  nbgrader autograde, one student, every exercise: "
+              + (f"{autograde:.1f} s wall" if autograde is not None
+                 else "skipped (the classroom tools are not installed: make classroom)"))
         if not args.no_load:
             print("\nVerdicts under load (every core kept busy):")
             print("\n".join(stability(args.load_runs, args.variant_runs, root)))
