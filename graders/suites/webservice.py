@@ -20,6 +20,7 @@ from aiohttp import web
 from graders.capture import PrintedLine
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
+from graders.farm import FARM
 from graders.sleeps import TimeSleepCall, time_sleep_recorded
 from graders.timeline import render_printed
 from graders.vtime import run_virtual
@@ -27,11 +28,8 @@ from graders.webserve import Served, fail_on_handler_errors, no_server_on_import
 
 SUITE = Suite(import_guard=no_server_on_import)
 
-TUTORIAL_FARM = {
-    "cow": "Moo!", "pig": "Oink!", "sheep": "Baaa!", "chicken": "Cluck!", "bird": "Tweet!",
-    "duck": "Quack!", "dog": "Woof!", "cat": "Meow!", "frog": "Ribbit!", "horse": "Neigh!",
-    "turkey": "Gobble-Gobble!", "rooster": "Cock-a-Doodle-Doo!",
-}
+TUTORIAL_FARM = FARM
+"""The student's FARM must hold exactly the pack's farm (graders.farm), the tutorial's twelve."""
 TUTORIAL_DELAY = 5
 GREETING = "Welcome to the farm!"
 UNKNOWN = ("unicorn", "dragon")
