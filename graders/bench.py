@@ -152,6 +152,9 @@ def stability(runs: int, variant_runs: int, root: Path) -> list[str]:
         for exercise, name, folder, count in cases:
             seen = {verdicts(exercise, folder) for _ in range(count)}
             status = "same verdicts" if len(seen) == 1 else f"{len(seen)} DIFFERENT verdicts"
+            if name == "solution":
+                status += ", full marks" if seen == {(True,) * len(next(iter(seen)))} else \
+                    ", NOT FULL MARKS"
             lines.append(f"  {exercise.number} {name:<48} {count:3d} runs: {status}")
         elapsed = time.perf_counter() - started
         lines.append(f"  {len(cases)} cases graded under load in {elapsed:.1f} s")
