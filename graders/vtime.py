@@ -11,13 +11,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import looptime
-
 from graders.checks import CheckFailed
+
+
+def _import_looptime_without_pytest() -> Any:
+    """looptime defines a pytest fixture when it can import pytest, which costs ~0.1 s of every
+    grading (parent and child) for nothing: the graders use no fixture. Where pytest is not loaded
+    yet, it is hidden for the import only (a None entry makes `import pytest` fail)."""
+    if "pytest" in sys.modules:
+        import looptime
+    else:
+        sys.modules["pytest"] = None  # type: ignore[assignment]
+        try:
+            import looptime
+        finally:
+            del sys.modules["pytest"]
+    return looptime
+
+
+looptime = _import_looptime_without_pytest()
 
 T = TypeVar("T")
 
