@@ -92,11 +92,25 @@ class Output:
         """Print `text`: wrapped to the terminal's width on a terminal, coloured if wanted."""
         if self.is_terminal:
             text = wrap(text, max(60, self.width - 1))
-        if self._console is None:
-            print(text, file=self.stream, flush=True)
-            return
-        self._console.print(styled(text))
-        self.stream.flush()
+        try:
+            if self._console is None:
+                print(text, file=self.stream, flush=True)
+            else:
+                self._console.print(styled(text))
+                self.stream.flush()
+        except BrokenPipeError:
+            self._reader_left()
+
+    def _reader_left(self) -> None:
+        """The reader stopped reading (`| head`): say nothing more, but let the command finish,
+        so that its --json file, progress and exit status stay right."""
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self.stream.fileno())  # what is still buffered goes nowhere too
+        except (OSError, ValueError):
+            pass
+        finally:
+            os.close(devnull)
 
     def clear(self) -> None:
         """A fresh screen, on a terminal only (watch mode)."""

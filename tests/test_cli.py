@@ -92,3 +92,20 @@ def test_the_results_file_of_a_solution_has_full_score(tmp_path: Path):
     results = json.loads(results_path.read_text())
     assert results["score"] == results["max_score"] == 10
     assert all(test["status"] == "passed" for test in results["tests"])
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path):
+    """`python -m graders check | head -1`: the grading goes on quietly, to its results file and
+    its exit status."""
+    results = tmp_path / "results.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graders", "check", "03", "04", "--json", str(results)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=PACK_ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(b"03 byhand")
+    process.stdout.close()  # as `head -1` does
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+    assert {test["name"][:2] for test in json.loads(results.read_text())["tests"]} == {"03", "04"}
