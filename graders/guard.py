@@ -12,8 +12,11 @@ the first line of the student's code runs:
   student's code may not start programs, fork more than a few processes or fork from a forked
   process, leave its process group, signal processes outside it, raise its limits, write files
   outside the child's working folder, talk to anything but loopback, or read the reference
-  solutions. Each attempt is refused (PermissionError) and recorded, and the check it happened in
-  fails with what was tried, even when the student's code swallowed the exception.
+  solutions. Each attempt is refused (PermissionError; for a connection or a name lookup off this
+  machine, the ConnectionRefusedError or socket.gaierror a client expects from a network out of
+  reach, so that it fails at once as it would) and recorded, and the check it happened in fails
+  with what was tried, even when the student's code swallowed the exception. What counts as this
+  machine is decided by graders/loopback.py.
 
 Neither holds against a determined attacker who runs code in this process and studies the grader
 (it can reach any object in memory); SECURITY.md says what they do and do not buy.
@@ -21,6 +24,7 @@ Neither holds against a determined attacker who runs code in this process and st
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import sys
@@ -31,6 +35,13 @@ from itertools import repeat
 from operator import is_not
 from pathlib import Path
 from types import FunctionType, MappingProxyType, ModuleType
+
+from graders.loopback import (
+    ONLY_THIS_MACHINE,
+    is_local_lookup,
+    is_loopback_address,
+    is_loopback_host,
+)
 
 _MISSING = object()
 MAX_REPORTED = 6
@@ -198,7 +209,6 @@ _PATH_EVENTS = {  # event -> positions, among its arguments, of the paths it cha
 }
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _WRITABLE_DEVICES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty")
-_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
 
 
 @dataclass(frozen=True)
@@ -241,11 +251,14 @@ class Guard:
             "os.kill": self._on_kill, "os.killpg": self._on_killpg,
             "resource.setrlimit": self._on_limits, "resource.prlimit": self._on_limits,
             "ctypes.dlsym": self._on_dlsym, "open": self._on_open, "import": self._on_import,
-            "socket.connect": lambda args: self._on_address(args, "connect to"),
-            "socket.bind": lambda args: self._on_address(args, "listen on"),
-            "socket.sendto": lambda args: self._on_address(args, "send to"),
-            "socket.getaddrinfo": self._on_host,
-            "socket.gethostbyname": self._on_host, "object.__setattr__": self._on_setattr,
+            "socket.connect": partial(self._on_address, "connect to", _connection_refused),
+            "socket.sendto": partial(self._on_address, "send to", _connection_refused),
+            "socket.sendmsg": partial(self._on_address, "send to", _connection_refused),
+            "socket.bind": partial(self._on_address, "listen on", PermissionError),
+            "socket.getaddrinfo": self._on_lookup, "socket.gethostbyname": self._on_lookup,
+            "socket.gethostbyaddr": self._on_reverse_lookup,
+            "socket.getnameinfo": lambda args: self._on_reverse_lookup(args[0][:1] if args else ()),
+            "object.__setattr__": self._on_setattr,
         }
         for event in _PROGRAM_EVENTS:
             self._handlers[event] = self._on_program
@@ -276,13 +289,15 @@ class Guard:
         refused, self.refused = self.refused, []
         return refused
 
-    def refuse(self, what: str) -> None:
+    def refuse(self, what: str, error: Callable[[str], BaseException] = PermissionError) -> None:
+        """Record `what` and raise `error`: PermissionError, or for the network the error a
+        client expects from a network it cannot reach, so that it fails at once as it would."""
         where = self._student_line()
         entry = f"{what}{where}"
         if entry not in self.refused and len(self.refused) < 50:
             self.refused.append(entry)
             self._on_refusal(entry)  # told at once: the check may still hang or die after this
-        raise PermissionError(f"the grader does not allow this: {what}")
+        raise error(f"the grader does not allow this: {what}")
 
     def _student_line(self) -> str:
         files = set(self._student_files())
@@ -362,20 +377,30 @@ class Guard:
         self.read_solution = True
         self.refuse(f"load the reference solution ({what})")
 
-    def _on_address(self, args: tuple, verb: str) -> None:
+    def _on_address(
+        self, verb: str, error: Callable[[str], BaseException], args: tuple
+    ) -> None:
         address = args[1] if len(args) > 1 else None
         if isinstance(address, str | bytes):  # AF_UNIX
             path = os.fsdecode(address)
             if path.startswith("\0") or not _inside(self._realpath(path), self._workdir):
                 self.refuse(f"{verb} the socket {path!r}")
             return
-        if isinstance(address, tuple) and address and not _is_loopback(address[0]):
-            self.refuse(f"{verb} {address[0] or 'every address'}: only 127.0.0.1 is allowed")
+        if isinstance(address, tuple) and address and not is_loopback_address(address):
+            host = os.fsdecode(address[0]) if isinstance(address[0], bytes) else address[0]
+            self.refuse(f"{verb} {host or 'every address'}: {ONLY_THIS_MACHINE}", error)
 
-    def _on_host(self, args: tuple) -> None:
+    def _on_lookup(self, args: tuple) -> None:
         host = args[0] if args else None
-        if host not in (None, "", b"") and not _is_loopback(host):
-            self.refuse(f"look up the host {host!r}: only localhost is allowed")
+        if not is_local_lookup(host):
+            shown = os.fsdecode(host) if isinstance(host, bytes) else host
+            self.refuse(f"look up {shown}: {ONLY_THIS_MACHINE}", _lookup_refused)
+
+    def _on_reverse_lookup(self, args: tuple) -> None:
+        """The name of an address: asks a name server unless the address is this machine's."""
+        address = args[0] if args else None
+        if not is_loopback_host(address):
+            self.refuse(f"look up the name of {address}: {ONLY_THIS_MACHINE}", _lookup_refused)
 
     def _on_setattr(self, args: tuple) -> None:
         target, name = args[0], args[1]
@@ -391,24 +416,12 @@ def _inside(real: str, folder: str) -> bool:
     return real == folder or real.startswith(folder.rstrip("/") + "/")
 
 
-def _is_loopback(host: object) -> bool:
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    if not isinstance(host, str):
-        return False
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        packed = socket.inet_pton(socket.AF_INET, host)
-        return packed[0] == 127
-    except OSError:
-        pass
-    try:
-        return socket.inet_pton(socket.AF_INET6, host.split("%")[0]) == socket.inet_pton(
-            socket.AF_INET6, "::1"
-        )
-    except OSError:
-        return False
+def _connection_refused(message: str) -> ConnectionRefusedError:
+    return ConnectionRefusedError(errno.ECONNREFUSED, message)
+
+
+def _lookup_refused(message: str) -> socket.gaierror:
+    return socket.gaierror(socket.EAI_NONAME, message)
 
 
 def _forbid_unaudited_calls(guard: Guard) -> None:

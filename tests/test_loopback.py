@@ -1,32 +1,47 @@
-"""Grading talks to nothing but this machine (graders/loopback.py). The guard lasts for the life
-of a process, so each test runs its scenario in a fresh Python."""
+"""Grading talks to nothing but this machine: the guard's audit hook (graders/guard.py) refuses
+the rest with the errors of a network out of reach, and graders/loopback.py decides what is this
+machine. The guard lasts for the life of a process, so each test runs its scenario in a fresh
+Python."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 
-from graders.loopback import is_loopback_address, is_loopback_host
+from graders.loopback import is_local_lookup, is_loopback_address, is_loopback_host
 from graders.manifest import PACK_ROOT
+
+GUARD = """
+import os
+from pathlib import Path
+from graders.guard import Guard, Policy
+guard = Guard(Policy(workdir=Path.cwd(), forbidden=None, max_processes=4), lambda: [])
+guard.install()
+"""
 
 
 def run_guarded(code: str) -> subprocess.CompletedProcess:
-    script = "from graders.loopback import allow_only_loopback\nallow_only_loopback()\n"
     return subprocess.run(
-        [sys.executable, "-c", script + textwrap.dedent(code)],
+        [sys.executable, "-c", GUARD + textwrap.dedent(code)],
         capture_output=True, text=True, cwd=PACK_ROOT, timeout=60,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
 
 
 def test_loopback_hosts_and_addresses_are_told_from_others():
-    for host in ("127.0.0.1", "127.3.4.5", "::1", "[::1]", "localhost", "LOCALHOST", None):
+    for host in ("127.0.0.1", "127.3.4.5", "::1", "[::1]", "localhost", "LOCALHOST", b"::1",
+                 "ip6-loopback", "localhost."):
         assert is_loopback_host(host), host
-    for host in ("192.0.2.1", "10.0.0.1", "example.com", "0.0.0.0", "", 42):
+    for host in ("192.0.2.1", "10.0.0.1", "example.com", "0.0.0.0", "", 42, None):
         assert not is_loopback_host(host), host
+    assert is_local_lookup(None) and is_local_lookup("") and is_local_lookup("localhost")
+    assert is_local_lookup("192.0.2.1")  # digits: no name server asked; connect decides
+    assert not is_local_lookup("example.com")
     assert is_loopback_address(("127.0.0.1", 80))
-    assert is_loopback_address("/tmp/some.sock")
     assert not is_loopback_address(("192.0.2.1", 80))
+    assert not is_loopback_address(("", 80))  # every address, when listening
 
 
 def test_a_connection_elsewhere_is_refused_at_once_and_says_why():
@@ -40,6 +55,24 @@ def test_a_connection_elsewhere_is_refused_at_once_and_says_why():
     """)
     assert "refused 0" in finished.stdout, finished.stderr
     assert "only lets code talk to this machine" in finished.stdout
+
+
+def test_a_refusal_is_recorded_even_when_swallowed():
+    finished = run_guarded("""
+        import socket
+        for call in (lambda: socket.create_connection(("192.0.2.1", 80)),
+                     lambda: socket.socket().connect_ex(("192.0.2.1", 80)),
+                     lambda: socket.gethostbyname("example.com"),
+                     lambda: socket.gethostbyaddr("192.0.2.1")):
+            try:
+                call()
+            except OSError:
+                pass
+        print(guard.take_refused())
+    """)
+    for refused in ("connect to 192.0.2.1", "look up example.com",
+                    "look up the name of 192.0.2.1"):
+        assert refused in finished.stdout, finished.stdout + finished.stderr
 
 
 def test_looking_up_a_name_elsewhere_is_refused():
