@@ -8,7 +8,6 @@ call itself was wrong (no such exercise, no such folder).
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -29,8 +28,7 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def grade_exercise(exercise: Exercise, folder: Path) -> ExerciseReport:
-    checks = importlib.import_module(exercise.suite_name).SUITE.checks
-    return ExerciseReport(exercise, grade(exercise, checks, folder))
+    return ExerciseReport(exercise, grade(exercise, None, folder))  # None: the suite's checks
 
 
 def check_command(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,9 +94,11 @@ def _child_command(
 
 
 def _run_child(
-    exercise: Exercise, folder: Path, start: int, limits: ChildLimits, deadline: float
+    exercise: Exercise, folder: Path, start: int, limits: ChildLimits, deadline: float,
+    while_starting: Callable[[], object] = lambda: None,
 ) -> _Run:
-    """Start a child at check `start`; collect its events until it finishes, exits or hangs."""
+    """Start a child at check `start`; collect its events until it finishes, exits or hangs.
+    `while_starting` runs here while the child starts up."""
     read_fd, write_fd = os.pipe()
     token = secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="awaitlings-") as workdir:
@@ -121,6 +124,7 @@ def _run_child(
         os.close(write_fd)
         _send_token(process, token)
         try:
+            while_starting()
             return _collect(process, read_fd, limits, deadline, token)
         finally:
             _kill_group(process)
@@ -272,18 +276,29 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 def grade(
-    exercise: Exercise, checks: list[Check], folder: Path, limits: ChildLimits | None = None
+    exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
+    limits: ChildLimits | None = None,
 ) -> list[CheckResult]:
-    """Every check's result for the student's code in `folder`, in order."""
+    """Every check's result for the student's code in `folder`, in order. With `checks` None,
+    the exercise's suite is imported while the first child starts, which imports it too: the
+    two imports (~0.3 s each) overlap instead of adding up."""
     limits = limits or ChildLimits()
     deadline = time.monotonic() + limits.exercise_seconds
+    from_suite = checks is None
+    checks = list(checks or ())
+
+    def load_checks() -> None:
+        if from_suite and not checks:
+            checks.extend(exercise.checks())
+
     results: dict[int, CheckResult] = {}
     start = 0
-    while start < len(checks):
+    while start == 0 or start < len(checks):
         if time.monotonic() >= deadline:
+            load_checks()
             _fail_rest(results, checks, start, _budget_spent(limits))
             break
-        run = _run_child(exercise, folder, start, limits, deadline)
+        run = _run_child(exercise, folder, start, limits, deadline, load_checks)
         for event in run.events:
             if event["event"] == "result":
                 results[event["index"]] = _result_from_event(checks[event["index"]], event)
