@@ -1,0 +1,64 @@
+"""The child's side of a check (graders/child.py), merged from three branches: each part still
+does its work. `run_check` runs in this process here; the sandbox tests run it in a child."""
+
+from __future__ import annotations
+
+import asyncio
+
+from graders.checks import Check, CheckFailed
+from graders.child import run_check
+from graders.context import CheckContext
+from graders.manifest import find_exercise
+from graders.sandbox import grade
+from graders.vtime import run_virtual
+
+
+def context() -> CheckContext:
+    return CheckContext(modules={}, main_file="student.py")
+
+
+def failing(function, tags=("results",), why: str = "") -> dict[str, object]:
+    return run_check(Check("a check", 1, tags, function, why), context())
+
+
+def test_a_failure_without_its_own_why_gets_the_checks_why():
+    def check(ctx: CheckContext) -> None:
+        raise CheckFailed("wrong", advice="try again")
+
+    result = failing(check, why="this step is about overlap.")
+    assert result["passed"] is False
+    assert "why:      this step is about overlap." in str(result["message"])
+
+
+def test_a_failure_with_its_own_why_keeps_it():
+    def check(ctx: CheckContext) -> None:
+        raise CheckFailed("wrong", why="its own reason.")
+
+    message = str(failing(check, why="the check's reason.")["message"])
+    assert "its own reason." in message and "the check's reason." not in message
+
+
+def test_a_timing_failure_without_a_picture_gets_one_drawn_from_what_was_printed():
+    async def squares() -> None:
+        for x in (2, 3):
+            print(f"Starting square with argument {x}!")
+            await asyncio.sleep(3)
+            print(f"Finishing square with argument {x}!")
+
+    def check(ctx: CheckContext) -> None:
+        run_virtual(squares, call="squares()")
+        raise CheckFailed("one after the other")
+
+    timing = failing(check, tags=("timing",))
+    assert "square(2)" in str(timing["timeline"]) and "square(3)" in str(timing["timeline"])
+    assert timing["virtual_seconds"] == 6.0
+    assert failing(check)["timeline"] == ""  # a results check draws no picture
+
+
+def test_virtual_seconds_reach_the_parents_results(tmp_path):
+    exercise = find_exercise("04")
+    assert exercise is not None
+    results = {r.name: r for r in grade(exercise, None, exercise.solution_dir)}
+    assert all(result.passed for result in results.values())
+    overlap = results["list_squares runs every square at once"]
+    assert overlap.virtual_seconds >= 3.0
