@@ -40,10 +40,8 @@ def check_command(args: argparse.Namespace) -> int:
     if wanted:
         exercises = []
         for number in wanted:
-            exercise = find_exercise(number)
+            exercise = exercise_argument(number, submission)
             if exercise is None:
-                known = ", ".join(ex.number for ex in load_exercises())
-                print(f"error: no exercise {number!r}; the pack has {known}", file=sys.stderr)
                 return EXIT_USAGE
             exercises.append(exercise)
     else:
