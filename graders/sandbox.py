@@ -65,7 +65,8 @@ class _Run:
     """The last OUTPUT_TAIL_BYTES of what the child printed: a flood is never held whole."""
     output_bytes: int = 0
     ended: str = ""
-    """Why it ended without finishing: "", "timeout", "exit", or "processes" (too many)."""
+    """Why it ended without finishing: "", "timeout" (its step's limit), "budget" (the
+    exercise's), "exit", or "processes" (too many)."""
     returncode: int | None = None
 
     def tail_text(self) -> str:
@@ -156,7 +157,7 @@ def _collect(
         now = time.monotonic()
         wait = min(step_deadline, deadline) - now
         if wait <= 0:
-            run.ended = "timeout"
+            run.ended = "budget" if deadline < step_deadline else "timeout"
             return run
         if now >= next_count:
             next_count = now + PROCESS_COUNT_SECONDS
@@ -185,7 +186,7 @@ def _collect(
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
         run.returncode = process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
     except subprocess.TimeoutExpired:
-        run.ended = "timeout"
+        run.ended = "budget" if deadline < step_deadline else "timeout"
         return run
     run.ended = "exit"
     return run
@@ -340,6 +341,8 @@ def _import_failure(run: _Run, exercise: Exercise, limits: ChildLimits) -> str |
         return _too_many_processes(limits, f"while {module} was being imported") + (
             "\nNone of this exercise's checks could run."
         )
+    if run.ended == "budget":  # a new child, after checks that used up the time
+        return _budget_spent(limits)
     if run.ended == "timeout":
         return (
             f"Importing {module} did not finish within {limits.import_seconds:.0f} s, so it was "
@@ -387,12 +390,17 @@ def _refusals_before(run: _Run) -> str:
 def _why_it_stopped(run: _Run, limits: ChildLimits) -> str:
     if run.ended == "processes":
         return _too_many_processes(limits, "during this check")
-    if run.ended == "timeout":
+    if run.ended in ("timeout", "budget"):
+        stopped = (
+            f"This check did not finish within {limits.check_seconds:.0f} s of wall time"
+            if run.ended == "timeout" else
+            f"This check was still running when this exercise's {limits.exercise_seconds:.0f} s "
+            "of wall time ran out (earlier checks that did not finish used most of it)"
+        )
         return (
-            f"This check did not finish within {limits.check_seconds:.0f} s of wall time, so it "
-            "was stopped. Time is virtual here: correct code takes a fraction of a second. "
-            "Something never gives control back: a loop that never awaits, a blocking call, or a "
-            "wait for something that never happens."
+            f"{stopped}, so it was stopped. Time is virtual here: correct code takes a fraction of "
+            "a second. Something never gives control back: a loop that never awaits, a blocking "
+            "call, or a wait for something that never happens."
         )
     return (
         f"Your code ended the grading process during this check "
