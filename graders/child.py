@@ -201,8 +201,6 @@ def _ran_out_of_memory(error: BaseException | None) -> bool:
     return False
 
 
-
-
 def _forbidden_folder(submission: Path) -> Path | None:
     """The reference solutions, unless what is graded is one of them (a teacher's own check)."""
     solutions = PACK_ROOT / "solutions"

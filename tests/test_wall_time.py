@@ -10,6 +10,7 @@ minute it takes passes while the other tests run; the test only collects its ans
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,7 @@ def test_an_exercise_whose_every_check_hangs_is_graded_within_a_minute():
     assert len(tests) == len(EXERCISE.checks()) and not any(t["score"] for t in tests)
     stopped = [t for t in tests if "so it was stopped" in t["output"]]
     unrun = [t for t in tests if "used up its" in t["output"]]
-    assert len(stopped) == EXERCISE_SECONDS // CHECK_SECONDS and len(stopped) + len(unrun) == len(
-        tests
-    ), [t["output"][:80] for t in tests]
+    # Each new child's start eats into the budget: on a loaded machine one check fewer may start.
+    assert len(stopped) >= EXERCISE_SECONDS // CHECK_SECONDS - 1, [t["output"][:80] for t in tests]
+    assert len(stopped) + len(unrun) == len(tests), [t["output"][:80] for t in tests]
+    shutil.rmtree(_workdir)
