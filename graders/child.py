@@ -64,6 +64,7 @@ class Reporter:
     def send(self, event: str, **fields: object) -> None:
         if _getpid() != self._pid:
             _exit(0)  # a process the student's code forked never speaks for the grader
+        # The token first: the parent skips, unparsed, lines that do not start like this.
         data = (_dumps({"token": self._token, "event": event, **fields}) + "\n").encode()
         while data:
             written = _write(self._fd, data)

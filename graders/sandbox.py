@@ -43,6 +43,8 @@ OUTPUT_TAIL_BYTES = 4096
 READ_BYTES = 1024**2
 MAX_EVENT_BYTES = 1024**2
 """A results line longer than this is dropped: the child cuts its fields far below it."""
+EVENT_PREFIX = b'{"token": "'
+"""How every event line of graders.child's Reporter starts (the token is its first field)."""
 PROCESS_COUNT_SECONDS = 0.5
 """How often the parent counts the child's processes while it waits for events."""
 
@@ -214,6 +216,8 @@ class _EventReader:
         for line in lines:
             if self._skipping:
                 self._skipping = False
+                continue
+            if not line.startswith(EVENT_PREFIX):  # a flood of junk costs no parsing
                 continue
             event = self._parse(line)
             if event is not None:

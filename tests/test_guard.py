@@ -130,6 +130,18 @@ def test_a_results_line_without_end_is_dropped_not_kept():
     assert [e["event"] for e in events] == ["finished"]
 
 
+def test_a_flood_of_junk_lines_on_the_results_pipe_is_dropped_unparsed(monkeypatch):
+    # Parsing a million empty lines took the parent 4 s a megabyte, past its deadlines.
+    parsed = []
+    monkeypatch.setattr(sandbox.json, "loads", lambda line: parsed.append(line) or {})
+    reader = sandbox._EventReader("secret")
+    assert reader.feed(b"\n" * 100_000 + b"junk\n" * 100 + b"[1]\n") == []
+    assert parsed == []
+    monkeypatch.undo()
+    assert reader.feed(event_line("secret", event="finished"))[0]["event"] == "finished"
+    assert event_line("secret").startswith(sandbox.EVENT_PREFIX)
+
+
 STORM = """
 import os, time
 for _ in range(30):  # bounded: 30 sleepers at most
