@@ -10,7 +10,7 @@ import pytest
 from conftest import grade_folder, make_submission, solution_files
 
 from graders.manifest import Exercise
-from graders.sandbox import ChildLimits
+from graders.sandbox import ON_ITS_OWN_PASSED, ChildLimits
 
 QUICK = ChildLimits(import_seconds=2, check_seconds=2, exercise_seconds=20)
 
@@ -48,23 +48,40 @@ def test_a_syntax_error_is_reported_with_its_line(tmp_path, exercise_03):
     assert "syntax error at line 1" in results[0].message
 
 
-def test_a_check_that_hangs_fails_alone(tmp_path, exercise_03):
+def test_a_check_that_hangs_fails_every_check_but_the_others_are_still_graded(
+    tmp_path, exercise_03
+):
     hang = "def run_by_hand(coro, sleep=None):\n    while True:\n        pass\n"
     results = grade_text(tmp_path, exercise_03, hang, append=True)
     by_name = {r.name: r for r in results}
     hung = by_name["run_by_hand drives a coroutine to its result"]
-    assert not hung.passed and "did not finish within 2 s" in hung.message
-    assert by_name["manual_sleep yields its delay exactly once"].passed
-    assert by_name["run_concurrently overlaps sleeps"].passed  # graded by a new child
+    assert "did not finish within 2 s" in hung.message
+    assert not any(r.passed or r.points for r in results)  # the contract: every check fails
+    graded = by_name["run_concurrently overlaps sleeps"]  # by a new child, after the hang
+    assert "hung in “run_by_hand drives a coroutine to its result”" in graded.message
+    assert ON_ITS_OWN_PASSED in graded.message
 
 
-def test_exiting_during_a_check_fails_that_check_and_grading_goes_on(tmp_path, exercise_03):
+def test_exiting_during_a_check_fails_every_check_and_says_where(tmp_path, exercise_03):
     exits = "import os\ndef run_by_hand(coro, sleep=None):\n    os._exit(0)\n"
     results = grade_text(tmp_path, exercise_03, exits, append=True)
     by_name = {r.name: r for r in results}
     exited = by_name["run_by_hand drives a coroutine to its result"]
-    assert not exited.passed and "ended the grading process" in exited.message
-    assert by_name["run_concurrently overlaps sleeps"].passed
+    assert "ended the grading process" in exited.message
+    assert not any(r.passed or r.points for r in results)
+    later = by_name["run_concurrently overlaps sleeps"]
+    assert "ended the grading process during" in later.message
+    assert ON_ITS_OWN_PASSED in later.message
+
+
+def test_a_check_that_fails_on_its_own_says_so_after_a_hang(tmp_path, exercise_03):
+    hang_and_wrong = (
+        "def run_by_hand(coro, sleep=None):\n    while True:\n        pass\n\n"
+        "def run_concurrently(*coros, clock=None, sleep=None):\n    return [1, 2, 3]\n"
+    )
+    results = grade_text(tmp_path, exercise_03, hang_and_wrong, append=True)
+    wrong = {r.name: r for r in results}["run_concurrently overlaps sleeps"]
+    assert "On its own, this check failed too" in wrong.message
 
 
 def test_results_printed_by_the_submission_are_not_believed(tmp_path, exercise_03):
