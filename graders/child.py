@@ -146,6 +146,7 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
     context.notes = []
     CoveredTime.take()
     raised: BaseException | None = None
+    exited = False
     with warnings.catch_warnings(record=True) as caught, recording_stdout() as printed:
         warnings.simplefilter("always")
         try:
@@ -156,6 +157,7 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
                 failure.why = check.why
             passed, message, raised = False, failure.render(), failure
         except SystemExit as exit_:
+            exited = True  # an early exit, caught: the parent fails the exercise for it
             passed, message = False, (
                 f"Your code called sys.exit({exit_.code!r}) during this check, which would end "
                 "the program. Return a value or raise an exception instead."
@@ -184,6 +186,7 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
         "output": clip(printed.tail()) if not passed else "",
         "timeline": clip(timeline),
         "virtual_seconds": CoveredTime.take(),
+        "exited": exited,
     }
 
 

@@ -7,9 +7,9 @@ command line). When the child stops answering during a check, that check fails, 
 with its whole process group, and a new child goes on with the next check, as long as the
 exercise's time budget lasts. As the contract says, a submission that hangs or exits early fails
 every check of its exercise; the checks after it are still run, and what each found on its own is
-kept in its message (`fail_whole_exercise`). Where /proc exists, the parent also counts the processes of the
-child's group and kills the group when there are too many: the child refuses forks beyond its limit
-itself (graders/guard.py), and this count catches what gets past it.
+kept in its message (`fail_whole_exercise`). Where /proc exists, the parent also counts the
+processes of the child's group and kills the group when there are too many: the child refuses
+forks beyond its limit itself (graders/guard.py), and this count catches what gets past it.
 """
 
 from __future__ import annotations
@@ -310,6 +310,8 @@ def grade(
         for event in run.events:
             if event["event"] == "result":
                 results[event["index"]] = _result_from_event(checks[event["index"]], event)
+                if event.get("exited"):
+                    stopped.append((checks[event["index"]].name, "called sys.exit in"))
         failure = _import_failure(run, exercise, limits)
         if failure is not None:
             _fail_rest(results, checks, start, failure)
