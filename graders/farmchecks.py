@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from graders.checks import CheckFailed
 from graders.farm import FARM, FarmLog, RunningFarm, speech
+from graders.plain import plainly_equal
 
 GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
 """The farm the graders serve: the tutorial's animals and one more, so a line made up in advance
@@ -117,7 +118,7 @@ def check_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> No
 
 def compare_lines(call: str, what: str, expected: Sequence[str], actual: object,
                   advice: str) -> None:
-    if actual == list(expected):
+    if plainly_equal(actual, list(expected)):  # a list of the student's may equal anything
         return
     shown = "\n".join(map(str, actual)) if isinstance(actual, list | tuple) else repr(actual)
     raise CheckFailed(
