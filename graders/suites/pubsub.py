@@ -509,6 +509,55 @@ def leaving_subscriber_is_dropped(ctx: CheckContext) -> None:
         )
 
 
+AT_ONCE = 0.3
+"""Virtual seconds a published message may take to reach a listening client. Right code takes
+none: the grader sees it at its next look (POLL later), or a few looks later should the loopback
+socket be slow to deliver on a loaded machine. A handler that sleeps between looks at its
+queue makes a message published just after a look wait for the whole sleep."""
+
+
+@SUITE.check("each message reaches every subscriber at once", points=1, tags=("timing",),
+             needs=("every subscriber gets every later message, in order, as text/plain lines",))
+def messages_arrive_at_once(ctx: CheckContext) -> None:
+    messages = ["one", "two", "three"]
+
+    async def scenario() -> list[tuple[str, float | None]]:
+        hub = new_hub(ctx)
+        watch = Watch(hub)
+        loop = asyncio.get_running_loop()
+        took: list[tuple[str, float | None]] = []
+        async with serving(new_app(ctx, hub)) as served, listeners() as listen:
+            heard = [(await subscribed(ctx, watch, listen, served, name))[0]
+                     for name in ("first", "second")]
+            # Each message goes out as soon as the previous one arrived: a handler that looks at
+            # its queue now and then has just looked, and the next message waits a whole sleep.
+            for count, message in enumerate(messages, start=1):
+                start = loop.time()
+                ctx.call(f"hub.publish({message!r})", lambda m=message: hub.publish(m))
+                arrived = await within(lambda n=count: all(len(listener.messages) >= n
+                                                           for listener in heard))
+                took.append((message, loop.time() - start if arrived else None))
+                if not arrived:
+                    break
+            fail_on_handler_errors(ctx, served)
+        return took
+
+    took = run(ctx, "two subscribers, three messages published one after another", scenario)
+    late = [(message, seconds) for message, seconds in took if seconds is None or
+            seconds > AT_ONCE]
+    if late:
+        shown = "; ".join(f"{message!r} after {seconds:.2f} s" if seconds is not None else
+                          f"{message!r} not within {WITHIN:g} s" for message, seconds in late)
+        raise CheckFailed(
+            "A published message did not reach the subscribers at once.",
+            expected="every message arrives as soon as it is published (0 s of waiting)",
+            actual=f"it reached both subscribers: {shown}",
+            advice="let the handler wait on the queue itself (`await queue.get()`): it wakes the "
+            "moment a message is put on it. Sleeping between looks at the queue makes every "
+            "message wait for the next look.",
+        )
+
+
 @SUITE.check("a slow subscriber does not hold back the others", points=1.5, tags=("timing",))
 def slow_subscriber_holds_nobody(ctx: CheckContext) -> None:
     # Far more than the stalled connection holds (see make_narrow): its handler ends up waiting
