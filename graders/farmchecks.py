@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -62,15 +63,31 @@ def check_base_url(module: ModuleType, file: str) -> None:
     )
 
 
+NO_PROXY_VARIABLES = ("no_proxy", "NO_PROXY")
+LOOPBACK_HOSTS = "127.0.0.1,localhost"
+
+
 @contextlib.contextmanager
 def aimed_at(module: ModuleType, farm: RunningFarm) -> Iterator[None]:
-    """The student's BASE_URL points at the grader's farm while this lasts."""
+    """The student's BASE_URL points at the grader's farm while this lasts.
+
+    Requests to the farm bypass any proxy: requests (and aiohttp with trust_env=True) would send
+    them to the proxy that HTTP_PROXY names on a school's or a CI runner's machine, and even the
+    reference solution would never reach the farm.
+    """
     saved = getattr(module, "BASE_URL", None)
+    saved_env = {name: os.environ.get(name) for name in NO_PROXY_VARIABLES}
     module.BASE_URL = farm.base_url  # type: ignore[attr-defined]
+    os.environ.update(dict.fromkeys(NO_PROXY_VARIABLES, LOOPBACK_HOSTS))
     try:
         yield
     finally:
         module.BASE_URL = saved  # type: ignore[attr-defined]
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def wrong_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> CheckFailed | None:
