@@ -27,6 +27,7 @@ from aiohttp import web
 
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
+from graders.plain import plainly_equal
 from graders.vtime import run_virtual
 from graders.webserve import Served, fail_on_handler_errors, no_server_on_import, serving
 
@@ -318,7 +319,7 @@ def hub_publishes_to_every_queue(ctx: CheckContext) -> None:
         ctx.call("hub.publish('one')", lambda: hub.publish("one"))
         ctx.call("hub.publish('two')", lambda: hub.publish("two"))
         got = [[queue.get_nowait() for _ in range(queue.qsize())] for queue in queues]
-        if got != [["one", "two"]] * 3:
+        if not plainly_equal(got, [["one", "two"]] * 3):
             raise CheckFailed(
                 "hub.publish did not put each message on every subscribed queue, in order.",
                 expected="each of the 3 queues holds ['one', 'two']",
