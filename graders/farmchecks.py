@@ -146,18 +146,23 @@ def compare_lines(call: str, what: str, expected: Sequence[str], actual: object,
     )
 
 
+PROGRAM_FUNCTIONS = frozenset({"main", "speak"})
+"""The functions of the contract that ask the farm: calling them at import runs the program."""
+
+
 def calls_at_import(path: Path) -> list[str]:
-    """Lines at the top level of a module that run its own functions (or asyncio.run) when it is
-    imported, outside `if __name__ == "__main__":`. Read from the source, so that they are found
-    even when they happen to succeed (a farm listening on port 8080 while the grader runs)."""
+    """Lines at the top level of a module that run its program (main or speak, directly or
+    through a function of its own that calls them, or asyncio.run) when it is imported, outside
+    `if __name__ == "__main__":`. Read from the source, so that they are found even when they
+    happen to succeed (a farm listening on port 8080 while the grader runs). A helper of the
+    module's own called at the top level (HEADERS = make_headers()) is fine."""
     try:
         source = path.read_text(encoding="utf-8")
         tree = ast.parse(source)
     except (OSError, SyntaxError, ValueError):
         return []
     lines = source.splitlines()
-    own = {node.name for node in tree.body
-           if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    work = _functions_that_run_the_program(tree)
     found = []
     for statement in tree.body:
         if _is_main_guard(statement):
@@ -165,10 +170,31 @@ def calls_at_import(path: Path) -> list[str]:
         for node in ast.walk(statement):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 break
-            if isinstance(node, ast.Call) and _runs_work(node.func, own):
+            if isinstance(node, ast.Call) and _runs_work(node.func, work):
                 found.append(f"line {node.lineno}: {lines[node.lineno - 1].strip()}")
                 break
     return found
+
+
+def _functions_that_run_the_program(tree: ast.Module) -> set[str]:
+    """The module's own top-level functions that are, or call (however indirectly), main or
+    speak, or call asyncio.run."""
+    calls: dict[str, set[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            calls[node.name] = {_called_name(call.func) for call in ast.walk(node)
+                                if isinstance(call, ast.Call)}
+    work = {name for name, called in calls.items()
+            if name in PROGRAM_FUNCTIONS or "asyncio.run" in called}
+    while True:
+        more = {name for name, called in calls.items() if name not in work and called & work}
+        if not more:
+            return work
+        work |= more
+
+
+def _called_name(func: ast.expr) -> str:
+    return func.id if isinstance(func, ast.Name) else ast.unparse(func)
 
 
 def _is_main_guard(statement: ast.stmt) -> bool:
@@ -176,9 +202,9 @@ def _is_main_guard(statement: ast.stmt) -> bool:
             and "__name__" in ast.unparse(statement.test))
 
 
-def _runs_work(func: ast.expr, own: set[str]) -> bool:
+def _runs_work(func: ast.expr, work: set[str]) -> bool:
     if isinstance(func, ast.Name):
-        return func.id in own
+        return func.id in work
     return isinstance(func, ast.Attribute) and ast.unparse(func) in ("asyncio.run",)
 
 

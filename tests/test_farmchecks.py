@@ -76,6 +76,18 @@ def test_calls_under_the_main_guard_or_inside_functions_are_fine(tmp_path):
     assert calls_at_import(path) == []
 
 
+def test_calls_through_a_function_of_its_own_are_found(tmp_path):
+    path = write(tmp_path, "def main():\n    pass\n\ndef run():\n    main()\n\n"
+                           "def start():\n    run()\n\nstart()\n")
+    assert calls_at_import(path) == ["line 10: start()"]
+
+
+def test_helpers_called_at_the_top_level_are_fine(tmp_path):
+    path = write(tmp_path, "def headers():\n    return {}\n\nHEADERS = headers()\n"
+                           "def main():\n    return headers()\n")
+    assert calls_at_import(path) == []
+
+
 @pytest.mark.parametrize("number", ["01", "05"])
 def test_a_proxy_in_the_environment_does_not_hide_the_farm(number, tmp_path, monkeypatch):
     # A school's or a CI runner's HTTP_PROXY must not send the requests to the grader's farm
