@@ -159,6 +159,19 @@ def new_hub(ctx: CheckContext) -> Any:
     return hub
 
 
+def check_hubs_keep_their_own_sets(ctx: CheckContext, hub: Any) -> None:
+    other = new_hub(ctx)
+    if other.subscriptions is hub.subscriptions:
+        raise CheckFailed(
+            "Two Hubs share one `subscriptions` set.",
+            expected="Hub().subscriptions is a new set for every hub",
+            actual="Hub().subscriptions is Hub().subscriptions: a set made in the class body "
+            "belongs to the class, so every hub (and every app) has the same subscribers",
+            advice="make the set in __init__ (self.subscriptions = set()), so that each hub "
+            "gets its own.",
+        )
+
+
 def new_app(ctx: CheckContext, hub: Any = None) -> web.Application:
     make_app = ctx.function("make_app")
     call = "make_app()" if hub is None else "make_app(hub)"
@@ -312,6 +325,7 @@ def subscription_adds_and_removes(ctx: CheckContext) -> None:
 def hub_publishes_to_every_queue(ctx: CheckContext) -> None:
     async def scenario() -> None:
         hub = new_hub(ctx)
+        check_hubs_keep_their_own_sets(ctx, hub)
         ctx.call("hub.publish('nobody listens') with no subscriber",
                  lambda: hub.publish("nobody listens"))
         queues = [asyncio.Queue() for _ in range(3)]
