@@ -134,8 +134,8 @@ def speak_uses_given_session(ctx: CheckContext) -> None:
         raise CheckFailed(
             "speak('pig', session) did not make its request with the session it was given.",
             expected="one request, through session.get(...)",
-            actual=f"{len(others)} request(s) through another session"
-            + (" (requests.get makes a new session each time)" if others else ""),
+            actual=f"{len(others)} request(s) through another session (requests.get makes a "
+            "new session each time)" if others else "no request through any requests.Session",
             advice="call get on the `session` argument: a session keeps its connection to the "
             "farm open, so the next animal does not have to connect again.",
         )
