@@ -261,7 +261,9 @@ def speak_raises_on_unknown_animal(ctx: CheckContext) -> None:
         f"{not_found(UNKNOWN_ANIMAL)!r}",
         actual=f"it returned {run.value!r}",
         advice="an answer with an error status is not a sound: check the response's status "
-        "before you use its text (response.raise_for_status() does it for you).",
+        "before you use its text (response.raise_for_status() does it for you). A session "
+        "made with raise_for_status=True would raise for you, but speak gets whatever session "
+        "its caller made, so it checks by itself.",
     )
 
 
