@@ -438,7 +438,11 @@ def app_uses_its_own_hub(ctx: CheckContext) -> None:
                                                 "given"))[0]}
             heard["first"] = listen(served["first"], "first")
             heard["second"] = listen(served["second"], "second")
-            await asyncio.sleep(WITHIN / 2)  # both subscribe
+            # Both subscribe: their answers have begun (the stream's headers came), and the
+            # handlers had time to add their queues to hubs the grader cannot see.
+            await within(lambda: heard["first"].status is not None
+                         and heard["second"].status is not None)
+            await asyncio.sleep(WITHIN / 2)
             ctx.call("hub.publish('to the given hub')", lambda: given.publish("to the given hub"))
             await post(served["first"], "to the first app")
             await post(served["second"], "to the second app")
