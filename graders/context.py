@@ -102,6 +102,10 @@ def advice_for(error: Exception) -> str | None:
     if isinstance(error, TypeError) and "can't be used in 'await' expression" in text:
         return ("only awaitables can be awaited: is the function you await declared with "
                 "`async def`?")
+    if isinstance(error, TypeError) and "a coroutine or an awaitable is required" in text:
+        return ("asyncio.gather (like wait_for and shield) takes coroutines, tasks or "
+                "futures, not results: an `await` inside its arguments has already run that "
+                "call, to the end. Hand it the coroutines themselves, and await gather once.")
     if isinstance(error, StopIteration):
         return ("send() raises StopIteration when the coroutine returns: catch it "
                 "(`except StopIteration as finished:`); `finished.value` is the result.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 from graders.checks import CheckFailed
 from graders.farm import FARM, FarmLog, RunningFarm, speech
+from graders.plain import plainly_equal
 
 GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
 """The farm the graders serve: the tutorial's animals and one more, so a line made up in advance
@@ -61,15 +63,31 @@ def check_base_url(module: ModuleType, file: str) -> None:
     )
 
 
+NO_PROXY_VARIABLES = ("no_proxy", "NO_PROXY")
+LOOPBACK_HOSTS = "127.0.0.1,localhost"
+
+
 @contextlib.contextmanager
 def aimed_at(module: ModuleType, farm: RunningFarm) -> Iterator[None]:
-    """The student's BASE_URL points at the grader's farm while this lasts."""
+    """The student's BASE_URL points at the grader's farm while this lasts.
+
+    Requests to the farm bypass any proxy: requests (and aiohttp with trust_env=True) would send
+    them to the proxy that HTTP_PROXY names on a school's or a CI runner's machine, and even the
+    reference solution would never reach the farm.
+    """
     saved = getattr(module, "BASE_URL", None)
+    saved_env = {name: os.environ.get(name) for name in NO_PROXY_VARIABLES}
     module.BASE_URL = farm.base_url  # type: ignore[attr-defined]
+    os.environ.update(dict.fromkeys(NO_PROXY_VARIABLES, LOOPBACK_HOSTS))
     try:
         yield
     finally:
         module.BASE_URL = saved  # type: ignore[attr-defined]
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def wrong_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> CheckFailed | None:
@@ -117,7 +135,7 @@ def check_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> No
 
 def compare_lines(call: str, what: str, expected: Sequence[str], actual: object,
                   advice: str) -> None:
-    if actual == list(expected):
+    if plainly_equal(actual, list(expected)):  # a list of the student's may equal anything
         return
     shown = "\n".join(map(str, actual)) if isinstance(actual, list | tuple) else repr(actual)
     raise CheckFailed(
@@ -128,18 +146,23 @@ def compare_lines(call: str, what: str, expected: Sequence[str], actual: object,
     )
 
 
+PROGRAM_FUNCTIONS = frozenset({"main", "speak"})
+"""The functions of the contract that ask the farm: calling them at import runs the program."""
+
+
 def calls_at_import(path: Path) -> list[str]:
-    """Lines at the top level of a module that run its own functions (or asyncio.run) when it is
-    imported, outside `if __name__ == "__main__":`. Read from the source, so that they are found
-    even when they happen to succeed (a farm listening on port 8080 while the grader runs)."""
+    """Lines at the top level of a module that run its program (main or speak, directly or
+    through a function of its own that calls them, or asyncio.run) when it is imported, outside
+    `if __name__ == "__main__":`. Read from the source, so that they are found even when they
+    happen to succeed (a farm listening on port 8080 while the grader runs). A helper of the
+    module's own called at the top level (HEADERS = make_headers()) is fine."""
     try:
         source = path.read_text(encoding="utf-8")
         tree = ast.parse(source)
     except (OSError, SyntaxError, ValueError):
         return []
     lines = source.splitlines()
-    own = {node.name for node in tree.body
-           if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    work = _functions_that_run_the_program(tree)
     found = []
     for statement in tree.body:
         if _is_main_guard(statement):
@@ -147,10 +170,31 @@ def calls_at_import(path: Path) -> list[str]:
         for node in ast.walk(statement):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 break
-            if isinstance(node, ast.Call) and _runs_work(node.func, own):
+            if isinstance(node, ast.Call) and _runs_work(node.func, work):
                 found.append(f"line {node.lineno}: {lines[node.lineno - 1].strip()}")
                 break
     return found
+
+
+def _functions_that_run_the_program(tree: ast.Module) -> set[str]:
+    """The module's own top-level functions that are, or call (however indirectly), main or
+    speak, or call asyncio.run."""
+    calls: dict[str, set[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            calls[node.name] = {_called_name(call.func) for call in ast.walk(node)
+                                if isinstance(call, ast.Call)}
+    work = {name for name, called in calls.items()
+            if name in PROGRAM_FUNCTIONS or "asyncio.run" in called}
+    while True:
+        more = {name for name, called in calls.items() if name not in work and called & work}
+        if not more:
+            return work
+        work |= more
+
+
+def _called_name(func: ast.expr) -> str:
+    return func.id if isinstance(func, ast.Name) else ast.unparse(func)
 
 
 def _is_main_guard(statement: ast.stmt) -> bool:
@@ -158,9 +202,9 @@ def _is_main_guard(statement: ast.stmt) -> bool:
             and "__name__" in ast.unparse(statement.test))
 
 
-def _runs_work(func: ast.expr, own: set[str]) -> bool:
+def _runs_work(func: ast.expr, work: set[str]) -> bool:
     if isinstance(func, ast.Name):
-        return func.id in own
+        return func.id in work
     return isinstance(func, ast.Attribute) and ast.unparse(func) in ("asyncio.run",)
 
 

@@ -6,10 +6,12 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import grade_folder, make_submission, solution_files
 
 from graders.checks import CheckFailed
 from graders.farm import FarmLog, Visit
 from graders.farmchecks import calls_at_import, check_base_url, wrong_requests
+from graders.manifest import find_exercise
 
 
 def module_with(base_url: object) -> types.ModuleType:
@@ -72,3 +74,33 @@ def test_calls_under_the_main_guard_or_inside_functions_are_fine(tmp_path):
                            "def main():\n    return speak()\ndef speak():\n    pass\n"
                            'if __name__ == "__main__":\n    asyncio.run(main())\n')
     assert calls_at_import(path) == []
+
+
+def test_calls_through_a_function_of_its_own_are_found(tmp_path):
+    path = write(tmp_path, "def main():\n    pass\n\ndef run():\n    main()\n\n"
+                           "def start():\n    run()\n\nstart()\n")
+    assert calls_at_import(path) == ["line 10: start()"]
+
+
+def test_helpers_called_at_the_top_level_are_fine(tmp_path):
+    path = write(tmp_path, "def headers():\n    return {}\n\nHEADERS = headers()\n"
+                           "def main():\n    return headers()\n")
+    assert calls_at_import(path) == []
+
+
+@pytest.mark.parametrize("number", ["01", "05"])
+def test_a_proxy_in_the_environment_does_not_hide_the_farm(number, tmp_path, monkeypatch):
+    # A school's or a CI runner's HTTP_PROXY must not send the requests to the grader's farm
+    # elsewhere: requests (and aiohttp with trust_env=True) read it from the environment.
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://10.9.9.9:3128")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    exercise = find_exercise(number)
+    assert exercise is not None
+    files = solution_files(exercise)
+    if number == "05":
+        files[exercise.main_module] = files[exercise.main_module].replace(
+            "aiohttp.ClientSession()", "aiohttp.ClientSession(trust_env=True)")
+    results = grade_folder(exercise, make_submission(tmp_path, exercise, files))
+    assert [r.name for r in results if not r.passed] == []

@@ -261,7 +261,9 @@ def speak_raises_on_unknown_animal(ctx: CheckContext) -> None:
         f"{not_found(UNKNOWN_ANIMAL)!r}",
         actual=f"it returned {run.value!r}",
         advice="an answer with an error status is not a sound: check the response's status "
-        "before you use its text (response.raise_for_status() does it for you).",
+        "before you use its text (response.raise_for_status() does it for you). A session "
+        "made with raise_for_status=True would raise for you, but speak gets whatever session "
+        "its caller made, so it checks by itself.",
     )
 
 
@@ -316,7 +318,10 @@ def main_overlaps_requests(ctx: CheckContext) -> None:
             f"{call} took {run.seconds:g} s of virtual time; asked for all at once, three "
             f"animals take {DELAY:g} s.",
             expected=f"about {DELAY:g} s: the three requests wait for the farm at the same time",
-            actual=f"{run.seconds:g} s: the farm was asked for one animal after the other",
+            actual=f"{run.seconds:g} s: " + ("the farm was asked for one animal after the other"
+                                             if not run.log.overlapping() else
+                                             "some animals were asked for only after others "
+                                             "were answered"),
             advice="start every speak before you wait for any of them: asyncio.gather(...) over "
             "all the coroutines, or tasks in an asyncio.TaskGroup; an `await` in a for loop "
             "waits for each answer before it asks for the next animal.",

@@ -27,6 +27,7 @@ from aiohttp import web
 
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
+from graders.plain import plainly_equal
 from graders.vtime import run_virtual
 from graders.webserve import Served, fail_on_handler_errors, no_server_on_import, serving
 
@@ -156,6 +157,19 @@ def new_hub(ctx: CheckContext) -> Any:
             actual=f"subscriptions is {getattr(hub, 'subscriptions', '(missing)')!r}",
         )
     return hub
+
+
+def check_hubs_keep_their_own_sets(ctx: CheckContext, hub: Any) -> None:
+    other = new_hub(ctx)
+    if other.subscriptions is hub.subscriptions:
+        raise CheckFailed(
+            "Two Hubs share one `subscriptions` set.",
+            expected="Hub().subscriptions is a new set for every hub",
+            actual="Hub().subscriptions is Hub().subscriptions: a set made in the class body "
+            "belongs to the class, so every hub (and every app) has the same subscribers",
+            advice="make the set in __init__ (self.subscriptions = set()), so that each hub "
+            "gets its own.",
+        )
 
 
 def new_app(ctx: CheckContext, hub: Any = None) -> web.Application:
@@ -311,6 +325,7 @@ def subscription_adds_and_removes(ctx: CheckContext) -> None:
 def hub_publishes_to_every_queue(ctx: CheckContext) -> None:
     async def scenario() -> None:
         hub = new_hub(ctx)
+        check_hubs_keep_their_own_sets(ctx, hub)
         ctx.call("hub.publish('nobody listens') with no subscriber",
                  lambda: hub.publish("nobody listens"))
         queues = [asyncio.Queue() for _ in range(3)]
@@ -318,7 +333,7 @@ def hub_publishes_to_every_queue(ctx: CheckContext) -> None:
         ctx.call("hub.publish('one')", lambda: hub.publish("one"))
         ctx.call("hub.publish('two')", lambda: hub.publish("two"))
         got = [[queue.get_nowait() for _ in range(queue.qsize())] for queue in queues]
-        if got != [["one", "two"]] * 3:
+        if not plainly_equal(got, [["one", "two"]] * 3):
             raise CheckFailed(
                 "hub.publish did not put each message on every subscribed queue, in order.",
                 expected="each of the 3 queues holds ['one', 'two']",
@@ -423,7 +438,11 @@ def app_uses_its_own_hub(ctx: CheckContext) -> None:
                                                 "given"))[0]}
             heard["first"] = listen(served["first"], "first")
             heard["second"] = listen(served["second"], "second")
-            await asyncio.sleep(WITHIN / 2)  # both subscribe
+            # Both subscribe: their answers have begun (the stream's headers came), and the
+            # handlers had time to add their queues to hubs the grader cannot see.
+            await within(lambda: heard["first"].status is not None
+                         and heard["second"].status is not None)
+            await asyncio.sleep(WITHIN / 2)
             ctx.call("hub.publish('to the given hub')", lambda: given.publish("to the given hub"))
             await post(served["first"], "to the first app")
             await post(served["second"], "to the second app")
@@ -506,6 +525,55 @@ def leaving_subscriber_is_dropped(ctx: CheckContext) -> None:
             expected="POST answers 200 'ok' and the subscriber still listening hears 'after'",
             actual=f"POST answered {describe_answer(outcome.answer)}; the other subscriber heard "
             f"{outcome.stayer_heard}",
+        )
+
+
+AT_ONCE = 0.3
+"""Virtual seconds a published message may take to reach a listening client. Right code takes
+none: the grader sees it at its next look (POLL later), or a few looks later should the loopback
+socket be slow to deliver on a loaded machine. A handler that sleeps between looks at its
+queue makes a message published just after a look wait for the whole sleep."""
+
+
+@SUITE.check("each message reaches every subscriber at once", points=1, tags=("timing",),
+             needs=("every subscriber gets every later message, in order, as text/plain lines",))
+def messages_arrive_at_once(ctx: CheckContext) -> None:
+    messages = ["one", "two", "three"]
+
+    async def scenario() -> list[tuple[str, float | None]]:
+        hub = new_hub(ctx)
+        watch = Watch(hub)
+        loop = asyncio.get_running_loop()
+        took: list[tuple[str, float | None]] = []
+        async with serving(new_app(ctx, hub)) as served, listeners() as listen:
+            heard = [(await subscribed(ctx, watch, listen, served, name))[0]
+                     for name in ("first", "second")]
+            # Each message goes out as soon as the previous one arrived: a handler that looks at
+            # its queue now and then has just looked, and the next message waits a whole sleep.
+            for count, message in enumerate(messages, start=1):
+                start = loop.time()
+                ctx.call(f"hub.publish({message!r})", lambda m=message: hub.publish(m))
+                arrived = await within(lambda n=count: all(len(listener.messages) >= n
+                                                           for listener in heard))
+                took.append((message, loop.time() - start if arrived else None))
+                if not arrived:
+                    break
+            fail_on_handler_errors(ctx, served)
+        return took
+
+    took = run(ctx, "two subscribers, three messages published one after another", scenario)
+    late = [(message, seconds) for message, seconds in took if seconds is None or
+            seconds > AT_ONCE]
+    if late:
+        shown = "; ".join(f"{message!r} after {seconds:.2f} s" if seconds is not None else
+                          f"{message!r} not within {WITHIN:g} s" for message, seconds in late)
+        raise CheckFailed(
+            "A published message did not reach the subscribers at once.",
+            expected="every message arrives as soon as it is published (0 s of waiting)",
+            actual=f"it reached both subscribers: {shown}",
+            advice="let the handler wait on the queue itself (`await queue.get()`): it wakes the "
+            "moment a message is put on it. Sleeping between looks at the queue makes every "
+            "message wait for the next look.",
         )
 
 

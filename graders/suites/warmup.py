@@ -58,20 +58,22 @@ def grading_farm(ctx: CheckContext, delay: float = RESULTS_DELAY) -> Iterator[Ru
 
 @contextlib.contextmanager
 def sessions_recorded() -> Iterator[list[tuple[requests.Session, str]]]:
-    """Every request made through any requests.Session (requests.get makes one of its own), with
-    the session that made it. Sessions are kept, so that no two share an id()."""
+    """Every request sent through any requests.Session (requests.get makes one of its own), with
+    the session that sent it. Recorded at Session.send, which every way of asking goes through
+    (session.get, session.request, session.send of a prepared request). Sessions are kept, so
+    that no two share an id()."""
     made: list[tuple[requests.Session, str]] = []
-    original = requests.Session.request
+    original = requests.Session.send
 
-    def request(self: requests.Session, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
-        made.append((self, str(url)))
-        return original(self, method, url, *args, **kwargs)
+    def send(self: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        made.append((self, str(request.url)))
+        return original(self, request, **kwargs)
 
-    requests.Session.request = request  # type: ignore[method-assign]
+    requests.Session.send = send  # type: ignore[method-assign]
     try:
         yield made
     finally:
-        requests.Session.request = original  # type: ignore[method-assign]
+        requests.Session.send = original  # type: ignore[method-assign]
 
 
 def call_reaching_farm(ctx: CheckContext, farm: RunningFarm, call: str, function: Any,
@@ -132,8 +134,8 @@ def speak_uses_given_session(ctx: CheckContext) -> None:
         raise CheckFailed(
             "speak('pig', session) did not make its request with the session it was given.",
             expected="one request, through session.get(...)",
-            actual=f"{len(others)} request(s) through another session"
-            + (" (requests.get makes a new session each time)" if others else ""),
+            actual=f"{len(others)} request(s) through another session (requests.get makes a "
+            "new session each time)" if others else "no request through any requests.Session",
             advice="call get on the `session` argument: a session keeps its connection to the "
             "farm open, so the next animal does not have to connect again.",
         )
