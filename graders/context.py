@@ -121,6 +121,18 @@ def advice_for(error: Exception) -> str | None:
         return ("a StopIteration raised inside a coroutine or generator turns into this "
                 "RuntimeError: an asynchronous iterator says it has ended by raising "
                 "StopAsyncIteration.")
+    if isinstance(error, RuntimeError) and "Cannot close a running event loop" in text:
+        return ("a running loop cannot be closed: stop() makes its run_forever() return, and "
+                "whoever started the loop closes it afterwards.")
+    if isinstance(error, TypeError) and "positional argument" in text and "were given" in text:
+        return ("the call gives more arguments by position than the function takes: read its "
+                "signature; parameters after a `*` must be given by name (`name=value`).")
+    if isinstance(error, TypeError) and "object is not callable" in text \
+            and "'coroutine'" not in text:
+        return ("a value was called as if it were a function. Where a function is handed over "
+                "to be called later (Thread(target=...), run_in_executor, to_thread), pass the "
+                "function and its arguments apart, uncalled: `f, x`, not `f(x)`, which runs f "
+                "at once and hands over its result.")
     if isinstance(error, TypeError) and "'coroutine'" in text:
         return ("a value used here is a coroutine object, not a result: calling an async def "
                 "function only creates the coroutine; `await` it to run it and get its result.")

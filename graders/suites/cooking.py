@@ -462,8 +462,10 @@ def threaded_dinner_served(ctx: CheckContext) -> None:
     if isinstance(run.value, tuple) and any(dish is None for dish in run.value):
         raise CheckFailed(
             f"{call} returned {run.value!r}: some dishes were lost.",
-            advice="a thread's target returns into the void: Thread keeps no return value. "
-            "Have each thread put its dish on a queue.Queue and take them off it.",
+            advice="a thread's target returns into the void: Thread keeps no return value, "
+            "so each thread puts its dish on a queue.Queue. Then take exactly one dish off it "
+            "per thread: queue.get() waits for the next dish to come, while queue.empty() only "
+            "tells whether one has come yet.",
         )
     require_dinner(call, run.value, run.kitchen, exact_times=False)
 
