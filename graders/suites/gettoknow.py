@@ -350,6 +350,14 @@ def square_works(ctx: CheckContext) -> None:
             advice="after the start line, `if x == 7: raise ValueError(...)`: the next steps "
             "are about what a failing coroutine does to the others.",
         )
+    if seven.seconds > TOLERANCE:
+        raise CheckFailed(
+            f"square(7) raised ValueError only after {seven.seconds:g} s: it should fail right "
+            "after its start line, before it sleeps.",
+            expected=f"the line {starting(7)!r}, then a ValueError at once, at 0.0 s",
+            actual=f"ValueError at {seven.seconds:.1f} s",
+            advice="check for 7 between the start line and the sleep.",
+        )
 
 
 # --- list_squares -------------------------------------------------------------------------------
