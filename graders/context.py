@@ -121,6 +121,16 @@ def advice_for(error: Exception) -> str | None:
         return ("a StopIteration raised inside a coroutine or generator turns into this "
                 "RuntimeError: an asynchronous iterator says it has ended by raising "
                 "StopAsyncIteration.")
+    if "RequestContextManager' object" in text:
+        return ("session.get(...) gives a request not sent yet: `async with session.get(url) as "
+                "response:` sends it and gives the response inside the block.")
+    if isinstance(error, TypeError) and "asynchronous context manager protocol" in text:
+        return ("`async with` needs an asynchronous context manager (with __aenter__ and "
+                "__aexit__); this one is a plain context manager: use `with`.")
+    if isinstance(error, TypeError) and "context manager protocol" in text:
+        return ("this object is an asynchronous context manager (with __aenter__ and "
+                "__aexit__), as aiohttp's sessions and requests are: use `async with`, inside an "
+                "`async def`.")
     if isinstance(error, RuntimeError) and "Cannot close a running event loop" in text:
         return ("a running loop cannot be closed: stop() makes its run_forever() return, and "
                 "whoever started the loop closes it afterwards.")
