@@ -121,6 +121,13 @@ def advice_for(error: Exception) -> str | None:
         return ("a StopIteration raised inside a coroutine or generator turns into this "
                 "RuntimeError: an asynchronous iterator says it has ended by raising "
                 "StopAsyncIteration.")
+    if isinstance(error, AttributeError) and "has no attribute 'prepare'" in text:
+        return ("an aiohttp handler answers with a response object, not the text itself: "
+                "return web.Response(text=...).")
+    if isinstance(error, TypeError) and "missing 1 required positional argument" in text:
+        return ("a function was called with fewer arguments than it takes: read the call on "
+                "the line shown. A function handed over to be called later (an aiohttp handler, "
+                "a thread's target) is passed without calling it: `f`, not `f()`.")
     if "RequestContextManager' object" in text:
         return ("session.get(...) gives a request not sent yet: `async with session.get(url) as "
                 "response:` sends it and gives the response inside the block.")
