@@ -128,6 +128,11 @@ def advice_for(error: Exception) -> str | None:
         return ("a function was called with fewer arguments than it takes: read the call on "
                 "the line shown. A function handed over to be called later (an aiohttp handler, "
                 "a thread's target) is passed without calling it: `f`, not `f()`.")
+    if "data argument must be byte-ish" in text:
+        return ("a stream sends bytes, not str: encode the text first (`text.encode()`).")
+    if "before prepare()" in text:
+        return ("`await response.prepare(request)` sends the status and the headers; only then "
+                "can the body be written.")
     if "RequestContextManager' object" in text:
         return ("session.get(...) gives a request not sent yet: `async with session.get(url) as "
                 "response:` sends it and gives the response inside the block.")
