@@ -128,6 +128,12 @@ def advice_for(error: Exception) -> str | None:
         return ("a function was called with fewer arguments than it takes: read the call on "
                 "the line shown. A function handed over to be called later (an aiohttp handler, "
                 "a thread's target) is passed without calling it: `f`, not `f()`.")
+    if isinstance(error, TypeError) and "received an invalid object from __anext__" in text:
+        return ("`async for` awaits what __anext__ returns: write __anext__ as an `async def` "
+                "(and __aiter__ as a plain def).")
+    if isinstance(error, TypeError) and "Passing coroutines is forbidden" in text:
+        return ("asyncio.wait takes tasks, not coroutines: make each one a task with "
+                "asyncio.create_task first (gather takes coroutines as they are).")
     if "data argument must be byte-ish" in text:
         return ("a stream sends bytes, not str: encode the text first (`text.encode()`).")
     if "before prepare()" in text:

@@ -700,7 +700,18 @@ def check_async_iterator_form(ctx: CheckContext, cls: Any) -> None:
             advice="__aiter__ (a plain def) gives the object whose __anext__ `async for` "
             "awaits for each item.",
         )
-    if inspect.isasyncgenfunction(aiter_method) or inspect.iscoroutinefunction(aiter_method):
+    if inspect.iscoroutinefunction(aiter_method):
+        raise CheckFailed(
+            "RemoteContainer.__aiter__ is an `async def`, so `async for` gets a coroutine from "
+            "it instead of an iterator.",
+            expected="a plain `def __aiter__(self)` that returns an object with an `async def "
+            "__anext__`",
+            actual="`async def __aiter__`",
+            why="`async for` calls __aiter__ without awaiting it, and awaits __anext__ for each "
+            "item: only __anext__ waits.",
+            advice="make __aiter__ a plain def; keep __anext__ an async def.",
+        )
+    if inspect.isasyncgenfunction(aiter_method):
         raise CheckFailed(
             "RemoteContainer.__aiter__ is an `async def`.",
             expected="a plain `def __aiter__(self)` that returns an object with an `async def "
