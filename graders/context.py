@@ -128,6 +128,9 @@ def advice_for(error: Exception) -> str | None:
         return ("a function was called with fewer arguments than it takes: read the call on "
                 "the line shown. A function handed over to be called later (an aiohttp handler, "
                 "a thread's target) is passed without calling it: `f`, not `f()`.")
+    if type(error).__name__ == "InvalidStateError" and "Result is not set" in text:
+        return ("a task's result() is there only once the task is done: wait for the task "
+                "first (await it, or gather, or let a TaskGroup's block end).")
     if isinstance(error, TypeError) and "received an invalid object from __anext__" in text:
         return ("`async for` awaits what __anext__ returns: write __anext__ as an `async def` "
                 "(and __aiter__ as a plain def).")
