@@ -26,7 +26,7 @@ from aiohttp import web
 from yarl import URL
 
 from graders.checks import CheckFailed, ImportRefused
-from graders.context import CheckContext
+from graders.context import CheckContext, advice_for
 
 SHUTDOWN_SECONDS = 1.0
 """Virtual seconds the server waits for handlers still running when a check ends."""
@@ -114,10 +114,12 @@ def fail_on_handler_errors(ctx: CheckContext, served: Served) -> None:
             details=ctx.where(error),
             advice="replace the `raise NotImplementedError` under the TODO with your code.",
         )
+    where = ctx.where(error)
     raise CheckFailed(
         f"A handler raised {type(error).__name__}: {error}",
-        details=ctx.where(error) + "\n(aiohttp answers a request whose handler raised with a "
-        "500 Internal Server Error)",
+        details=(where + "\n" if where else "") + "(aiohttp answers a request whose handler "
+        "raised with a 500 Internal Server Error)",
+        advice=advice_for(error),
     )
 
 

@@ -9,6 +9,7 @@ must never make the grader wait.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import types
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from graders.capture import PrintedLine, recording_stdout
 from graders.checks import CheckFailed, Suite
 from graders.context import CheckContext, fail_on_blocking_calls
 from graders.plain import plainly_equal
-from graders.sleeps import TimeSleepCall, time_sleep_recorded
+from graders.sleeps import TimeSleepCall, real_clock_recorded, time_sleep_recorded
 from graders.timeline import Timeline, gantt_side_by_side
 from graders.tracing import Step, compare_traces, require_coroutine, trace
 from graders.vtime import ClockPolledTooOften, FakeClock
@@ -98,6 +99,19 @@ def traced(ctx: CheckContext, name: str, argument: int) -> list[Step]:
 )
 def manual_sleep_yields_delay(ctx: CheckContext) -> None:
     manual_sleep = ctx.function("manual_sleep")
+    made = ctx.call("manual_sleep(2.5)", lambda: manual_sleep(2.5))
+    with closing_all([made]):
+        if not (inspect.isawaitable(made) or inspect.isgenerator(made)
+                or inspect.isasyncgen(made)):
+            raise CheckFailed(
+                f"manual_sleep(2.5) gave {made!r}, which cannot be awaited: it ran to its end "
+                "at once instead of making something that pauses.",
+                expected="something to await, that yields 2.5 once to whoever drives it",
+                actual=repr(made),
+                advice="@types.coroutine makes a generator function awaitable, and a function "
+                "is a generator function only when its body contains `yield`: yield the delay "
+                "rather than return it.",
+            )
 
     async def awaits_it() -> str:
         await manual_sleep(2.5)
@@ -244,6 +258,8 @@ class Scheduled:
     printed: list[PrintedLine]
     timeline: Timeline
     slept: list[TimeSleepCall]
+    real_clock: list[str]
+    """The student's lines that read the real clock instead of the `clock` given."""
 
     def sleep_calls(self) -> list[tuple[float, float]]:
         """(clock when it slept, seconds slept), for every sleep the scheduler asked for."""
@@ -278,12 +294,12 @@ def scheduled(ctx: CheckContext, call: str,
     timeline = Timeline("Your scheduler")
     named = make_coros()
     coros = [observed(row, coro, fake, timeline, fake.now) for row, coro in named]
-    with time_sleep_recorded(ctx) as slept, \
+    with time_sleep_recorded(ctx) as slept, real_clock_recorded(ctx) as real_clock, \
             recording_stdout(clock=lambda: fake.now) as printed, \
             closing_all([*coros, *(coro for _, coro in named)]):
         results = run_scheduler(
             ctx, call, lambda: run_concurrently(*coros, clock=fake.clock, sleep=fake.sleep))
-    return Scheduled(results, fake, printed.lines, timeline, slept)
+    return Scheduled(results, fake, printed.lines, timeline, slept, real_clock)
 
 
 def planned_timeline(title: str, plans: dict[str, list[float]]) -> Timeline:
@@ -302,6 +318,12 @@ def planned_timeline(title: str, plans: dict[str, list[float]]) -> Timeline:
 def diagnose(run: Scheduled, right_seconds: float) -> tuple[str, str]:
     """What went wrong with the timing of a run, in words, and what to try."""
     timeline = run.timeline
+    if run.real_clock:
+        return ("Your scheduler read the real clock instead of the `clock` it was given, so its "
+                "wake-up times and the time it really had to wait disagree:\n"
+                + "\n".join(f"  {place}" for place in run.real_clock),
+                "call the `clock` argument (clock()) wherever you need the time now, never "
+                "time.monotonic() or time.time() directly: the caller chooses the clock.")
     if run.fake.now < right_seconds:
         if run.slept:
             return ("Your coroutines waited with time.sleep instead of yielding, so the "
@@ -347,6 +369,13 @@ def results_in_argument_order(ctx: CheckContext) -> None:
     run = scheduled(ctx, call, lambda: [
         ("cube(10)", cube(10)), ("square(2)", square(2)), ("cube(5)", cube(5)),
     ])
+    if isinstance(run.results, tuple) and same_results(run.results, [1000, 4, 125]):
+        raise CheckFailed(
+            f"{call} gave the right results in the right order, but as a tuple.",
+            expected="[1000, 4, 125]: a list, as asyncio.gather gives",
+            actual=repr(run.results),
+            advice="return a list.",
+        )
     if not plainly_equal(run.results, [1000, 4, 125]):
         raise CheckFailed(
             f"{call} gave the wrong results.",
@@ -362,6 +391,14 @@ def results_in_argument_order(ctx: CheckContext) -> None:
                           advice="with nothing to run, return an empty list at once.")
 
 
+def same_results(results: Any, expected: list[Any]) -> bool:
+    """The expected results, in order, in a list or a tuple: the timing checks judge timing, and
+    leave a tuple to the check of results."""
+    if isinstance(results, tuple):
+        results = list(results)
+    return plainly_equal(results, expected)
+
+
 CUBES_TOGETHER = 6.0
 
 
@@ -375,7 +412,7 @@ def overlaps_sleeps(ctx: CheckContext) -> None:
     cube = ctx.function("cube")
     call = "run_concurrently(cube(5), cube(10))"
     run = scheduled(ctx, call, lambda: [("cube(5)", cube(5)), ("cube(10)", cube(10))])
-    if not plainly_equal(run.results, [125, 1000]):
+    if not same_results(run.results, [125, 1000]):
         raise CheckFailed(f"{call} gave the wrong results.", expected="[125, 1000]",
                           actual=repr(run.results))
     if run.fake.now != CUBES_TOGETHER:
@@ -405,7 +442,7 @@ def resumes_earliest_first(ctx: CheckContext) -> None:
     expected = planned_timeline("Each resumed when due", plans)
     resumed = _resume_times(run.timeline)
     if resumed == _resume_times(expected) and run.fake.now == 6:
-        if not plainly_equal(run.results, ["a", "b", "c"]):
+        if not same_results(run.results, ["a", "b", "c"]):
             raise CheckFailed(
                 f"{call} resumed every coroutine on time, but gave their results in the wrong "
                 "order.",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -283,6 +283,16 @@ def require_dinner(call: str, value: Any, kitchen: Any, *, exact_times: bool) ->
             expected="(salmon, rice, beans): a tuple of the three dishes, in that order",
             actual=repr(value),
         )
+    unfinished = [dish for dish in value if isinstance(dish, Awaitable)]
+    if unfinished:
+        raise CheckFailed(
+            f"{call} returned {', '.join(type(dish).__name__ for dish in unfinished)} objects "
+            "among the dishes: something still to wait for, not what it cooks.",
+            expected="(salmon, rice, beans): the dishes themselves, cooked",
+            actual="(" + ", ".join(type(dish).__name__ for dish in value) + ")",
+            advice="wait for the recipes before you serve: await a coroutine or a task for "
+            "its result (task.result() gives it once the task is done).",
+        )
     for recipe in DINNER:
         compare_steps(call, recipe, record_of(kitchen, recipe), exact_times=exact_times)
     for position, recipe, dish in zip(("the first", "the second", "the third"), DINNER, value,
@@ -372,6 +382,10 @@ class ThreadedDinner:
     kitchen: Any = None
     failure: CheckFailed | None = None
     thread_errors: list[str] = field(default_factory=list)
+    caller: int | None = None
+    """The thread that called make_salmon_dinner_with_threads."""
+    cooks: set[int] = field(default_factory=set)
+    """The threads that did something in the kitchen."""
 
 
 _threaded_runs: dict[int, ThreadedDinner] = {}
@@ -395,7 +409,16 @@ def _run_threaded_dinner(ctx: CheckContext, function: Any) -> ThreadedDinner:
         if error is not None:
             run.thread_errors.append(f"{type(error).__name__}: {error}\n{ctx.where(error)}")
 
+    record_step = run.kitchen._record
+
+    def noting_the_cook(*args: Any, **kwargs: Any) -> Any:
+        run.cooks.add(threading.get_ident())
+        return record_step(*args, **kwargs)
+
+    run.kitchen._record = noting_the_cook
+
     def dine() -> None:
+        run.caller = threading.get_ident()
         try:
             run.value = call_student(ctx, call, lambda: function(run.kitchen))
         except CheckFailed as failure:
@@ -439,8 +462,10 @@ def threaded_dinner_served(ctx: CheckContext) -> None:
     if isinstance(run.value, tuple) and any(dish is None for dish in run.value):
         raise CheckFailed(
             f"{call} returned {run.value!r}: some dishes were lost.",
-            advice="a thread's target returns into the void: Thread keeps no return value. "
-            "Have each thread put its dish on a queue.Queue and take them off it.",
+            advice="a thread's target returns into the void: Thread keeps no return value, "
+            "so each thread puts its dish on a queue.Queue. Then take exactly one dish off it "
+            "per thread: queue.get() waits for the next dish to come, while queue.empty() only "
+            "tells whether one has come yet.",
         )
     require_dinner(call, run.value, run.kitchen, exact_times=False)
 
@@ -451,6 +476,17 @@ def threaded_dinner_overlaps(ctx: CheckContext) -> None:
     run = threaded_dinner(ctx)
     if run.failure is not None:
         raise run.failure
+    if run.cooks == {run.caller}:
+        raise CheckFailed(
+            "Every recipe cooked in the thread that called make_salmon_dinner_with_threads, "
+            "one after another: no thread of yours cooked anything.",
+            details="\n".join(str(step) for step in run.kitchen.steps if step.minutes),
+            why="Only a thread that runs its function by itself can cook while the others do.",
+            advice="Thread(target=f, args=(...,)) gets the function and its arguments, "
+            "uncalled: target=f(...) calls f at once, in your thread, and gives the thread f's "
+            "result. And thread.start() runs the target in the new thread; thread.run() runs "
+            "it in yours.",
+        )
     recipes_overlap(run.kitchen.steps)
 
 

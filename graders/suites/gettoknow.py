@@ -350,6 +350,14 @@ def square_works(ctx: CheckContext) -> None:
             advice="after the start line, `if x == 7: raise ValueError(...)`: the next steps "
             "are about what a failing coroutine does to the others.",
         )
+    if seven.seconds > TOLERANCE:
+        raise CheckFailed(
+            f"square(7) raised ValueError only after {seven.seconds:g} s: it should fail right "
+            "after its start line, before it sleeps.",
+            expected=f"the line {starting(7)!r}, then a ValueError at once, at 0.0 s",
+            actual=f"ValueError at {seven.seconds:.1f} s",
+            advice="check for 7 between the start line and the sleep.",
+        )
 
 
 # --- list_squares -------------------------------------------------------------------------------
@@ -692,7 +700,18 @@ def check_async_iterator_form(ctx: CheckContext, cls: Any) -> None:
             advice="__aiter__ (a plain def) gives the object whose __anext__ `async for` "
             "awaits for each item.",
         )
-    if inspect.isasyncgenfunction(aiter_method) or inspect.iscoroutinefunction(aiter_method):
+    if inspect.iscoroutinefunction(aiter_method):
+        raise CheckFailed(
+            "RemoteContainer.__aiter__ is an `async def`, so `async for` gets a coroutine from "
+            "it instead of an iterator.",
+            expected="a plain `def __aiter__(self)` that returns an object with an `async def "
+            "__anext__`",
+            actual="`async def __aiter__`",
+            why="`async for` calls __aiter__ without awaiting it, and awaits __anext__ for each "
+            "item: only __anext__ waits.",
+            advice="make __aiter__ a plain def; keep __anext__ an async def.",
+        )
+    if inspect.isasyncgenfunction(aiter_method):
         raise CheckFailed(
             "RemoteContainer.__aiter__ is an `async def`.",
             expected="a plain `def __aiter__(self)` that returns an object with an `async def "
@@ -787,10 +806,13 @@ async def use_connection(cls: Any, raise_inside: bool) -> Session:
             session.entered_at = loop.time()
             session.same_object = entered is connection
             session.closed_inside = getattr(connection, "closed", None)
-            await entered.set_key("answer", 42)
-            await entered.set_key("question", "six times nine")
-            session.read_back = (await entered.get_key("answer"),
-                                 await entered.get_key("question"))
+            # What `as` gave may be None (an __aenter__ without return): that is reported as
+            # such, and the keys are tried on the connection itself.
+            used = entered if session.same_object else connection
+            await used.set_key("answer", 42)
+            await used.set_key("question", "six times nine")
+            session.read_back = (await used.get_key("answer"),
+                                 await used.get_key("question"))
             session.body_ended_at = loop.time()
             if raise_inside:
                 raise GraderError("raised inside the block by the grader")
@@ -858,7 +880,8 @@ def session_problems(session: Session) -> list[str]:
     if abs(session.entered_at - 1) > TOLERANCE:
         problems.append(f"entering took {session.entered_at:g} s, not 1 s")
     if not session.same_object:
-        problems.append("`as connection` did not give the Connection object itself")
+        problems.append("`as connection` did not give the Connection object itself (it gives "
+                        "what __aenter__ returns)")
     if session.closed_inside:
         problems.append("closed was already true inside the block")
     if session.read_back != (42, "six times nine"):
@@ -891,7 +914,8 @@ def nothing_blocks(ctx: CheckContext) -> None:
     for call, make_awaitable in runs:
         hits, error = blocking_calls_of(ctx, call, make_awaitable)
         found.extend(hits)
-        if isinstance(error, NotImplementedError | AttributeError):
+        missing = isinstance(error, AttributeError) and getattr(error, "obj", None) is module
+        if isinstance(error, NotImplementedError) or missing:
             not_written.append(call)
     fail_on_blocking_calls(
         found,

@@ -1,0 +1,5 @@
+# Wrong: manual_sleep sleeps for real before yielding.
+@types.coroutine
+def manual_sleep(n):
+    time.sleep(n)
+    yield n
