@@ -102,10 +102,11 @@ def advice_for(error: Exception) -> str | None:
                 "hand in sends None.")
     if isinstance(error, TypeError) and "An asyncio.Future, a coroutine or an awaitable is "\
             "required" in text:
-        return ("asyncio was handed a plain value where it needs something to wait for: a plain "
-                "(not async) function called there has already run to its end, blocking the "
-                "loop, and given its result. Hand asyncio coroutines, tasks or futures; a "
-                "blocking function goes to a worker thread (asyncio.to_thread).")
+        return ("asyncio was handed a plain value where it needs something to wait for, not "
+                "results: an `await` inside gather's arguments, or a plain (not async) function "
+                "called there, has already run that call to its end and given its result. Hand "
+                "asyncio the coroutines themselves (or tasks, or futures) and await gather once; "
+                "a blocking function goes to a worker thread (asyncio.to_thread).")
     if isinstance(error, RuntimeError) and "cannot be called from a running event loop" in text:
         return ("asyncio.run starts an event loop of its own, for the top of a program; inside a "
                 "coroutine a loop is already running: `await` what you wanted to run instead.")
@@ -179,10 +180,6 @@ def advice_for(error: Exception) -> str | None:
                 "awaits what f returned, so f must be an `async def` (or, decorated with "
                 "@types.coroutine, a function that contains a `yield`), not a plain function "
                 "that returns a value.")
-    if isinstance(error, TypeError) and "a coroutine or an awaitable is required" in text:
-        return ("asyncio.gather (like wait_for and shield) takes coroutines, tasks or "
-                "futures, not results: an `await` inside its arguments has already run that "
-                "call, to the end. Hand it the coroutines themselves, and await gather once.")
     if isinstance(error, StopIteration):
         return ("send() raises StopIteration when the coroutine returns: catch it "
                 "(`except StopIteration as finished:`); `finished.value` is the result.")
