@@ -218,3 +218,23 @@ def check_no_work_at_import(path: Path) -> None:
             advice="code at the top level of a module runs on every import (the grader's and "
             "your tests' too): put the call under if __name__ == \"__main__\":",
         )
+
+
+def raised_the_error_wanted(failure: CheckFailed, call: str, wanted: type[BaseException],
+                            advice: str) -> None:
+    """After `call` failed with `failure` for an animal the farm does not know: return when the
+    student's code raised `wanted` (the check passes), fail with a message that names the error it
+    raised instead, or let the failure go on when it was not about the raised error."""
+    error = failure.__cause__
+    if isinstance(error, wanted):
+        return  # and it asked for the right URL, or the farm's check would have said
+    if error is None or isinstance(error, CheckFailed | NotImplementedError):
+        raise failure
+    name = f"{wanted.__module__.split('.')[0]}.{wanted.__name__}"
+    raise CheckFailed(
+        f"{call} raised {type(error).__name__}, not {name}.",
+        expected=f"{name}, because the farm answered 404 Not Found",
+        actual=f"{type(error).__name__}: {error}",
+        details=failure.details,
+        advice=advice,
+    ) from error

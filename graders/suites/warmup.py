@@ -39,6 +39,7 @@ from graders.farmchecks import (
     compare_lines,
     lines_for,
     paths_for,
+    raised_the_error_wanted,
     wrong_requests,
 )
 
@@ -151,19 +152,12 @@ def speak_raises_on_unknown_animal(ctx: CheckContext) -> None:
             said = call_reaching_farm(ctx, farm, call, lambda: speak(UNKNOWN_ANIMAL, session),
                                       paths_for([UNKNOWN_ANIMAL]))
         except CheckFailed as failure:
-            error = failure.__cause__
-            if isinstance(error, requests.HTTPError):
-                return  # and it asked for the right URL, or call_reaching_farm would have said
-            if error is None or isinstance(error, CheckFailed | NotImplementedError):
-                raise
-            raise CheckFailed(
-                f"{call} raised {type(error).__name__}, not requests.HTTPError.",
-                expected="requests.HTTPError, because the farm answered 404 Not Found",
-                actual=f"{type(error).__name__}: {error}",
-                details=failure.details,
+            raised_the_error_wanted(
+                failure, call, requests.HTTPError,
                 advice="let requests turn an error status into its own exception: "
                 "response.raise_for_status() raises requests.HTTPError.",
-            ) from error
+            )
+            return
     check_requests(farm.log, paths_for([UNKNOWN_ANIMAL]), call)
     raise CheckFailed(
         f"{call} returned instead of raising requests.HTTPError.",
