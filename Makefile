@@ -52,7 +52,7 @@ reset: $(CORE_STAMP)
 test: $(DEV_STAMP) $(CLASSROOM_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m graders generate --check
-	$(PY) -m graders.classroom --check
+	$(PY) -m graders.teachers.classroom --check
 	$(PY) -m pytest -q
 
 lint: $(DEV_STAMP)
@@ -62,21 +62,21 @@ generate: $(CORE_STAMP)
 	$(PY) -m graders generate
 
 farm: $(CORE_STAMP)
-	@$(PY) -m graders.farm --port $(PORT) --delay $(DELAY)
+	@$(PY) -m graders.farm.service --port $(PORT) --delay $(DELAY)
 
 bench: $(CLASSROOM_STAMP)
-	$(PY) -m graders.bench
+	$(PY) -m graders.teachers.bench
 
 clean-venv:
 	rm -rf $(VENV)
 
 # Teachers: see TEACHERS.md.
 classroom: $(CLASSROOM_STAMP)
-	$(PY) -m graders.classroom
+	$(PY) -m graders.teachers.classroom
 
 gradescope: $(CORE_STAMP)
-	$(PY) -m graders.gradescope build $(if $(EXERCISE),--exercises $(EXERCISE)) --out build/autograder.zip
+	$(PY) -m graders.teachers.gradescope build $(if $(EXERCISE),--exercises $(EXERCISE)) --out build/autograder.zip
 
 grade-all: $(CORE_STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=DIR [EXERCISE=NN] [GRADES=DIR]"; exit 2; }
-	$(PY) -m graders.batch "$(SUBMISSIONS)" --out "$(GRADES)" $(if $(EXERCISE),--exercises $(EXERCISE))
+	$(PY) -m graders.teachers.batch "$(SUBMISSIONS)" --out "$(GRADES)" $(if $(EXERCISE),--exercises $(EXERCISE))

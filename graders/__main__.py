@@ -12,7 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from graders import learner
+from graders.engine.parent import grade
+from graders.engine.report import ExerciseReport, render_text, write_json
+from graders.learner import commands as learner
+from graders.learner.terminal import COLOUR_MODES, Output
 from graders.manifest import (
     PACK_ROOT,
     Exercise,
@@ -20,9 +23,6 @@ from graders.manifest import (
     load_exercises,
     locate_in_submission,
 )
-from graders.report import ExerciseReport, render_text, write_json
-from graders.sandbox import grade
-from graders.terminal import COLOUR_MODES, Output
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

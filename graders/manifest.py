@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from graders.checks import Check
+    from graders.kit.checks import Check
 
 PACK_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = PACK_ROOT / "exercises.toml"

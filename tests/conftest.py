@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graders.checks import CheckResult
+from graders.engine.parent import ChildLimits, grade
+from graders.kit.checks import CheckResult
 from graders.manifest import Exercise, find_exercise
-from graders.sandbox import ChildLimits, grade
 
 VARIANTS_DIR = Path(__file__).parent / "variants"
 

@@ -1,4 +1,4 @@
-"""The aioresponses shim (graders/aioresponses_fix.py): needed with the pinned pair, and enough
+"""The aioresponses shim (graders/farm/aioresponses_fix.py): needed with the pinned pair, and enough
 for everything the visible tests of exercise 05 do with a mocked aiohttp session."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from aioresponses import CallbackResult, aioresponses
 from aioresponses.core import RequestMatch
 
-from graders.aioresponses_fix import aioresponses_fixed, aioresponses_is_broken
+from graders.farm.aioresponses_fix import aioresponses_fixed, aioresponses_is_broken
 
 URL = "http://127.0.0.1:8080/animals/cow"
 

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graders.layout import lay_out
 from graders.manifest import PACK_ROOT, load_exercises
+from graders.teachers.layout import lay_out
 
 EXERCISES = load_exercises()
 FIRST = EXERCISES[0]
@@ -43,7 +43,7 @@ def make_class(root: Path) -> Path:
 
 
 def run_batch(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "graders.batch", *args], cwd=PACK_ROOT,
+    return subprocess.run([sys.executable, "-m", "graders.teachers.batch", *args], cwd=PACK_ROOT,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -1,17 +1,17 @@
-"""The child's side of a check (graders/child.py), merged from three branches: each part still
-does its work. `run_check` runs in this process here; the sandbox and hostile tests run the child
-itself (the token, the guard, the integrity record, restarts after a spoilt check)."""
+"""The child's side of a check (graders/engine/child.py), merged from three branches: each part
+still does its work. `run_check` runs in this process here; the sandbox and hostile tests run the
+child itself (the token, the guard, the integrity record, restarts after a spoilt check)."""
 
 from __future__ import annotations
 
 import asyncio
 
-from graders.checks import Check, CheckFailed
-from graders.child import run_check
-from graders.context import CheckContext
+from graders.engine.child import run_check
+from graders.engine.parent import grade
+from graders.kit.checks import Check, CheckFailed
+from graders.kit.context import CheckContext
+from graders.kit.vtime import run_virtual
 from graders.manifest import find_exercise
-from graders.sandbox import grade
-from graders.vtime import run_virtual
 
 
 def context() -> CheckContext:

@@ -34,8 +34,8 @@ SUITE = '''"""Checks of the made-up exercise 90."""
 
 import asyncio
 
-from graders.checks import CheckFailed, Suite
-from graders.context import fail_on_blocking_calls
+from graders.kit.checks import CheckFailed, Suite
+from graders.kit.context import fail_on_blocking_calls
 
 SUITE = Suite()
 
@@ -89,11 +89,11 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_classroom_files_go_stale_and_regenerate_with_it(pack: Path):
-    stale = subprocess.run([sys.executable, "-m", "graders.classroom", "--check"], cwd=pack,
-                           capture_output=True, text=True)
+    stale = subprocess.run([sys.executable, "-m", "graders.teachers.classroom", "--check"],
+                           cwd=pack, capture_output=True, text=True)
     assert stale.returncode == 1 and "90_echo" in stale.stderr
-    run(pack, "-m", "graders.classroom")
-    run(pack, "-m", "graders.classroom", "--check")
+    run(pack, "-m", "graders.teachers.classroom")
+    run(pack, "-m", "graders.teachers.classroom", "--check")
     notebook = json.loads(
         (pack / "classroom/nbgrader/source/90_echo/90_echo.ipynb").read_text())
     sources = ["".join(cell["source"]) for cell in notebook["cells"]]
@@ -106,7 +106,8 @@ def test_the_classroom_files_go_stale_and_regenerate_with_it(pack: Path):
 
 
 def test_gradescope_grades_it(pack: Path, tmp_path: Path):
-    run(pack, "-m", "graders.gradescope", "build", "--out", str(tmp_path / "autograder.zip"))
+    run(pack, "-m", "graders.teachers.gradescope", "build",
+        "--out", str(tmp_path / "autograder.zip"))
     root = tmp_path / "autograder"
     with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
         assert "exercises/90_echo/README.md" in archive.namelist()
@@ -125,7 +126,8 @@ def test_gradescope_grades_it(pack: Path, tmp_path: Path):
 def test_batch_grading_grades_it(pack: Path, tmp_path: Path):
     shutil.copytree(pack / "solutions", tmp_path / "class/ada")
     shutil.copytree(pack / "exercises", tmp_path / "class/bob")
-    run(pack, "-m", "graders.batch", str(tmp_path / "class"), "--out", str(tmp_path / "out"))
+    run(pack, "-m", "graders.teachers.batch", str(tmp_path / "class"),
+        "--out", str(tmp_path / "out"))
     rows = list(csv.DictReader((tmp_path / "out/grades.csv").open()))
     score = {(row["student"], row["exercise"]): float(row["score"]) for row in rows}
     assert score["ada", "90_echo"] == 3 and score["bob", "90_echo"] < 3

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import make_submission, solution_files
 
-from graders.checks import TAGS
+from graders.kit.checks import TAGS
 from graders.manifest import PACK_ROOT, find_exercise
 
 

@@ -13,7 +13,7 @@ import looptime
 import pytest
 from conftest import grade_folder, make_submission, solution_files
 
-from graders.checks import CheckFailed
+from graders.kit.checks import CheckFailed
 from graders.manifest import find_exercise
 from graders.suites.cooking import recipes_overlap
 

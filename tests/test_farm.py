@@ -1,4 +1,4 @@
-"""The pack's farm (graders/farm.py): what it answers, when, and what it writes down."""
+"""The pack's farm (graders/farm/service.py): what it answers, when, and what it writes down."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import sys
 import aiohttp
 import requests
 
-from graders.farm import FARM, farm_in_thread, farm_on_loop, make_farm_app
+from graders.farm.service import FARM, farm_in_thread, farm_on_loop, make_farm_app
+from graders.kit.vtime import run_virtual
 from graders.manifest import PACK_ROOT
-from graders.vtime import run_virtual
 
 
 async def fetch(session: aiohttp.ClientSession, url: str) -> tuple[int, str]:
@@ -119,7 +119,7 @@ def test_a_farm_in_a_thread_serves_blocking_clients_and_closes_after():
 
 def test_the_farm_command_serves_with_the_delay_asked_and_closes_on_ctrl_c():
     server = subprocess.Popen(
-        [sys.executable, "-m", "graders.farm", "--port", "0", "--delay", "0.01"],
+        [sys.executable, "-m", "graders.farm.service", "--port", "0", "--delay", "0.01"],
         cwd=PACK_ROOT, stdout=subprocess.PIPE, text=True,
     )
     try:

@@ -1,4 +1,4 @@
-"""Helpers of the farm clients' graders (graders/farmchecks.py)."""
+"""Helpers of the farm clients' graders (graders/farm/clients.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import grade_folder, make_submission, solution_files
 
-from graders.checks import CheckFailed
-from graders.farm import FarmLog, Visit
-from graders.farmchecks import calls_at_import, check_base_url, wrong_requests
+from graders.farm.clients import calls_at_import, check_base_url, wrong_requests
+from graders.farm.service import FarmLog, Visit
+from graders.kit.checks import CheckFailed
 from graders.manifest import find_exercise
 
 

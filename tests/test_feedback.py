@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from graders.checks import CheckFailed, CheckResult, Suite, point_to_earlier_failures
-from graders.report import ExerciseReport, render_text
-from graders.terminal import wrap
-from graders.tracing import Step, compare_traces
+from graders.engine.report import ExerciseReport, render_text
+from graders.kit.checks import CheckFailed, CheckResult, Suite, point_to_earlier_failures
+from graders.kit.tracing import Step, compare_traces
+from graders.learner.terminal import wrap
 
 
 def test_a_failure_reads_summary_expected_actual_why_then_what_to_try():

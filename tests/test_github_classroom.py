@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from graders import classroom, ghclassroom
 from graders.manifest import PACK_ROOT, load_exercises
+from graders.teachers import classroom, ghclassroom
 
 EXERCISES = load_exercises()
 COMMAND_GRADER = "classroom-resources/autograding-command-grader@v1"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from graders import gradescope
 from graders.manifest import load_exercises
-from graders.nbcourse import HIDDEN_TAGS, suite_checks
 from graders.stubs import BEGIN, END
+from graders.teachers import gradescope
+from graders.teachers.nbcourse import HIDDEN_TAGS, suite_checks
 
 EXERCISES = load_exercises()
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
@@ -45,7 +45,7 @@ def test_the_zip_has_gradescopes_scripts_at_its_root(autograder_zip: Path):
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
     assert {"setup.sh", "run_autograder", "requirements.txt", "exercises.toml"} <= set(names)
     assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
-    assert "graders/sandbox.py" in names
+    assert "graders/engine/parent.py" in names
     for exercise in EXERCISES:
         for name in exercise.provided:
             assert f"exercises/{exercise.folder}/{name}" in names

@@ -16,12 +16,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from graders import sandbox
-from graders.blocking import RuntimeWatch
-from graders.capture import MAX_CHARS, OutputRecorder, recording_stdout
-from graders.guard import Integrity
-from graders.plain import plainly_equal
-from graders.vtime import FakeClock, run_virtual
+from graders.engine import parent as sandbox
+from graders.engine.guard import Integrity
+from graders.kit.blocking import RuntimeWatch
+from graders.kit.capture import MAX_CHARS, OutputRecorder, recording_stdout
+from graders.kit.plain import plainly_equal
+from graders.kit.vtime import FakeClock, run_virtual
 
 
 async def _grader_like_work() -> str:

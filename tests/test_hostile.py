@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import grade_folder, make_submission, solution_files, stub_files
 
+from graders.engine.parent import ON_ITS_OWN_PASSED, ChildLimits
 from graders.manifest import PACK_ROOT, find_exercise, load_exercises
-from graders.sandbox import ON_ITS_OWN_PASSED, ChildLimits
 
 HOSTILE_DIR = Path(__file__).parent / "hostile"
 HOSTILE = ChildLimits(import_seconds=3, check_seconds=2, exercise_seconds=20, max_processes=4)

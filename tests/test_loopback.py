@@ -1,7 +1,7 @@
-"""Grading talks to nothing but this machine: the guard's audit hook (graders/guard.py) refuses
-the rest with the errors of a network out of reach, and graders/loopback.py decides what is this
-machine. The guard lasts for the life of a process, so each test runs its scenario in a fresh
-Python."""
+"""Grading talks to nothing but this machine: the guard's audit hook (graders/engine/guard.py)
+refuses the rest with the errors of a network out of reach, and graders/engine/loopback.py decides
+what is this machine. The guard lasts for the life of a process, so each test runs its scenario in a
+fresh Python."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import subprocess
 import sys
 import textwrap
 
-from graders.loopback import is_local_lookup, is_loopback_address, is_loopback_host
+from graders.engine.loopback import is_local_lookup, is_loopback_address, is_loopback_host
 from graders.manifest import PACK_ROOT
 
 GUARD = """
 import os
 from pathlib import Path
-from graders.guard import Guard, Policy
+from graders.engine.guard import Guard, Policy
 guard = Guard(Policy(workdir=Path.cwd(), forbidden=None, max_processes=4), lambda: [])
 guard.install()
 """
@@ -108,7 +108,7 @@ def test_requests_and_aiohttp_clients_elsewhere_fail_fast():
 def test_loopback_still_works_for_both_clients():
     finished = run_guarded("""
         import asyncio, aiohttp, requests
-        from graders.farm import farm_in_thread
+        from graders.farm.service import farm_in_thread
         with farm_in_thread(delay=0) as farm:
             print(requests.get(farm.url("cow")).text)
             async def ask():

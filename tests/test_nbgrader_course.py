@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from conftest import VARIANTS_DIR, grade_folder, make_submission, solution_files, stub_files
 
-from graders import classroom, nbcourse
 from graders.manifest import Exercise, load_exercises
+from graders.teachers import classroom, nbcourse
 
 EXERCISES = load_exercises()
 STUDENTS = ("solved", "untouched", "blocking", "hanging")

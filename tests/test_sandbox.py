@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import grade_folder, make_submission, solution_files
 
+from graders.engine.parent import ON_ITS_OWN_PASSED, ChildLimits
 from graders.manifest import Exercise
-from graders.sandbox import ON_ITS_OWN_PASSED, ChildLimits
 
 QUICK = ChildLimits(import_seconds=2, check_seconds=2, exercise_seconds=20)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import re
 
-from graders.capture import PrintedLine
-from graders.checks import Check, CheckFailed
-from graders.child import run_check
-from graders.context import CheckContext
-from graders.timeline import (
+from graders.engine.child import run_check
+from graders.kit.capture import PrintedLine
+from graders.kit.checks import Check, CheckFailed
+from graders.kit.context import CheckContext
+from graders.kit.timeline import (
     GLYPHS,
     Timeline,
     gantt_lines,
@@ -21,7 +21,7 @@ from graders.timeline import (
     row_of_call,
     side_by_side,
 )
-from graders.vtime import run_virtual
+from graders.kit.vtime import run_virtual
 
 
 def two_cubes(title: str, second_starts_at: float) -> Timeline:

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import VARIANTS_DIR, grade_folder, make_submission, solution_files
 
-from graders.checks import TAGS
+from graders.engine.report import failure_text
+from graders.kit.checks import TAGS
 from graders.manifest import find_exercise
-from graders.report import failure_text
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from graders.engine.parent import CHECK_SECONDS, EXERCISE_SECONDS
 from graders.manifest import PACK_ROOT, find_exercise
-from graders.sandbox import CHECK_SECONDS, EXERCISE_SECONDS
 
 CONTRACT_SECONDS = 60.0
 EXERCISE = find_exercise("04")  # the most checks: their limits add up past the exercise's budget

@@ -12,10 +12,10 @@ import pytest
 from aiohttp import web
 from conftest import grade_folder, make_submission, solution_files
 
+from graders.engine.parent import ChildLimits
+from graders.kit.vtime import run_virtual
+from graders.kit.webserve import ServerStartedOnImport, no_server_on_import, serving
 from graders.manifest import Exercise, find_exercise
-from graders.sandbox import ChildLimits
-from graders.vtime import run_virtual
-from graders.webserve import ServerStartedOnImport, no_server_on_import, serving
 
 QUICK = ChildLimits(import_seconds=2, check_seconds=2, exercise_seconds=20)
 REFUSED_AT_IMPORT = ChildLimits(import_seconds=15, check_seconds=2, exercise_seconds=20)

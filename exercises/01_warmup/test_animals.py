@@ -8,7 +8,7 @@ import animals
 import pytest
 import requests
 
-from graders.farm import farm_in_thread
+from graders.farm.service import farm_in_thread
 
 
 @pytest.fixture

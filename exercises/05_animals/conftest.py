@@ -14,7 +14,7 @@ import animals_asyncio
 import pytest
 from aioresponses import CallbackResult, aioresponses
 
-from graders.aioresponses_fix import aioresponses_fixed
+from graders.farm.aioresponses_fix import aioresponses_fixed
 
 FARM_DELAY = 5.0
 

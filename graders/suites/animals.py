@@ -22,12 +22,7 @@ from typing import Any
 
 import aiohttp
 
-from graders.blocking import BlockingCall
-from graders.capture import PrintedLine, recording_stdout
-from graders.checks import CheckFailed, Suite
-from graders.context import CheckContext, fail_on_blocking_calls
-from graders.farm import DELAY, Delays, FarmLog, RunningFarm, farm_on_loop, not_found
-from graders.farmchecks import (
+from graders.farm.clients import (
     GRADING_ANIMALS,
     UNKNOWN_ANIMAL,
     aimed_at,
@@ -40,8 +35,18 @@ from graders.farmchecks import (
     raised_the_error_wanted,
     wrong_requests,
 )
-from graders.timeline import side_by_side
-from graders.vtime import run_virtual
+from graders.farm.service import DELAY, Delays, FarmLog, RunningFarm, farm_on_loop, not_found
+from graders.kit import (
+    BlockingCall,
+    CheckContext,
+    CheckFailed,
+    PrintedLine,
+    Suite,
+    fail_on_blocking_calls,
+    recording_stdout,
+    run_virtual,
+    side_by_side,
+)
 
 SUITE = Suite()
 

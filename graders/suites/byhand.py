@@ -15,14 +15,26 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graders.capture import PrintedLine, recording_stdout
-from graders.checks import CheckFailed, Suite
-from graders.context import CheckContext, fail_on_blocking_calls
-from graders.plain import plainly_equal
-from graders.sleeps import TimeSleepCall, real_clock_recorded, time_sleep_recorded
-from graders.timeline import Timeline, gantt_side_by_side
-from graders.tracing import Step, compare_traces, require_coroutine, trace
-from graders.vtime import ClockPolledTooOften, FakeClock
+from graders.kit import (
+    CheckContext,
+    CheckFailed,
+    ClockPolledTooOften,
+    FakeClock,
+    PrintedLine,
+    Step,
+    Suite,
+    Timeline,
+    TimeSleepCall,
+    compare_traces,
+    fail_on_blocking_calls,
+    gantt_side_by_side,
+    plainly_equal,
+    real_clock_recorded,
+    recording_stdout,
+    require_coroutine,
+    time_sleep_recorded,
+    trace,
+)
 
 SUITE = Suite()
 

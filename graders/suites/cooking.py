@@ -24,12 +24,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from graders.checks import CheckFailed, Suite
-from graders.context import CheckContext, fail_on_blocking_calls
+from graders.kit import (
+    CheckContext,
+    CheckFailed,
+    Suite,
+    fail_on_blocking_calls,
+    require_coroutine,
+    run_virtual,
+    time_sleep_recorded,
+)
 from graders.manifest import find_exercise
-from graders.sleeps import time_sleep_recorded
-from graders.tracing import require_coroutine
-from graders.vtime import run_virtual
 
 SUITE = Suite()
 

@@ -1,7 +1,7 @@
 """Exercise 04: getting to know asyncio (gather, errors, tasks, executors, run_forever, async
 for, async with).
 
-Every coroutine of the student's runs on a looptime loop (graders.vtime): the tutorial's 3 s
+Every coroutine of the student's runs on a looptime loop (graders.kit.vtime): the tutorial's 3 s
 squares cost nothing, every duration is exact, and every timing check bounds both sides (too long:
 too little overlap; near zero: something blocked or asyncio.sleep was replaced). While student
 code runs, blockbuster watches it: a blocking call on the event loop's thread raises at once, and
@@ -29,12 +29,20 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from graders.blocking import BlockingCall
-from graders.capture import PrintedLine, recording_stdout, running_loop_time
-from graders.checks import CheckFailed, Suite
-from graders.context import CheckContext, fail_on_blocking_calls
-from graders.timeline import render_printed, side_by_side
-from graders.vtime import run_virtual, virtual_loop
+from graders.kit import (
+    BlockingCall,
+    CheckContext,
+    CheckFailed,
+    PrintedLine,
+    Suite,
+    fail_on_blocking_calls,
+    recording_stdout,
+    render_printed,
+    run_virtual,
+    running_loop_time,
+    side_by_side,
+    virtual_loop,
+)
 
 SUITE = Suite()
 

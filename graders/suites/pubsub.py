@@ -1,6 +1,6 @@
 """Exercise 07: publish and subscribe, a Hub of queues behind an aiohttp streaming server.
 
-The checks serve make_app(hub) on loopback in a looptime loop (graders.webserve), with a Hub the
+The checks serve make_app(hub) on loopback in a looptime loop (graders.kit.webserve), with a Hub the
 grader made and watches, and talk to it with real streaming clients in that same loop. Virtual time
 only moves when every task waits, so "within 1 s" below means "once everything that could run has
 run": no check races the server.
@@ -25,11 +25,18 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from graders.checks import CheckFailed, Suite
-from graders.context import CheckContext, fail_on_blocking_calls
-from graders.plain import plainly_equal
-from graders.vtime import run_virtual
-from graders.webserve import Served, fail_on_handler_errors, no_server_on_import, serving
+from graders.kit import (
+    CheckContext,
+    CheckFailed,
+    Served,
+    Suite,
+    fail_on_blocking_calls,
+    fail_on_handler_errors,
+    no_server_on_import,
+    plainly_equal,
+    run_virtual,
+    serving,
+)
 
 SUITE = Suite(import_guard=no_server_on_import)
 

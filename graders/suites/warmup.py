@@ -25,11 +25,7 @@ from typing import Any
 
 import requests
 
-from graders.capture import recording_stdout
-from graders.checks import CheckFailed, Suite
-from graders.context import CheckContext
-from graders.farm import RunningFarm, farm_in_thread, not_found
-from graders.farmchecks import (
+from graders.farm.clients import (
     GRADING_ANIMALS,
     UNKNOWN_ANIMAL,
     aimed_at,
@@ -42,6 +38,8 @@ from graders.farmchecks import (
     raised_the_error_wanted,
     wrong_requests,
 )
+from graders.farm.service import RunningFarm, farm_in_thread, not_found
+from graders.kit import CheckContext, CheckFailed, Suite, recording_stdout
 
 SUITE = Suite()
 

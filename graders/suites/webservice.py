@@ -1,10 +1,10 @@
 """Exercise 06: the farm's web service, an aiohttp server whose animals answer slowly.
 
-Every check serves the student's make_app() on loopback in a looptime loop (graders.webserve) and
-sends it real HTTP requests with an aiohttp client in that same loop, so the tutorial's 5 s DELAY
-costs nothing and durations are exact. Outside the blocking check, time.sleep returns at once and
-notes its argument: a handler that blocks must not make the grader wait, and its results are still
-graded on their own.
+Every check serves the student's make_app() on loopback in a looptime loop (graders.kit.webserve)
+and sends it real HTTP requests with an aiohttp client in that same loop, so the tutorial's 5 s
+DELAY costs nothing and durations are exact. Outside the blocking check, time.sleep returns at once
+and notes its argument: a handler that blocks must not make the grader wait, and its results are
+still graded on their own.
 """
 
 from __future__ import annotations
@@ -17,19 +17,28 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from graders.capture import PrintedLine
-from graders.checks import CheckFailed, Suite
-from graders.context import CheckContext, fail_on_blocking_calls
-from graders.farm import FARM
-from graders.sleeps import TimeSleepCall, time_sleep_recorded
-from graders.timeline import render_printed
-from graders.vtime import run_virtual
-from graders.webserve import Served, fail_on_handler_errors, no_server_on_import, serving
+from graders.farm.service import FARM
+from graders.kit import (
+    CheckContext,
+    CheckFailed,
+    PrintedLine,
+    Served,
+    Suite,
+    TimeSleepCall,
+    fail_on_blocking_calls,
+    fail_on_handler_errors,
+    no_server_on_import,
+    render_printed,
+    run_virtual,
+    serving,
+    time_sleep_recorded,
+)
 
 SUITE = Suite(import_guard=no_server_on_import)
 
 TUTORIAL_FARM = FARM
-"""The student's FARM must hold exactly the pack's farm (graders.farm), the tutorial's twelve."""
+"""The student's FARM must hold exactly the pack's farm (graders.farm.service), the tutorial's
+twelve."""
 TUTORIAL_DELAY = 5
 GREETING = "Welcome to the farm!"
 UNKNOWN = ("unicorn", "dragon")

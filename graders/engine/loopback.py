@@ -2,7 +2,7 @@
 
 The clients of exercises 01 and 05 are aimed at the grader's own farm, but a submission could
 still keep its own URL somewhere (a default argument, a second constant, code run at import). The
-child's guard (graders/guard.py, an audit hook) refuses, for the child's whole life, every
+child's guard (graders/engine/guard.py, an audit hook) refuses, for the child's whole life, every
 connection, datagram, listening socket and name lookup off this machine, with the exception a
 client expects from a network it cannot reach (`ConnectionRefusedError`, `socket.gaierror`), at
 once, and records the refusal so that the check fails even when the code swallows the error.

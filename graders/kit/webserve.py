@@ -1,8 +1,8 @@
 """Serving a student's aiohttp application on loopback, inside the check's own event loop.
 
-The check's loop is a looptime loop (graders.vtime), so the tutorial's 5 s delays cost nothing; the
-server must run in that same loop for virtual time to work, so it is started here with an AppRunner
-rather than in a thread or process.
+The check's loop is a looptime loop (graders.kit.vtime), so the tutorial's 5 s delays cost nothing;
+the server must run in that same loop for virtual time to work, so it is started here with an
+AppRunner rather than in a thread or process.
 
 The app is served the way `web.run_app(app)` serves it by default: handlers are *not* cancelled when
 their client leaves. aiohttp.test_utils.TestServer turns cancellation on, which would hide a
@@ -25,8 +25,8 @@ from typing import Any
 from aiohttp import web
 from yarl import URL
 
-from graders.checks import CheckFailed, ImportRefused
-from graders.context import CheckContext, advice_for
+from graders.kit.checks import CheckFailed, ImportRefused
+from graders.kit.context import CheckContext, advice_for
 
 SHUTDOWN_SECONDS = 1.0
 """Virtual seconds the server waits for handlers still running when a check ends."""

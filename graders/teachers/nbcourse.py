@@ -4,18 +4,19 @@ Each assignment `source/NN_slug/` holds one notebook, NN_slug.ipynb, and the fil
 provides. The notebook reads, in order:
 
 - the exercise's README (locked);
-- `%load_ext graders.notebook` (locked), which adds the `%%module` cell magic;
+- `%load_ext graders.teachers.notebook` (locked), which adds the `%%module` cell magic;
 - one cell per module the student edits, `%%module byhand.py` followed by the solution with its
   `### BEGIN SOLUTION` / `### END SOLUTION` regions (nbgrader's own markers: `nbgrader
   generate_assignment` turns them into the same TODO the stubs of exercises/ have);
 - a free cell to try things in;
 - one autograded test cell per check of the grader, worth the check's points. It calls
-  `graders.notebook.check`, which grades the saved modules with the real grader. Checks tagged
-  with one of HIDDEN_TAGS sit between `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`: the
+  `graders.teachers.notebook.check`, which grades the saved modules with the real grader. Checks
+  tagged with one of HIDDEN_TAGS sit between `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`: the
   student sees that the check exists and what it is worth, and it runs at grading time.
 
 Nothing here needs nbgrader or nbformat: a notebook is JSON, written with fixed cell ids so that
-`python -m graders.classroom --check` can compare what is committed with what would be generated.
+`python -m graders.teachers.classroom --check` can compare what is committed with what would be
+generated.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from graders.checks import Check
+from graders.kit.checks import Check
 from graders.manifest import Exercise
 
 HIDDEN_TAGS: tuple[str, ...] = ("blocking",)
@@ -103,7 +104,7 @@ def module_cell_source(module: str, code: str) -> str:
 
 def test_cell_source(exercise: Exercise, check: Check, hidden: bool) -> str:
     points = f"{check.points:g} point{'' if check.points == 1 else 's'}"
-    call = (f"from graders.notebook import check\n\n"
+    call = (f"from graders.teachers.notebook import check\n\n"
             f"check({exercise.number!r}, {check.name!r})\n")
     head = f"# {check.name} ({points}; {', '.join(check.tags)})\n"
     if not hidden:
@@ -126,7 +127,7 @@ def notebook(exercise: Exercise, hidden_tags: Iterable[str] = HIDDEN_TAGS) -> di
     cells = [
         markdown_cell("instructions", readme),
         markdown_cell("how-this-notebook-works", HOW_IT_WORKS),
-        code_cell("setup", "%load_ext graders.notebook\n", locked=True),
+        code_cell("setup", "%load_ext graders.teachers.notebook\n", locked=True),
     ]
     for module in exercise.modules:
         code = (exercise.solution_dir / module).read_text(encoding="utf-8")

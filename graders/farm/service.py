@@ -8,7 +8,7 @@ slash) gets aiohttp's plain 404.
 Every request is written down in a `FarmLog` (what was asked, when it arrived and was answered, on
 which connection), so that a grader can say what a client really did, not just what it returned.
 
-- `python -m graders.farm --port 8080 --delay 5` (`make farm`) serves it for a learner.
+- `python -m graders.farm.service --port 8080 --delay 5` (`make farm`) serves it for a learner.
 - `farm_in_thread()` serves it from a thread of the grader's process, for the blocking client of
   exercise 01 (a `requests` call cannot be answered by a server on its own thread's loop).
 - `farm_on_loop()` serves it on the running event loop, for the aiohttp client of exercise 05, so
@@ -233,7 +233,8 @@ async def serve_forever(port: int, delay: float) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m graders.farm", description="Serve the slow animals farm on loopback."
+        prog="python -m graders.farm.service",
+        description="Serve the slow animals farm on loopback.",
     )
     parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     parser.add_argument("--delay", type=float, default=DELAY,

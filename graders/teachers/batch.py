@@ -1,9 +1,9 @@
-"""`python -m graders.batch SUBMISSIONS --out DIR`: grade a whole class on one machine.
+"""`python -m graders.teachers.batch SUBMISSIONS --out DIR`: grade a whole class on one machine.
 
-SUBMISSIONS holds a folder per student (its name is the student's), in any shape graders.layout
-understands. Every (student, exercise) pair is graded in a pool of worker processes, one per core;
-each grading still runs the student's code in its own sandboxed child, so a broken submission fails
-its own checks and the batch goes on. It writes:
+SUBMISSIONS holds a folder per student (its name is the student's), in any shape
+graders.teachers.layout understands. Every (student, exercise) pair is graded in a pool of worker
+processes, one per core; each grading still runs the student's code in its own sandboxed child, so a
+broken submission fails its own checks and the batch goes on. It writes:
 
     DIR/grades.csv               student, exercise, score, max_score: one row per pair
     DIR/results/<student>.json   that student's results, in the grader's results format
@@ -25,11 +25,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.checks import CheckResult
-from graders.layout import find_modules, lay_out
+from graders.engine.parent import grade
+from graders.engine.report import ExerciseReport, results_json
+from graders.kit.checks import CheckResult
 from graders.manifest import Exercise, find_exercise, load_exercises
-from graders.report import ExerciseReport, results_json
-from graders.sandbox import grade
+from graders.teachers.layout import find_modules, lay_out
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def write_gradebook(graded: list[tuple[str, ExerciseReport]], out: Path) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graders.batch",
+    parser = argparse.ArgumentParser(prog="python -m graders.teachers.batch",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("submissions", type=Path, help="a folder with a folder per student")
     parser.add_argument("--out", type=Path, required=True, help="where to write the gradebook")

@@ -9,10 +9,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from graders.blocking import BlockingCall, RuntimeWatch, scan_source
-from graders.checks import CheckFailed
-
-NOT_WRITTEN_YET = "this part is not written yet"
+from graders.kit.blocking import BlockingCall, RuntimeWatch, scan_source
+from graders.kit.checks import NOT_WRITTEN_YET, CheckFailed
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What the child sets up before the student's code runs, so that the code cannot fake a verdict.
 
-Two things, both installed by graders/child.py after the grader's own modules are loaded and before
-the first line of the student's code runs:
+Two things, both installed by graders/engine/child.py after the grader's own modules are loaded and
+before the first line of the student's code runs:
 
 - `Integrity`: a record of every function, class and module that the loaded modules hold (the
   grader's, Python's, the libraries'), and of the methods of their classes. After the import and
@@ -16,7 +16,7 @@ the first line of the student's code runs:
   machine, the ConnectionRefusedError or socket.gaierror a client expects from a network out of
   reach, so that it fails at once as it would) and recorded, and the check it happened in fails
   with what was tried, even when the student's code swallowed the exception. What counts as this
-  machine is decided by graders/loopback.py.
+  machine is decided by graders/engine/loopback.py.
 
 Neither holds against a determined attacker who runs code in this process and studies the grader
 (it can reach any object in memory); SECURITY.md says what they do and do not buy.
@@ -36,7 +36,7 @@ from operator import is_not
 from pathlib import Path
 from types import FunctionType, MappingProxyType, ModuleType
 
-from graders.loopback import (
+from graders.engine.loopback import (
     ONLY_THIS_MACHINE,
     is_local_lookup,
     is_loopback_address,

@@ -9,7 +9,7 @@ exercise's time budget lasts. As the contract says, a submission that hangs or e
 every check of its exercise; the checks after it are still run, and what each found on its own is
 kept in its message (`fail_whole_exercise`). Where /proc exists, the parent also counts the
 processes of the child's group and kills the group when there are too many: the child refuses
-forks beyond its limit itself (graders/guard.py), and this count catches what gets past it.
+forks beyond its limit itself (graders/engine/guard.py), and this count catches what gets past it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from graders.checks import Check, CheckResult, point_to_earlier_failures
+from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.manifest import PACK_ROOT, Exercise
 
 IMPORT_SECONDS = 10.0
@@ -46,7 +46,7 @@ READ_BYTES = 1024**2
 MAX_EVENT_BYTES = 1024**2
 """A results line longer than this is dropped: the child cuts its fields far below it."""
 EVENT_PREFIX = b'{"token": "'
-"""How every event line of graders.child's Reporter starts (the token is its first field)."""
+"""How every event line of graders.engine.child's Reporter starts (the token is its first field)."""
 PROCESS_COUNT_SECONDS = 0.5
 """How often the parent counts the child's processes while it waits for events."""
 
@@ -92,7 +92,7 @@ def _child_command(
     exercise: Exercise, folder: Path, start: int, results_fd: int, limits: ChildLimits
 ) -> list[str]:
     return [
-        sys.executable, "-m", "graders.child", exercise.number, str(folder.resolve()),
+        sys.executable, "-m", "graders.engine.child", exercise.number, str(folder.resolve()),
         "--start", str(start), "--results-fd", str(results_fd),
         "--max-processes", str(limits.max_processes),
     ]

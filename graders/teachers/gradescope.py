@@ -1,16 +1,16 @@
 """Gradescope: the autograder zip, and what its run_autograder runs.
 
-`python -m graders.gradescope build --out build/autograder.zip [--exercises 03 04]` writes a zip
-with setup.sh and run_autograder at its root, the grader (graders/), the manifest, each graded
+`python -m graders.teachers.gradescope build --out build/autograder.zip [--exercises 03 04]` writes
+a zip with setup.sh and run_autograder at its root, the grader (graders/), the manifest, each graded
 exercise's README and provided files, and requirements.txt pinned like the pack. No solution, no
 stub, no visible test goes in: the grader needs none of them.
 
-`python -m graders.gradescope run` (what run_autograder calls) lays out the student's upload from
-$AUTOGRADER_ROOT/submission (default /autograder; flat files or exercise folders, see
-graders.layout), grades every exercise of the zip, and writes $AUTOGRADER_ROOT/results/results.json
-to Gradescope's specification: score, output, and one test per check with name, score, max_score,
-status, output, tags and visibility. Checks with one of the hidden tags are shown to students only
-after the due date.
+`python -m graders.teachers.gradescope run` (what run_autograder calls) lays out the student's
+upload from $AUTOGRADER_ROOT/submission (default /autograder; flat files or exercise folders, see
+graders.teachers.layout), grades every exercise of the zip, and writes
+$AUTOGRADER_ROOT/results/results.json to Gradescope's specification: score, output, and one test per
+check with name, score, max_score, status, output, tags and visibility. Checks with one of the
+hidden tags are shown to students only after the due date.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from graders.batch import Job, grade_job
-from graders.layout import find_modules
+from graders.engine.report import ExerciseReport, results_json
 from graders.manifest import MANIFEST_PATH, PACK_ROOT, Exercise, find_exercise, load_exercises
-from graders.nbcourse import HIDDEN_TAGS
-from graders.report import ExerciseReport, results_json
+from graders.teachers.batch import Job, grade_job
+from graders.teachers.layout import find_modules
+from graders.teachers.nbcourse import HIDDEN_TAGS
 
 GRADED_LIST = "graded_exercises.txt"
 """In the zip: the exercise numbers it grades, one a line."""
@@ -60,7 +60,7 @@ set -euo pipefail
 root="${AUTOGRADER_ROOT:-/autograder}"
 python="${AWAITLINGS_PYTHON:-$root/source/.venv/bin/python}"
 cd "$root/source"
-AUTOGRADER_ROOT="$root" exec "$python" -m graders.gradescope run
+AUTOGRADER_ROOT="$root" exec "$python" -m graders.teachers.gradescope run
 """
 
 
@@ -145,7 +145,7 @@ def run(root: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graders.gradescope",
+    parser = argparse.ArgumentParser(prog="python -m graders.teachers.gradescope",
                                      description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="write the autograder zip")

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from graders.checks import CheckFailed
+from graders.kit.checks import CheckFailed
 
 
 def _import_looptime_without_pytest() -> Any:

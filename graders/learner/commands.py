@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from graders.engine.report import ExerciseReport
 from graders.manifest import PACK_ROOT, Exercise, load_exercises, locate_in_submission
-from graders.report import ExerciseReport
 from graders.stubs import make_stub
 
 STATE_DIR_VARIABLE = "AWAITLINGS_STATE_DIR"

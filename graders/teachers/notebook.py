@@ -1,8 +1,9 @@
-"""Inside a Jupyter kernel: what the notebooks of the nbgrader course (graders.nbcourse) call.
+"""Inside a Jupyter kernel: what the notebooks of the nbgrader course (graders.teachers.nbcourse)
+call.
 
-`%load_ext graders.notebook` adds the cell magic `%%module byhand.py`. A cell that starts with it
-is saved as byhand.py beside the notebook (that file is what gets graded) and then run as the
-module `byhand`, whose names are copied into the notebook so that later cells can try them.
+`%load_ext graders.teachers.notebook` adds the cell magic `%%module byhand.py`. A cell that starts
+with it is saved as byhand.py beside the notebook (that file is what gets graded) and then run as
+the module `byhand`, whose names are copied into the notebook so that later cells can try them.
 
 A test cell calls `check("03", "run_concurrently overlaps sleeps")`. The grader runs as it always
 does, `python -m graders check` in a child process, so virtual time, the blocking checks and the

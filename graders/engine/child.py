@@ -13,10 +13,10 @@ the child's stdin and which the child read before any student code ran:
     {"token": ..., "event": "restart", "index": i}   (this child is spoilt: go on in a new one)
     {"token": ..., "event": "finished"}
 
-The parent decides every verdict from these events alone: a check without a result failed.
-Before the student's code runs, the child installs the guard (graders/guard.py): an audit hook that
-refuses what no solution needs, and a record of the functions the checks rely on, compared after
-the import and after every check.
+The parent decides every verdict from these events alone: a check without a result failed. Before
+the student's code runs, the child installs the guard (graders/engine/guard.py): an audit hook that
+refuses what no solution needs, and a record of the functions the checks rely on, compared after the
+import and after every check.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
-from graders.capture import recording_stdout
-from graders.checks import Check, CheckFailed, ImportRefused
-from graders.context import CheckContext
-from graders.guard import Guard, Integrity, Policy, describe_changes
+from graders.engine.guard import Guard, Integrity, Policy, describe_changes
+from graders.kit.capture import recording_stdout
+from graders.kit.checks import Check, CheckFailed, ImportRefused
+from graders.kit.context import CheckContext
+from graders.kit.timeline import printed_picture
+from graders.kit.vtime import CoveredTime
 from graders.manifest import PACK_ROOT, find_exercise
-from graders.timeline import printed_picture
-from graders.vtime import CoveredTime
 
 # Kept before student code runs, which could replace them.
 _write = os.write
@@ -291,7 +291,7 @@ class Spoilers:
 
 def main(argv: list[str] | None = None) -> None:
     token = read_token()
-    parser = argparse.ArgumentParser(prog="python -m graders.child")
+    parser = argparse.ArgumentParser(prog="python -m graders.engine.child")
     parser.add_argument("exercise")
     parser.add_argument("folder", type=Path)
     parser.add_argument("--start", type=int, default=0)

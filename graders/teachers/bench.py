@@ -25,8 +25,8 @@ import time
 import tomllib
 from pathlib import Path
 
+from graders.engine.parent import grade
 from graders.manifest import PACK_ROOT, Exercise, load_exercises
-from graders.sandbox import grade
 
 VARIANTS = PACK_ROOT / "tests" / "variants"
 
@@ -75,14 +75,15 @@ def verdicts(exercise: Exercise, folder: Path) -> tuple[bool, ...]:
 
 
 def timed_grade_all(root: Path, count: int, exercise: Exercise) -> float:
-    """Wall seconds of `python -m graders.batch` over `count` students handing in the solution."""
+    """Wall seconds of `python -m graders.teachers.batch` over `count` students handing in the
+    solution."""
     class_dir = root / "class"
     for index in range(count):
         shutil.copytree(exercise.solution_dir, class_dir / f"student{index:03d}" / exercise.folder)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "graders.batch", str(class_dir), "--out", str(root / "grades"),
-         "--exercises", exercise.number],
+        [sys.executable, "-m", "graders.teachers.batch", str(class_dir),
+         "--out", str(root / "grades"), "--exercises", exercise.number],
         capture_output=True, check=True, cwd=PACK_ROOT,
     )
     return time.perf_counter() - started
@@ -94,7 +95,7 @@ def timed_nbgrader_autograde(root: Path) -> float | None:
         import nbformat
     except ImportError:
         return None
-    from graders import classroom, nbcourse
+    from graders.teachers import classroom, nbcourse
 
     course = root / "course"
     shutil.copytree(classroom.COURSE_DIR, course)
@@ -164,7 +165,7 @@ def stability(runs: int, variant_runs: int, root: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graders.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m graders.teachers.bench", description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per exercise")
     parser.add_argument("--load-runs", type=int, default=20,
                         help="runs of each solution under load")

@@ -7,7 +7,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.checks import CheckResult
+from graders.kit.checks import CheckResult
 from graders.manifest import Exercise
 
 

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from graders.context import CheckContext
+    from graders.kit.context import CheckContext
+
+NOT_WRITTEN_YET = "this part is not written yet"
+"""Said by every failure of a part that still raises NotImplementedError."""
 
 Tag = Literal["results", "timing", "blocking"]
 TAGS: tuple[Tag, ...] = ("results", "timing", "blocking")
@@ -103,7 +106,7 @@ class Suite:
 
     checks: list[Check] = field(default_factory=list)
     import_guard: Callable[[], AbstractContextManager[object]] | None = None
-    """Wraps the loading of the student's modules in the child (graders.webserve's
+    """Wraps the loading of the student's modules in the child (graders.kit.webserve's
     no_server_on_import refuses to start a server at import); None for none."""
 
     def check(
@@ -146,8 +149,6 @@ def point_to_earlier_failures(checks: list[Check], results: list[CheckResult]) -
     """Add to each failure that may only follow from an earlier one (`Check.needs`) a line that
     says which to fix first: a learner should fix causes, not symptoms. A part not written yet is
     its own cause and gets no such line."""
-    from graders.context import NOT_WRITTEN_YET  # here: context imports this module
-
     failed = {result.name for result in results if not result.passed}
     for check, result in zip(checks, results, strict=True):
         causes = [need for need in check.needs if need in failed]

@@ -15,9 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlsplit
 
-from graders.checks import CheckFailed
-from graders.farm import FARM, FarmLog, RunningFarm, speech
-from graders.plain import plainly_equal
+from graders.farm.service import FARM, FarmLog, RunningFarm, speech
+from graders.kit import CheckFailed, plainly_equal
 
 GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
 """The farm the graders serve: the tutorial's animals and one more, so a line made up in advance

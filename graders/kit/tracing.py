@@ -7,10 +7,10 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from graders.capture import recording_stdout
-from graders.checks import CheckFailed
-from graders.plain import plainly_equal
-from graders.vtime import CoveredTime
+from graders.kit.capture import recording_stdout
+from graders.kit.checks import CheckFailed
+from graders.kit.plain import plainly_equal
+from graders.kit.vtime import CoveredTime
 
 MAX_STEPS = 100
 

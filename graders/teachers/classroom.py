@@ -1,4 +1,5 @@
-"""`python -m graders.classroom [--check]`: write the classroom files of classroom/ (maintainers).
+"""`python -m graders.teachers.classroom [--check]`: write the classroom files of classroom/
+(maintainers).
 
 They are generated from the manifest, the exercises, the solutions and the grader's suites, like
 the stubs: the nbgrader course (classroom/nbgrader/) and the GitHub Classroom workflow
@@ -12,8 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from graders import ghclassroom, nbcourse
 from graders.manifest import PACK_ROOT, load_exercises
+from graders.teachers import ghclassroom, nbcourse
 
 CLASSROOM_DIR = PACK_ROOT / "classroom"
 COURSE_DIR = CLASSROOM_DIR / "nbgrader"
@@ -60,7 +61,7 @@ def write_files() -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graders.classroom",
+    parser = argparse.ArgumentParser(prog="python -m graders.teachers.classroom",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="only report files that differ from what would be written")

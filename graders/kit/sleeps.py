@@ -15,7 +15,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from graders.context import CheckContext
+from graders.kit.context import CheckContext
 
 
 @dataclass(frozen=True)

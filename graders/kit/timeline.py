@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from graders.capture import PrintedLine
+from graders.kit.capture import PrintedLine
 
 T = TypeVar("T")
 

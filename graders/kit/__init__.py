@@ -1,0 +1,69 @@
+"""The kit for suites: everything a check needs to run student code and judge it.
+
+What a check is (`checks`), what it gets (`context`), virtual time (`vtime`), what student code
+prints (`capture`), blocking calls (`blocking`, `sleeps`), driving coroutines by hand (`tracing`),
+pictures of time (`timeline`), serving a student's web app (`webserve`) and comparing values without
+trusting the student's `__eq__` (`plain`).
+
+Who may import it: suites, the farm's checks, the engine and the exports. The kit imports nothing
+of the pack but the manifest.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "BlockingCall": "blocking",
+    "Check": "checks",
+    "CheckContext": "context",
+    "CheckFailed": "checks",
+    "CheckResult": "checks",
+    "ClockPolledTooOften": "vtime",
+    "CoveredTime": "vtime",
+    "FakeClock": "vtime",
+    "ImportRefused": "checks",
+    "NOT_WRITTEN_YET": "checks",
+    "PrintedLine": "capture",
+    "RuntimeWatch": "blocking",
+    "Served": "webserve",
+    "Step": "tracing",
+    "Suite": "checks",
+    "Tag": "checks",
+    "TimeSleepCall": "sleeps",
+    "Timeline": "timeline",
+    "advice_for": "context",
+    "compare_traces": "tracing",
+    "fail_on_blocking_calls": "context",
+    "fail_on_handler_errors": "webserve",
+    "gantt_side_by_side": "timeline",
+    "no_server_on_import": "webserve",
+    "plainly_equal": "plain",
+    "real_clock_recorded": "sleeps",
+    "record_span": "timeline",
+    "recording_stdout": "capture",
+    "render_printed": "timeline",
+    "require_coroutine": "tracing",
+    "row_by_pattern": "timeline",
+    "run_virtual": "vtime",
+    "running_loop_time": "capture",
+    "scan_source": "blocking",
+    "serving": "webserve",
+    "side_by_side": "timeline",
+    "time_sleep_recorded": "sleeps",
+    "trace": "tracing",
+    "virtual_loop": "vtime",
+}
+"""Each name the kit offers suites, and the module of the kit that defines it."""
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    # Imported when first asked for: the learner's commands read results (kit.checks) without
+    # paying for aiohttp and blockbuster, which only the checks themselves need.
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graders.kit' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"graders.kit.{module}"), name)

@@ -1,0 +1,5 @@
+"""The learner's commands: hints, progress, watch, reset, and the terminal they print to.
+
+Who may import it: the command line (`python -m graders`). It uses the engine to grade and the
+manifest to find exercises; nothing in the engine, the kit or the suites imports it.
+"""
