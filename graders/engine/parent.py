@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
 import secrets
 import selectors
 import signal
@@ -29,18 +28,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from graders.engine.limits import (
+    CHECK_SECONDS,
+    EXERCISE_SECONDS,
+    IMPORT_SECONDS,
+    MAX_PROCESSES,
+    MEMORY_BYTES,
+    ChildLimits,
+    limit_child,
+)
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.manifest import PACK_ROOT, Exercise
 
-IMPORT_SECONDS = 10.0
-"""Wall time for loading the student's modules before the first check."""
-CHECK_SECONDS = 10.0
-"""Wall time for one check; correct code needs a fraction of a second (time is virtual)."""
-EXERCISE_SECONDS = 50.0
-"""Wall time for a whole exercise, however many restarts: the contract allows one minute."""
-MEMORY_BYTES = 2 * 1024**3
-MAX_PROCESSES = 16
-"""Processes the student's code may fork in one child (a process pool); it may start no program."""
+__all__ = ["CHECK_SECONDS", "EXERCISE_SECONDS", "IMPORT_SECONDS", "MAX_PROCESSES", "MEMORY_BYTES",
+           "ChildLimits", "grade"]
+
 OUTPUT_TAIL_BYTES = 4096
 READ_BYTES = 1024**2
 MAX_EVENT_BYTES = 1024**2
@@ -49,15 +51,6 @@ EVENT_PREFIX = b'{"token": "'
 """How every event line of graders.engine.child's Reporter starts (the token is its first field)."""
 PROCESS_COUNT_SECONDS = 0.5
 """How often the parent counts the child's processes while it waits for events."""
-
-
-@dataclass
-class ChildLimits:
-    import_seconds: float = IMPORT_SECONDS
-    check_seconds: float = CHECK_SECONDS
-    exercise_seconds: float = EXERCISE_SECONDS
-    memory_bytes: int = MEMORY_BYTES
-    max_processes: int = MAX_PROCESSES
 
 
 @dataclass
@@ -79,13 +72,6 @@ class _Run:
         if self.output_bytes > len(data):
             text = f"[{self.output_bytes:,} bytes printed; the last ones:]\n{text}"
         return text
-
-
-def _limit_child(memory_bytes: int, cpu_seconds: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024**2, 64 * 1024**2))
 
 
 def _child_command(
@@ -124,7 +110,7 @@ def _run_child(
             cwd=workdir,
             env=env,
             start_new_session=True,
-            preexec_fn=lambda: _limit_child(limits.memory_bytes, int(limits.exercise_seconds) + 5),
+            preexec_fn=lambda: limit_child(limits.memory_bytes, int(limits.exercise_seconds) + 5),
         )
         os.close(write_fd)
         _send_token(process, token)
