@@ -21,10 +21,39 @@ def test_a_failure_without_why_has_no_why_line():
     assert "why:" not in CheckFailed("wrong", advice="try again").render()
 
 
+def square_works(ctx) -> None:
+    """A check that passes (its name is its id)."""
+
+
+def cube_works(ctx) -> None:
+    """Another check that passes."""
+
+
 def test_a_check_can_only_build_on_earlier_checks():
     suite = Suite()
     with pytest.raises(ValueError, match="earlier checks"):
-        suite.check("second", points=1, tags=("results",), needs=("first",))
+        suite.check("cube works", points=1, tags=("results",), needs=("square_works",))(cube_works)
+
+
+def test_a_check_builds_on_an_earlier_check_by_its_id_not_its_sentence():
+    suite = Suite()
+    suite.check("square works", points=1, tags=("results",))(square_works)
+    with pytest.raises(ValueError, match="earlier checks"):
+        suite.check("cube works", points=1, tags=("results",), needs=("square works",))(
+            cube_works)
+
+
+def test_two_checks_of_a_suite_cannot_share_an_id():
+    suite = Suite()
+    suite.check("square works", points=1, tags=("results",))(square_works)
+    with pytest.raises(ValueError, match="'square_works' is taken"):
+        suite.check("square works again", points=1, tags=("results",))(square_works)
+
+
+def test_a_checks_id_is_its_functions_name():
+    suite = suite_of_two()
+    assert suite.ids() == ["square_works", "cube_works"]
+    assert [check.name for check in suite.checks] == ["square works", "cube works"]
 
 
 def result(name: str, passed: bool) -> CheckResult:
@@ -34,9 +63,8 @@ def result(name: str, passed: bool) -> CheckResult:
 
 def suite_of_two() -> Suite:
     suite = Suite()
-    suite.check("square works", points=1, tags=("results",))(lambda ctx: None)
-    suite.check("cube works", points=1, tags=("results",), needs=("square works",))(
-        lambda ctx: None)
+    suite.check("square works", points=1, tags=("results",))(square_works)
+    suite.check("cube works", points=1, tags=("results",), needs=("square_works",))(cube_works)
     return suite
 
 

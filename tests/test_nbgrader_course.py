@@ -27,7 +27,7 @@ import pytest
 from conftest import VARIANTS_DIR, grade_folder, make_submission, solution_files, stub_files
 
 from graders.manifest import Exercise, load_exercises
-from graders.teachers import classroom, nbcourse
+from graders.teachers import classroom, nbcourse, notebook
 
 EXERCISES = load_exercises()
 STUDENTS = ("solved", "untouched", "blocking", "hanging")
@@ -50,11 +50,16 @@ def test_each_exercise_has_a_notebook_with_a_test_cell_per_check(exercise: Exerc
     checks = nbcourse.suite_checks(exercise)
     assert [cell.metadata.nbgrader.points for cell in tests] == [c.points for c in checks]
     for cell, check in zip(tests, checks, strict=True):
-        assert repr(check.name) in cell.source
+        assert repr(check.id) in cell.source
         assert ("### BEGIN HIDDEN TESTS" in cell.source) == nbcourse.is_hidden(check)
     grade_ids = [cell.metadata["nbgrader"]["grade_id"] for cell in notebook.cells
                  if "nbgrader" in cell.metadata]
     assert len(set(grade_ids)) == len(grade_ids)
+
+
+def test_a_test_cell_naming_a_check_the_grader_lacks_says_which_checks_it_has():
+    with pytest.raises(notebook.CheckNotPassed, match=r"no check 'renamed_away'.*overlaps_sleeps"):
+        notebook.check("03", "renamed_away")
 
 
 def test_hidden_checks_follow_their_tags():
@@ -158,7 +163,7 @@ def test_nbgrader_grades_the_class_as_the_grader_does(graded_course: Path, tmp_p
             for exercise in EXERCISES:
                 checks = nbcourse.suite_checks(exercise)
                 got = [
-                    gradebook.find_grade(nbcourse.cell_id(f"check-{check.name}"),
+                    gradebook.find_grade(nbcourse.cell_id(f"check-{check.id}"),
                                          exercise.folder, exercise.folder, student).score
                     for check in checks
                 ]
@@ -202,7 +207,7 @@ def test_the_blocking_check_is_what_the_blocking_student_lost(graded_course: Pat
         for exercise in (ex for ex in EXERCISES if blocking_variant(ex)):
             for check in nbcourse.suite_checks(exercise):
                 if "blocking" in check.tags:
-                    grade = gradebook.find_grade(nbcourse.cell_id(f"check-{check.name}"),
+                    grade = gradebook.find_grade(nbcourse.cell_id(f"check-{check.id}"),
                                                  exercise.folder, exercise.folder, "blocking")
                     assert grade.score == 0, check.name
 

@@ -53,11 +53,11 @@ def test_a_check_that_hangs_fails_every_check_but_the_others_are_still_graded(
 ):
     hang = "def run_by_hand(coro, sleep=None):\n    while True:\n        pass\n"
     results = grade_text(tmp_path, exercise_03, hang, append=True)
-    by_name = {r.name: r for r in results}
-    hung = by_name["run_by_hand drives a coroutine to its result"]
+    by_id = {r.id: r for r in results}
+    hung = by_id["run_by_hand_returns_result"]
     assert "did not finish within 2 s" in hung.message
     assert not any(r.passed or r.points for r in results)  # the contract: every check fails
-    graded = by_name["run_concurrently overlaps sleeps"]  # by a new child, after the hang
+    graded = by_id["overlaps_sleeps"]  # by a new child, after the hang
     assert "hung in “run_by_hand drives a coroutine to its result”" in graded.message
     assert ON_ITS_OWN_PASSED in graded.message
 
@@ -65,11 +65,11 @@ def test_a_check_that_hangs_fails_every_check_but_the_others_are_still_graded(
 def test_exiting_during_a_check_fails_every_check_and_says_where(tmp_path, exercise_03):
     exits = "import os\ndef run_by_hand(coro, sleep=None):\n    os._exit(0)\n"
     results = grade_text(tmp_path, exercise_03, exits, append=True)
-    by_name = {r.name: r for r in results}
-    exited = by_name["run_by_hand drives a coroutine to its result"]
+    by_id = {r.id: r for r in results}
+    exited = by_id["run_by_hand_returns_result"]
     assert "ended the grading process" in exited.message
     assert not any(r.passed or r.points for r in results)
-    later = by_name["run_concurrently overlaps sleeps"]
+    later = by_id["overlaps_sleeps"]
     assert "ended the grading process during" in later.message
     assert ON_ITS_OWN_PASSED in later.message
 
@@ -80,7 +80,7 @@ def test_a_check_that_fails_on_its_own_says_so_after_a_hang(tmp_path, exercise_0
         "def run_concurrently(*coros, clock=None, sleep=None):\n    return [1, 2, 3]\n"
     )
     results = grade_text(tmp_path, exercise_03, hang_and_wrong, append=True)
-    wrong = {r.name: r for r in results}["run_concurrently overlaps sleeps"]
+    wrong = {r.id: r for r in results}["overlaps_sleeps"]
     assert "On its own, this check failed too" in wrong.message
 
 
@@ -105,8 +105,8 @@ def test_a_flood_of_output_is_kept_to_a_tail(tmp_path, exercise_03):
         "    raise RuntimeError('after the flood')\n"
     )
     results = grade_text(tmp_path, exercise_03, flood, append=True)
-    by_name = {r.name: r for r in results}
-    flooded = by_name["run_by_hand drives a coroutine to its result"]
+    by_id = {r.id: r for r in results}
+    flooded = by_id["run_by_hand_returns_result"]
     assert not flooded.passed and "after the flood" in flooded.message
     assert len(flooded.student_output) < 10_000
     assert "more lines, not kept" in flooded.student_output
@@ -115,8 +115,8 @@ def test_a_flood_of_output_is_kept_to_a_tail(tmp_path, exercise_03):
 def test_a_memory_hog_fails_its_check(tmp_path, exercise_03):
     hog = "def run_by_hand(coro, sleep=None):\n    return bytearray(8 * 1024**3)\n"
     results = grade_text(tmp_path, exercise_03, hog, append=True)
-    by_name = {r.name: r for r in results}
-    hogged = by_name["run_by_hand drives a coroutine to its result"]
+    by_id = {r.id: r for r in results}
+    hogged = by_id["run_by_hand_returns_result"]
     assert not hogged.passed and "MemoryError" in hogged.message
 
 

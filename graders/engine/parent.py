@@ -464,6 +464,7 @@ def _result_from_event(check: Check, event: dict) -> CheckResult:
     passed = bool(event.get("passed"))
     return CheckResult(
         name=check.name,
+        id=check.id,
         points=check.points if passed else 0.0,
         max_points=check.points,
         passed=passed,
@@ -477,7 +478,7 @@ def _result_from_event(check: Check, event: dict) -> CheckResult:
 
 def _failed(check: Check, message: str, output: str = "") -> CheckResult:
     return CheckResult(
-        name=check.name, points=0.0, max_points=check.points, passed=False,
+        name=check.name, id=check.id, points=0.0, max_points=check.points, passed=False,
         tags=check.tags, message=message, student_output=output,
     )
 

@@ -96,8 +96,14 @@ class Check:
     why: str = ""
     """Why it matters at this step of the tutorial, shown by a failure that gives no why itself."""
     needs: tuple[str, ...] = ()
-    """Names of earlier checks whose subject this one relies on: when one of those failed too, the
+    """Ids of earlier checks whose subject this one relies on: when one of those failed too, the
     failure says to fix that one first."""
+
+    @property
+    def id(self) -> str:
+        """The check's stable name for the pack's own files (`needs=`, variants, hostile cases,
+        notebooks, hints): its function's name, so that rewording `name` touches one line."""
+        return self.function.__name__
 
 
 @dataclass
@@ -113,17 +119,28 @@ class Suite:
         self, name: str, *, points: float, tags: tuple[Tag, ...], why: str = "",
         needs: tuple[str, ...] = (),
     ) -> Callable[[CheckFunction], CheckFunction]:
+        """Declare the decorated function a check, after those declared before it."""
         if not tags or any(tag not in TAGS for tag in tags):
             raise ValueError(f"check {name!r}: tags must be some of {TAGS}, not {tags}")
-        earlier = {check.name for check in self.checks}
-        if any(need not in earlier for need in needs):
-            raise ValueError(f"check {name!r}: needs {needs} must name earlier checks")
 
         def register(function: CheckFunction) -> CheckFunction:
-            self.checks.append(Check(name, points, tags, function, why, tuple(needs)))
+            check = Check(name, points, tags, function, why, tuple(needs))
+            earlier = self.ids()
+            if check.id in earlier:
+                raise ValueError(f"check {name!r}: the id {check.id!r} is taken by an earlier "
+                                 "check of this suite: give its function another name")
+            unknown = [need for need in needs if need not in earlier]
+            if unknown:
+                raise ValueError(f"check {name!r}: needs {tuple(unknown)} must be ids of earlier "
+                                 f"checks, some of {earlier}")
+            self.checks.append(check)
             return function
 
         return register
+
+    def ids(self) -> list[str]:
+        """The ids of the checks, in order."""
+        return [check.id for check in self.checks]
 
 
 @dataclass
@@ -143,15 +160,18 @@ class CheckResult:
     """A picture of what ran when, in virtual seconds, for timing checks."""
     virtual_seconds: float = 0.0
     """How much virtual (or fake-clock) time the check covered; `make bench` reports it."""
+    id: str = ""
+    """The check's id (`Check.id`), for the pack's own files; `name` is what the learner reads."""
 
 
 def point_to_earlier_failures(checks: list[Check], results: list[CheckResult]) -> list[CheckResult]:
     """Add to each failure that may only follow from an earlier one (`Check.needs`) a line that
     says which to fix first: a learner should fix causes, not symptoms. A part not written yet is
     its own cause and gets no such line."""
-    failed = {result.name for result in results if not result.passed}
+    name_of = {check.id: check.name for check in checks}
+    failed = {check.id for check, result in zip(checks, results, strict=True) if not result.passed}
     for check, result in zip(checks, results, strict=True):
-        causes = [need for need in check.needs if need in failed]
+        causes = [name_of[need] for need in check.needs if need in failed]
         if not result.passed and causes and NOT_WRITTEN_YET not in result.message:
             named = " and ".join(f"“{cause}”" for cause in causes)
             result.message = (f"{result.message.rstrip()}\nfirst:    this check builds on "

@@ -143,7 +143,7 @@ def manual_sleep_yields_delay(ctx: CheckContext) -> None:
     "square prints, sleeps 3 s by hand and returns x * x", points=1, tags=("results",),
     why="square is what the schedulers below drive: it must pause at its sleep, by yielding 3, "
     "so that its driver can run other coroutines meanwhile.",
-    needs=("manual_sleep yields its delay exactly once",),
+    needs=("manual_sleep_yields_delay",),
 )
 def square_by_hand(ctx: CheckContext) -> None:
     compare_traces(
@@ -157,7 +157,7 @@ def square_by_hand(ctx: CheckContext) -> None:
     "cube awaits square and returns x ** 3", points=1, tags=("results",),
     why="`await` passes every yield of square straight through to the driver: that is how a "
     "coroutine pauses deep inside the coroutines it awaits.",
-    needs=("square prints, sleeps 3 s by hand and returns x * x",),
+    needs=("square_by_hand",),
 )
 def cube_by_hand(ctx: CheckContext) -> None:
     compare_traces(
@@ -171,7 +171,7 @@ def cube_by_hand(ctx: CheckContext) -> None:
     "run_by_hand drives a coroutine to its result", points=1.5, tags=("results",),
     why="run_by_hand is the smallest event loop there is: send, take the delay, wait, repeat. "
     "asyncio does the same for every coroutine it runs.",
-    needs=("cube awaits square and returns x ** 3",),
+    needs=("cube_by_hand",),
 )
 def run_by_hand_returns_result(ctx: CheckContext) -> None:
     run_by_hand = ctx.function("run_by_hand")
@@ -373,7 +373,7 @@ def diagnose(run: Scheduled, right_seconds: float) -> tuple[str, str]:
     "run_concurrently gives results in argument order", points=1.5, tags=("results",),
     why="Whoever calls a scheduler needs each result matched to its coroutine, whatever order "
     "they finish in (asyncio.gather does the same).",
-    needs=("cube awaits square and returns x ** 3",),
+    needs=("cube_by_hand",),
 )
 def results_in_argument_order(ctx: CheckContext) -> None:
     cube, square = ctx.function("cube"), ctx.function("square")
@@ -418,7 +418,7 @@ CUBES_TOGETHER = 6.0
     "run_concurrently overlaps sleeps", points=2, tags=("timing",),
     why="This is the point of coroutines: while one waits, the scheduler runs another, so two "
     "cubes of 6 s each take 6 s together, not 12.",
-    needs=("cube awaits square and returns x ** 3",),
+    needs=("cube_by_hand",),
 )
 def overlaps_sleeps(ctx: CheckContext) -> None:
     cube = ctx.function("cube")

@@ -543,7 +543,7 @@ queue makes a message published just after a look wait for the whole sleep."""
 
 
 @SUITE.check("each message reaches every subscriber at once", points=1, tags=("timing",),
-             needs=("every subscriber gets every later message, in order, as text/plain lines",))
+             needs=("subscribers_get_every_message",))
 def messages_arrive_at_once(ctx: CheckContext) -> None:
     messages = ["one", "two", "three"]
 

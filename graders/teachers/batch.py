@@ -64,7 +64,7 @@ def grade_job(job: Job) -> ExerciseReport:
     except Exception as error:  # the batch must carry on past anything
         why = f"This submission could not be graded: {type(error).__name__}: {error}"
         return ExerciseReport(job.exercise, [
-            CheckResult(check.name, 0.0, check.points, False, check.tags, why)
+            CheckResult(check.name, 0.0, check.points, False, check.tags, why, id=check.id)
             for check in checks
         ])
 

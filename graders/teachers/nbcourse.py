@@ -105,7 +105,7 @@ def module_cell_source(module: str, code: str) -> str:
 def test_cell_source(exercise: Exercise, check: Check, hidden: bool) -> str:
     points = f"{check.points:g} point{'' if check.points == 1 else 's'}"
     call = (f"from graders.teachers.notebook import check\n\n"
-            f"check({exercise.number!r}, {check.name!r})\n")
+            f"check({exercise.number!r}, {check.id!r})\n")
     head = f"# {check.name} ({points}; {', '.join(check.tags)})\n"
     if not hidden:
         return head + call
@@ -140,7 +140,7 @@ def notebook(exercise: Exercise, hidden_tags: Iterable[str] = HIDDEN_TAGS) -> di
     ]
     for check in suite_checks(exercise):
         cells.append(code_cell(
-            f"check-{check.name}", test_cell_source(exercise, check, is_hidden(check, hidden_tags)),
+            f"check-{check.id}", test_cell_source(exercise, check, is_hidden(check, hidden_tags)),
             grade=True, locked=True, points=check.points,
         ))
     return {

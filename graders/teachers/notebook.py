@@ -5,10 +5,12 @@ call.
 with it is saved as byhand.py beside the notebook (that file is what gets graded) and then run as
 the module `byhand`, whose names are copied into the notebook so that later cells can try them.
 
-A test cell calls `check("03", "run_concurrently overlaps sleeps")`. The grader runs as it always
-does, `python -m graders check` in a child process, so virtual time, the blocking checks and the
-wall-clock limits all apply, and the kernel's own running event loop is never involved. The saved
-modules are graded once per version of their text; every test cell then reads its own check.
+A test cell calls `check("03", "overlaps_sleeps")`, naming the check by its id (`Check.id`), so
+that rewording a check's sentence leaves the notebooks' cells as they are. The grader runs as it
+always does, `python -m graders check` in a child process, so virtual time, the blocking checks
+and the wall-clock limits all apply, and the kernel's own running event loop is never involved.
+The saved modules are graded once per version of their text; every test cell then reads its own
+check.
 
 Nothing here writes to stderr: nbgrader scores 0 any test cell that wrote to stderr, even when the
 check passed, so the grader's output is captured, and "never awaited" warnings left over from the
@@ -45,17 +47,23 @@ class CheckNotPassed(AssertionError):
         return str(self).splitlines()
 
 
-def check(number: str, name: str) -> None:
-    """Pass quietly (printing a line) when the grader's check `name` passed, else raise."""
+def check(number: str, check_id: str) -> None:
+    """Pass quietly (printing a line) when the grader's check `check_id` passed, else raise."""
     exercise = find_exercise(number)
     if exercise is None:
         raise CheckNotPassed(f"The pack has no exercise {number}.")
+    names = {check.id: check.name for check in exercise.checks()}
+    name = names.get(check_id)
+    if name is None:
+        raise CheckNotPassed(f"The grader has no check {check_id!r} for {exercise.label}; its "
+                             f"checks are {', '.join(names)}: is this notebook older than the "
+                             "pack?")
     results = _grade_saved_modules(exercise, Path.cwd())
     wanted = f"{exercise.label}: {name}"
     test = next((t for t in results.get("tests", ()) if t["name"] == wanted), None)
     if test is None:
         raise CheckNotPassed(
-            f"The grader has no check named {name!r} for {exercise.label}; "
+            f"The grader gave no result for {name!r} of {exercise.label}; "
             f"it answered:\n{results.get('output', '')}"
         )
     points = f"{test['score']:g}/{test['max_score']:g} points"
