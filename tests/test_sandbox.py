@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import grade_folder, make_submission, solution_files
 
-from graders.engine.parent import ON_ITS_OWN_PASSED, ChildLimits
+from graders.engine.parent import ChildLimits
 from graders.manifest import Exercise
 
 QUICK = ChildLimits(import_seconds=2, check_seconds=2, exercise_seconds=20)
@@ -48,40 +48,52 @@ def test_a_syntax_error_is_reported_with_its_line(tmp_path, exercise_03):
     assert "syntax error at line 1" in results[0].message
 
 
-def test_a_check_that_hangs_fails_every_check_but_the_others_are_still_graded(
-    tmp_path, exercise_03
-):
+RUN_BY_HAND = "run_by_hand_returns_result"
+NEVER_TIME_SLEEP = "never_time_sleep"
+"""The other check of 03 that calls run_by_hand: it hangs or exits with it."""
+
+
+def test_a_check_that_hangs_fails_alone_and_the_others_keep_their_points(tmp_path, exercise_03):
     hang = "def run_by_hand(coro, sleep=None):\n    while True:\n        pass\n"
     results = grade_text(tmp_path, exercise_03, hang, append=True)
     by_id = {r.id: r for r in results}
-    hung = by_id["run_by_hand_returns_result"]
+    hung = by_id[RUN_BY_HAND]
+    assert not hung.passed and hung.points == 0
     assert "did not finish within 2 s" in hung.message
-    assert not any(r.passed or r.points for r in results)  # the contract: every check fails
-    graded = by_id["overlaps_sleeps"]  # by a new child, after the hang
-    assert "hung in “run_by_hand drives a coroutine to its result”" in graded.message
-    assert ON_ITS_OWN_PASSED in graded.message
+    others = [r for r in results if r.id not in (RUN_BY_HAND, NEVER_TIME_SLEEP)]
+    assert all(r.passed and r.points == r.max_points for r in others), messages(others)
 
 
-def test_exiting_during_a_check_fails_every_check_and_says_where(tmp_path, exercise_03):
+def test_exiting_during_a_check_fails_that_check_alone(tmp_path, exercise_03):
     exits = "import os\ndef run_by_hand(coro, sleep=None):\n    os._exit(0)\n"
     results = grade_text(tmp_path, exercise_03, exits, append=True)
     by_id = {r.id: r for r in results}
-    exited = by_id["run_by_hand_returns_result"]
-    assert "ended the grading process" in exited.message
-    assert not any(r.passed or r.points for r in results)
-    later = by_id["overlaps_sleeps"]
-    assert "ended the grading process during" in later.message
-    assert ON_ITS_OWN_PASSED in later.message
+    exited = by_id[RUN_BY_HAND]
+    assert not exited.passed and "ended the grading process" in exited.message
+    others = [r for r in results if r.id not in (RUN_BY_HAND, NEVER_TIME_SLEEP)]
+    assert all(r.passed and r.points == r.max_points for r in others), messages(others)
 
 
-def test_a_check_that_fails_on_its_own_says_so_after_a_hang(tmp_path, exercise_03):
+def test_a_caught_sys_exit_fails_that_check_alone(tmp_path, exercise_03):
+    exits = "import sys\ndef run_by_hand(coro, sleep=None):\n    sys.exit(3)\n"
+    results = grade_text(tmp_path, exercise_03, exits, append=True)
+    by_id = {r.id: r for r in results}
+    assert not by_id[RUN_BY_HAND].passed
+    assert "sys.exit(3)" in by_id[RUN_BY_HAND].message
+    others = [r for r in results if r.id not in (RUN_BY_HAND, NEVER_TIME_SLEEP)]
+    assert all(r.passed for r in others), messages(others)
+
+
+def test_a_check_after_a_hang_is_judged_on_its_own(tmp_path, exercise_03):
     hang_and_wrong = (
         "def run_by_hand(coro, sleep=None):\n    while True:\n        pass\n\n"
         "def run_concurrently(*coros, clock=None, sleep=None):\n    return [1, 2, 3]\n"
     )
     results = grade_text(tmp_path, exercise_03, hang_and_wrong, append=True)
-    wrong = {r.id: r for r in results}["overlaps_sleeps"]
-    assert "On its own, this check failed too" in wrong.message
+    by_id = {r.id: r for r in results}
+    wrong = by_id["overlaps_sleeps"]
+    assert not wrong.passed and "did not finish" not in wrong.message
+    assert by_id["manual_sleep_yields_delay"].passed
 
 
 def test_results_printed_by_the_submission_are_not_believed(tmp_path, exercise_03):

@@ -1,7 +1,8 @@
 """The contract: grading one exercise never takes longer than one minute of wall time, whatever the
 submission does. Proved once at the real limits (ChildLimits' defaults, not the shortened ones of
 the other tests) with the worst case: every check hangs, so every check runs to its wall-clock
-limit until the exercise's budget is spent.
+limit until the exercise's budget is spent. Each hang fails its own check, and every check hangs
+here, so none scores.
 
 The grading starts in the background when this module is collected and mostly sleeps, so the
 minute it takes passes while the other tests run; the test only collects its answer.

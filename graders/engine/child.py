@@ -146,7 +146,6 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
     context.notes = []
     CoveredTime.take()
     raised: BaseException | None = None
-    exited = False
     with warnings.catch_warnings(record=True) as caught, recording_stdout() as printed:
         warnings.simplefilter("always")
         try:
@@ -156,8 +155,7 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
             if failure.why is None and check.why:
                 failure.why = check.why
             passed, message, raised = False, failure.render(), failure
-        except SystemExit as exit_:
-            exited = True  # an early exit, caught: the parent fails the exercise for it
+        except SystemExit as exit_:  # an early exit, caught: it fails this check only
             passed, message = False, (
                 f"Your code called sys.exit({exit_.code!r}) during this check, which would end "
                 "the program. Return a value or raise an exception instead."
@@ -186,7 +184,6 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
         "output": clip(printed.tail()) if not passed else "",
         "timeline": clip(timeline),
         "virtual_seconds": CoveredTime.take(),
-        "exited": exited,
     }
 
 

@@ -5,9 +5,9 @@ check passes only when the child reported it passed, on its private pipe, with t
 token (written on the child's stdin, so the student's code never sees it in the environment or the
 command line). When the child stops answering during a check, that check fails, the child is killed
 with its whole process group, and a new child goes on with the next check, as long as the
-exercise's time budget lasts. As the contract says, a submission that hangs or exits early fails
-every check of its exercise; the checks after it are still run, and what each found on its own is
-kept in its message (`fail_whole_exercise`). Where /proc exists, the parent also counts the
+exercise's time budget lasts. As the contract says, a hang or an early exit fails only the check it
+happened in; the other checks keep their own verdicts and points. (An import that fails, hangs or
+exits fails every check: none of them could run.) Where /proc exists, the parent also counts the
 processes of the child's group and kills the group when there are too many: the child refuses
 forks beyond its limit itself (graders/engine/guard.py), and this count catches what gets past it.
 """
@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders.engine.limits import (
@@ -285,7 +285,6 @@ def grade(
             checks.extend(exercise.checks())
 
     results: dict[int, CheckResult] = {}
-    stopped: list[tuple[str, str]] = []
     start = 0
     while start == 0 or start < len(checks):
         if time.monotonic() >= deadline:
@@ -296,8 +295,6 @@ def grade(
         for event in run.events:
             if event["event"] == "result":
                 results[event["index"]] = _result_from_event(checks[event["index"]], event)
-                if event.get("exited"):
-                    stopped.append((checks[event["index"]].name, "called sys.exit in"))
         failure = _import_failure(run, exercise, limits)
         if failure is not None:
             _fail_rest(results, checks, start, failure)
@@ -313,48 +310,9 @@ def grade(
             stuck = max([start - 1, *results]) + 1
         if stuck < len(checks):
             results[stuck] = _failed(checks[stuck], _stopped_message(run, limits), run.tail_text())
-            stopped.append((checks[stuck].name, _how_it_stopped(run)))
         start = stuck + 1
     ordered = [results[index] for index in range(len(checks))]
-    if stopped:
-        ordered = fail_whole_exercise(ordered, stopped)
     return point_to_earlier_failures(checks, ordered)
-
-
-ON_ITS_OWN_PASSED = "On its own, this check passed."
-
-
-def fail_whole_exercise(results: list[CheckResult], stopped: list[tuple[str, str]]) -> list[
-    CheckResult
-]:
-    """The contract: a submission that hangs or exits early fails every check of its exercise.
-
-    The other checks still ran, in a new process, and what each found is kept in its message, so
-    that nothing the learner could use is lost; but none of them earns points."""
-    where = "; ".join(f"{how} “{name}”" for name, how in stopped)
-    rule = (
-        f"Your submission {where}. A submission that hangs or ends the grading process early "
-        "fails every check of its exercise, so this check gets no points either: fix that first."
-    )
-    stopped_names = {name for name, _ in stopped}
-    failed = []
-    for result in results:
-        if result.name in stopped_names:
-            message = f"{result.message}\nEvery other check of this exercise fails with it."
-        elif result.passed:
-            message = f"{rule}\n{ON_ITS_OWN_PASSED}"
-        else:
-            message = f"{rule}\nOn its own, this check failed too:\n{result.message}"
-        failed.append(replace(result, passed=False, points=0.0, message=message))
-    return failed
-
-
-def _how_it_stopped(run: _Run) -> str:
-    if run.ended == "processes":
-        return "started too many processes in"
-    if run.ended in ("timeout", "budget"):
-        return "hung in"
-    return "ended the grading process during"
 
 
 def _current_check(run: _Run) -> int | None:
