@@ -1,6 +1,6 @@
 # awaitlings: `make check EXERCISE=03` grades an exercise; `make test` runs the pack's own tests.
 # For a learner: `make watch`, `make hint EXERCISE=03`, `make progress`, `make reset EXERCISE=03`.
-# The first call of any of them sets up .venv/ by itself.
+# The first call of any of them sets up .venv/ by itself. Plain `make` lists the commands.
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,35 +10,58 @@ DEV_STAMP := $(VENV)/.dev-installed
 CLASSROOM_STAMP := $(VENV)/.classroom-installed
 EXERCISE ?=
 SUBMISSION ?=
+ALL ?=
+VERBOSE ?=
+SETUP_LOG := $(VENV)/setup.log
 SUBMISSIONS ?=
 GRADES ?= build/grades
 
-.PHONY: check test lint generate bench farm clean-venv hint progress watch reset classroom gradescope grade-all
+.PHONY: help check test lint generate bench farm clean-venv hint progress watch reset classroom gradescope grade-all
+.DEFAULT_GOAL := help
 PORT ?= 8080
 DELAY ?= 5
 
+# pip's output (its warnings too) goes to $(SETUP_LOG), and is shown only when the set-up fails.
+PIP_INSTALL = $(PY) -m pip install --quiet --disable-pip-version-check
+define quietly
+$(1) >>$(SETUP_LOG) 2>&1 || { cat $(SETUP_LOG); echo "Setting up $(VENV) failed: pip said why above (kept in $(SETUP_LOG))."; exit 1; }
+endef
+
+help:
+	@echo "awaitlings: exercises in Python coroutines and asyncio. For a learner:"
+	@echo "  make watch                  check the exercise you are on now and on every save"
+	@echo "  make check EXERCISE=03      grade one exercise (03 or byhand); without EXERCISE, all"
+	@echo "                              VERBOSE=1: every failure in full, not only the first"
+	@echo "  make hint EXERCISE=03       a hint for the first check that failed, one more each time"
+	@echo "                              ALL=1: the hints you have seen, again"
+	@echo "  make progress               every exercise with its state and score"
+	@echo "  make reset EXERCISE=03      start an exercise again from its stub (your work is kept)"
+	@echo "  make farm                   the slow animals service of 01 and 05 (PORT=, DELAY=)"
+	@echo "For teachers and people who change the pack (README.md, TEACHERS.md, DEVELOPING.md):"
+	@echo "  make test, lint, generate, bench, classroom, gradescope, grade-all SUBMISSIONS=DIR"
+	@echo "The first command sets up .venv/ by itself."
 
 $(CORE_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Setting up $(VENV) (first run only)..."
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@$(call quietly,$(PIP_INSTALL) -e .)
 	@touch $@
 
 $(DEV_STAMP): $(CORE_STAMP)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(call quietly,$(PIP_INSTALL) -e '.[dev]')
 	@touch $@
 
 # The teachers' tools (nbgrader, Jupyter): only for the classroom targets and the pack's tests.
 $(CLASSROOM_STAMP): $(CORE_STAMP)
 	@echo "Installing the classroom tools (nbgrader, Jupyter) in $(VENV)..."
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[classroom]'
+	@$(call quietly,$(PIP_INSTALL) -e '.[classroom]')
 	@touch $@
 
 check: $(CORE_STAMP)
-	@$(PY) -m graders check $(EXERCISE) $(if $(SUBMISSION),--submission "$(SUBMISSION)")
+	@$(PY) -m graders check $(EXERCISE) $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(VERBOSE),--verbose)
 
 hint: $(CORE_STAMP)
-	@$(PY) -m graders hint $(EXERCISE)
+	@$(PY) -m graders hint $(EXERCISE) $(if $(ALL),--all)
 
 progress: $(CORE_STAMP)
 	@$(PY) -m graders progress

@@ -1,5 +1,6 @@
 """Command line: `python -m graders check [NN ...] [--submission DIR] [--json FILE]`, and for a
-learner `hint NN`, `progress`, `watch [NN]` and `reset NN`.
+learner `hint NN`, `progress`, `watch [NN]` and `reset NN`. An exercise is named by its number or
+its slug: `03`, `3` and `byhand` are the same.
 
 Exit status: 0 when every check of every graded exercise passed, 1 when any failed, 2 when the
 call itself was wrong (no such exercise, no such folder).
@@ -61,7 +62,7 @@ def check_command(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         report = grade_exercise(exercise, folder)
         reports.append(report)
-        out.show(render_text(report))
+        out.show(render_text(report, only_first_failure=not args.verbose))
     if len(reports) > 1:
         total = sum(r.score for r in reports)
         most = sum(r.max_score for r in reports)
@@ -81,15 +82,16 @@ def records_progress(submission: Path) -> bool:
 
 
 def exercise_argument(number: str | None, submission: Path) -> Exercise | None:
-    """The exercise named, or the first one not yet done; None (after saying why) if unknown."""
+    """The exercise named (by number or slug), or the one being worked on; None (after saying
+    why) if unknown."""
     if number:
         exercise = find_exercise(number)
         if exercise is None:
-            known = ", ".join(ex.number for ex in load_exercises())
+            known = ", ".join(ex.label for ex in load_exercises())
             print(f"error: no exercise {number!r}; the pack has {known}", file=sys.stderr)
         return exercise
     exercises = list(load_exercises())
-    index = learner.first_unfinished(exercises, submission)
+    index = learner.being_worked_on(exercises, submission)
     return exercises[min(index, len(exercises) - 1)]
 
 
@@ -97,7 +99,11 @@ def hint_command(args: argparse.Namespace) -> int:
     exercise = exercise_argument(args.exercise, args.submission)
     if exercise is None:
         return EXIT_USAGE
-    Output(args.color).show(learner.next_hint(exercise, show_all=args.all))
+    if args.all:
+        text = learner.hints_seen(exercise)
+    else:
+        text = learner.next_hint(exercise, locate_in_submission(exercise, args.submission))
+    Output(args.color).show(text)
     return EXIT_PASSED
 
 
@@ -139,7 +145,7 @@ def watch_command(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         index = exercises.index(chosen)
     else:
-        index = learner.first_unfinished(exercises, submission)
+        index = learner.being_worked_on(exercises, submission)
     try:
         for exercise in exercises[index:]:
             watch_one(exercise, submission, out, args.poll)
@@ -151,19 +157,20 @@ def watch_command(args: argparse.Namespace) -> int:
 
 
 def watch_one(exercise: Exercise, submission: Path, out: Output, poll: float) -> None:
-    """Check the exercise each time a file of it is saved, until it passes."""
+    """Check the exercise at once, then each time a file of it is saved, until it passes."""
     folder = locate_in_submission(exercise, submission)
     assert folder is not None
     waiting = (f"Watching {folder.name}/: save a file to check again. `make hint "
                f"EXERCISE={exercise.number}` for a hint; Ctrl-C to stop.")
     if learner.is_untouched_stub(exercise, folder):
-        before = learner.snapshot(folder)
         out.show(f"Next: {exercise.label}, {exercise.title}. Read {folder / 'README.md'}, "
-                 f"then edit {folder / exercise.main_module}.\n{waiting}")
-        learner.wait_until_changed(folder, before, poll)
+                 f"then edit {folder / exercise.main_module}.")
+    first = True
     while True:
         before = learner.snapshot(folder)
-        out.clear()
+        if not first:  # the first grading keeps what is above it (the last exercise's success)
+            out.clear()
+        first = False
         report = grade_exercise(exercise, folder)
         learner.record([report], submission)
         out.show(render_text(report, only_first_failure=True))
@@ -191,28 +198,41 @@ def generate_command(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m graders", description=__doc__.split("\n")[0])
-    commands = main.add_subparsers(dest="command", required=True)
+    main = argparse.ArgumentParser(
+        prog="python -m graders",
+        description="Grade the awaitlings exercises, and help a learner through them. An "
+                    "exercise is named by its number or its slug (03, 3 or byhand).",
+        epilog="Exit status: 0 when every check passed, 1 when any failed, 2 when the call was "
+               "wrong. `python -m graders COMMAND --help` says more about each command.")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="grade exercises of a submission")
-    check.add_argument("exercises", nargs="*", metavar="NN", help="exercise numbers (all if none)")
-    check.add_argument("--submission", type=Path, default=PACK_ROOT / "exercises",
+    check.add_argument("exercises", nargs="*", metavar="NN",
+                       help="exercise numbers or slugs (all if none)")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="every failure in full (by default: the first in full, the others in "
+                            "one line each)")
+    check.add_argument("--submission", type=Path, default=PACK_ROOT / "exercises", metavar="DIR",
                        help="a folder laid out like exercises/ (default: exercises/)")
     check.add_argument("--json", type=Path, metavar="FILE", help="write a results file")
     check.set_defaults(run=check_command)
-    hint = commands.add_parser("hint", help="the next hint for an exercise, one more each time")
+    hint = commands.add_parser(
+        "hint", help="the next hint for the first check that failed, one more each time")
     hint.add_argument("exercise", nargs="?", metavar="NN", help="(default: the current one)")
-    hint.add_argument("--all", action="store_true", help="every hint shown so far, again")
+    hint.add_argument("--all", action="store_true",
+                      help="every hint of the exercise shown so far, again")
     hint.set_defaults(run=hint_command)
     progress = commands.add_parser("progress", help="every exercise with its state and score")
     progress.set_defaults(run=progress_command)
     watch = commands.add_parser(
-        "watch", help="check the current exercise on every save; go on to the next when it passes")
+        "watch", help="check the current exercise now and on every save; go on to the next when "
+                      "it passes")
     watch.add_argument("exercise", nargs="?", metavar="NN", help="(default: the first not done)")
     watch.add_argument("--poll", type=float, default=0.5, metavar="SECONDS",
                        help="how often to look for saved files")
     watch.set_defaults(run=watch_command)
     reset = commands.add_parser(
-        "reset", help="put back an exercise's stub, keeping a copy of your work")
+        "reset", help="put back an exercise's stub (keeping a copy of your work); its hints "
+                      "start afresh")
     reset.add_argument("exercise", nargs="?", metavar="NN")
     reset.set_defaults(run=reset_command)
     for command in (check, hint, progress, watch, reset):
@@ -220,6 +240,7 @@ def parser() -> argparse.ArgumentParser:
                              help="colour the output (auto: on a terminal, unless NO_COLOR)")
         if command is not check:
             command.add_argument("--submission", type=Path, default=learner.DEFAULT_SUBMISSION,
+                                 metavar="DIR",
                                  help="a folder laid out like exercises/ (default: exercises/)")
     generate = commands.add_parser(
         "generate", help="write the stubs of exercises/ from solutions/ (maintainers only)"

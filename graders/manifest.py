@@ -30,8 +30,8 @@ class Exercise:
     """File names of the modules the student edits; the first one is the main module."""
     provided: tuple[str, ...]
     """File names the pack provides beside them; graders always take the pack's copy."""
-    hints: tuple[str, ...]
-    """Hints, shown one at a time, from the gentlest to the most telling."""
+    hints: tuple[CheckHints, ...]
+    """The hints of each check that has some, in the manifest's order."""
 
     @property
     def folder(self) -> str:
@@ -63,6 +63,20 @@ class Exercise:
     def label(self) -> str:
         return f"{self.number} {self.slug}"
 
+    def hints_for(self, check_id: str) -> tuple[str, ...]:
+        """The hints of one check (by its id), gentlest first; () when it has none."""
+        return next((entry.hints for entry in self.hints if entry.check == check_id), ())
+
+
+@dataclass(frozen=True)
+class CheckHints:
+    """The hints of one check, as the manifest's `[exercise.hints]` table gives them."""
+
+    check: str
+    """The id of the check they help with (its function's name in the suite)."""
+    hints: tuple[str, ...]
+    """Shown one at a time, from the gentlest to the most telling; never the code itself."""
+
 
 @cache
 def load_exercises() -> tuple[Exercise, ...]:
@@ -76,16 +90,31 @@ def load_exercises() -> tuple[Exercise, ...]:
             title=entry["title"],
             modules=tuple(entry["modules"]),
             provided=tuple(entry.get("provided", ())),
-            hints=tuple(entry.get("hints", ())),
+            hints=read_hints(entry),
         )
         for entry in data["exercise"]
     )
 
 
-def find_exercise(number: str) -> Exercise | None:
-    """The exercise with this number ("3", "03" and "03_byhand" all name exercise 03)."""
-    wanted = number.split("_", 1)[0].zfill(2)
-    return next((ex for ex in load_exercises() if ex.number == wanted), None)
+def read_hints(entry: dict) -> tuple[CheckHints, ...]:
+    """`[exercise.hints]`: check id = [hints]. A plain list (the older form) is refused, since
+    hints now follow the check that failed."""
+    table = entry.get("hints", {})
+    if not isinstance(table, dict):
+        raise ValueError(f"exercises.toml, exercise {entry['number']}: hints must be a table of "
+                         "check id = [hints, gentlest first], not a list")
+    return tuple(CheckHints(check, tuple(hints)) for check, hints in table.items())
+
+
+def find_exercise(name: str) -> Exercise | None:
+    """The exercise with this number or slug ("3", "03", "byhand" and "03_byhand" all name
+    exercise 03)."""
+    wanted = name.strip().lower()
+    number = wanted.split("_", 1)[0].zfill(2)
+    for exercise in load_exercises():
+        if wanted == exercise.slug or number == exercise.number:
+            return exercise
+    return None
 
 
 def locate_in_submission(exercise: Exercise, submission: Path) -> Path | None:

@@ -58,7 +58,10 @@ number = "90"
 slug = "echo"
 title = "Echo"
 modules = ["echo.py"]
-hints = ["Return what you were given."]
+
+[exercise.hints]
+echo_returns = ["Return what you were given."]
+echo_never_blocks = ["Nothing to wait for: no sleep at all."]
 '''
 
 

@@ -109,3 +109,37 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path):
     assert process.wait(timeout=120) == 1
     assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
     assert {test["name"][:2] for test in json.loads(results.read_text())["tests"]} == {"03", "04"}
+
+
+def test_check_shows_the_first_failure_in_full_and_the_others_in_one_line():
+    shown = run_grader("check", "03").stdout
+    assert shown.count("why:") == 1 and shown.count("try:") == 1, shown
+    assert "square prints, sleeps 3 s by hand" in shown  # the later checks are still listed
+    assert "run_concurrently(cube(5), cube(10)) raised NotImplementedError" in shown
+
+
+def test_check_verbose_shows_every_failure_in_full():
+    shown = run_grader("check", "03", "--verbose").stdout
+    checks = find_exercise("03").checks()
+    assert shown.count("try:") == len(checks), shown
+
+
+def test_the_results_file_keeps_every_failure_in_full(tmp_path: Path):
+    results_path = tmp_path / "results.json"
+    run_grader("check", "03", "--json", str(results_path))
+    outputs = [test["output"] for test in json.loads(results_path.read_text())["tests"]]
+    assert all("try:" in output for output in outputs)
+
+
+def test_an_exercise_can_be_named_by_its_slug(tmp_path: Path):
+    finished = run_grader("check", "byhand", "--submission", str(solved_submission(tmp_path)))
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "03 byhand" in finished.stdout
+
+
+def test_help_says_every_command_in_whole_sentences():
+    shown = run_grader("--help").stdout
+    for command in ("check", "hint", "progress", "watch", "reset"):
+        assert f"    {command} " in shown
+    description = shown.split("\n\n")[1]
+    assert description.rstrip().endswith("."), description

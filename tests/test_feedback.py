@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graders.engine.report import ExerciseReport, render_text
+from graders.engine.report import ExerciseReport, failure_text, render_text
 from graders.kit.checks import CheckFailed, CheckResult, Suite, point_to_earlier_failures
 from graders.kit.tracing import Step, compare_traces
 from graders.learner.terminal import wrap
@@ -110,6 +110,16 @@ def test_watch_mode_shows_only_the_first_failure_in_full(exercise_03):
     text = render_text(ExerciseReport(exercise_03, [first, second]), only_first_failure=True)
     assert "more of one" in text and "second line" in text
     assert "more of two" not in text
+
+
+def test_printed_lines_the_timeline_already_shows_are_not_shown_again():
+    printed = "Starting square with argument 0!\nFinishing square with argument 0!"
+    timeline = "  0.0  Starting square with argument 0!\n  3.0  Finishing square with argument 0!"
+    result = CheckResult("one", 0, 1, False, ("timing",), message="too slow",
+                         student_output=printed, timeline=timeline)
+    assert "What your code printed" not in failure_text(result)
+    result.student_output = printed + "\nsomething else"
+    assert "What your code printed" in failure_text(result)
 
 
 def test_long_prose_is_wrapped_under_its_label_and_charts_are_left_alone():

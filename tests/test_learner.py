@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_exercise, make_submission, solution_files
+from conftest import copy_exercise, make_submission, solution_files, stub_files
 
 from graders.manifest import PACK_ROOT, load_exercises
 from graders.stubs import make_stub
@@ -53,28 +53,137 @@ def graders(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 # Hints
 
 
-def test_each_hint_call_shows_the_next_hint(state_dir, exercise_03):
-    first = graders("hint", "03")
-    second = graders("hint", "03")
-    assert "Hint 1 of" in first.stdout and exercise_03.hints[0].split()[0] in first.stdout
-    assert "Hint 2 of" in second.stdout and "Hint 1 of" not in second.stdout
+def check_ids(exercise) -> list[str]:
+    return [check.function.__name__ for check in exercise.checks()]
 
 
-def test_after_the_last_hint_the_last_one_is_shown_again(state_dir, exercise_03):
-    count = len(exercise_03.hints)
+def last_run_failed(state_dir: Path, exercise, failed: list[str]) -> None:
+    """The learner state after a grading of `exercise` in which these checks failed (the hints
+    seen so far are kept)."""
+    path = state_dir / "state.json"
+    state = json.loads(path.read_text()) if path.exists() else {}
+    state.setdefault("results", {})[exercise.number] = {
+        "score": 0, "max_score": 10, "passed": not failed, "fingerprint": "", "failed": failed}
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state))
+
+
+def test_every_check_has_a_hint_and_every_hint_is_for_a_check():
+    for exercise in EXERCISES:
+        ids = check_ids(exercise)
+        keys = [entry.check for entry in exercise.hints]
+        strays = set(keys) - set(ids)
+        assert not strays, f"{exercise.label}: exercises.toml has hints for no check: {strays}"
+        for check_id in ids:
+            hints = exercise.hints_for(check_id)
+            assert hints and all(hint.strip() for hint in hints), \
+                f"{exercise.label}: check {check_id} has no hint in exercises.toml"
+
+
+def test_a_hint_is_for_the_first_check_that_failed_in_the_last_run(state_dir, exercise_03):
+    ids = check_ids(exercise_03)
+    last_run_failed(state_dir, exercise_03, [ids[5], ids[6]])
+    shown = graders("hint", "03").stdout
+    check = exercise_03.checks()[5]
+    assert f"Hint 1 of {len(exercise_03.hints_for(ids[5]))} for 03 byhand, on “{check.name}”" \
+        in shown
+    assert exercise_03.hints_for(ids[5])[0].split()[0] in shown
+
+
+def test_each_hint_call_shows_the_next_hint_of_that_check(state_dir, exercise_03):
+    stuck_on = "overlaps_sleeps"
+    last_run_failed(state_dir, exercise_03, [stuck_on])
+    first = graders("hint", "03").stdout
+    second = graders("hint", "03").stdout
+    assert "Hint 1 of" in first and "Hint 2 of" in second and "Hint 1 of" not in second
+    assert "on “run_concurrently overlaps sleeps”" in second
+
+
+def test_after_the_last_hint_of_a_check_the_last_one_is_shown_again(state_dir, exercise_03):
+    last_run_failed(state_dir, exercise_03, ["resumes_earliest_first"])
+    count = len(exercise_03.hints_for("resumes_earliest_first"))
     for _ in range(count):
         graders("hint", "03")
-    again = graders("hint", "03")
-    assert f"Hint {count} of {count}" in again.stdout
-    assert "That was the last hint" in again.stdout
+    again = graders("hint", "03").stdout
+    assert f"Hint {count} of {count}" in again
+    assert "That was the last hint for this check" in again
 
 
-def test_hint_all_shows_every_hint_seen_so_far(state_dir):
+def test_a_newly_failing_check_starts_at_its_own_first_hint(state_dir, exercise_03):
+    last_run_failed(state_dir, exercise_03, ["manual_sleep_yields_delay"])
     graders("hint", "03")
     graders("hint", "03")
-    seen = graders("hint", "03", "--all")
-    assert "Hint 1 of" in seen.stdout and "Hint 2 of" in seen.stdout
-    assert "Hint 3 of" not in seen.stdout
+    last_run_failed(state_dir, exercise_03, ["overlaps_sleeps"])
+    assert "Hint 1 of 3 for 03 byhand, on “run_concurrently overlaps sleeps”" \
+        in graders("hint", "03").stdout
+
+
+def test_before_any_check_the_hints_are_for_the_first_check(state_dir, exercise_03):
+    shown = graders("hint", "03").stdout
+    assert "You have not checked 03 byhand yet" in shown
+    assert f"on “{exercise_03.checks()[0].name}”" in shown
+
+
+def test_an_exercise_that_passed_needs_no_hint(state_dir, exercise_03):
+    last_run_failed(state_dir, exercise_03, [])
+    shown = graders("hint", "03").stdout
+    assert "no hint needed" in shown and "Hint 1" not in shown
+
+
+def test_hints_follow_a_real_check(state_dir, tmp_path, exercise_03):
+    """A solution whose scheduler runs one coroutine after another: its first failure is about
+    overlapping, and so is the hint."""
+    files = solution_files(exercise_03)
+    files[exercise_03.main_module] += (
+        "\n\ndef run_concurrently(*coros, clock=time.monotonic, sleep=time.sleep):\n"
+        "    return [run_by_hand(coro, sleep) for coro in coros]\n")
+    folder = make_submission(tmp_path, exercise_03, files)
+    graders("check", "03", "--submission", str(folder.parent))
+    shown = graders("hint", "03", "--submission", str(folder.parent)).stdout
+    assert "on “run_concurrently overlaps sleeps”" in shown, shown
+    assert "changed since" not in shown
+
+
+def test_a_hint_after_an_edit_says_it_is_for_the_last_check(state_dir, tmp_path, exercise_03):
+    folder = make_submission(tmp_path, exercise_03, stub_files(exercise_03))
+    graders("check", "03", "--submission", str(folder.parent))
+    (folder / exercise_03.main_module).write_text("# started again\n")
+    shown = graders("hint", "03", "--submission", str(folder.parent)).stdout
+    assert "Your files changed since you last checked 03 byhand" in shown
+
+
+def test_hint_all_shows_every_hint_seen_so_far_check_by_check(state_dir, exercise_03):
+    last_run_failed(state_dir, exercise_03, ["manual_sleep_yields_delay"])
+    graders("hint", "03")
+    graders("hint", "03")
+    last_run_failed(state_dir, exercise_03, ["overlaps_sleeps"])
+    graders("hint", "03")
+    seen = graders("hint", "03", "--all").stdout
+    assert seen.count("on “manual_sleep yields its delay exactly once”") == 2
+    assert seen.count("on “run_concurrently overlaps sleeps”") == 1
+    assert seen.index("manual_sleep yields") < seen.index("overlaps sleeps")
+    assert "Hint 2 of 3" not in seen  # seen again, and nothing new shown
+    assert "Hint 2 of 3" not in graders("hint", "03", "--all").stdout
+
+
+def test_hint_all_before_any_hint_says_how_to_get_one(state_dir):
+    assert "You have seen no hint of 03 byhand yet" in graders("hint", "03", "--all").stdout
+
+
+def test_reset_starts_the_hints_of_that_exercise_afresh(state_dir, checkout, exercise_03):
+    last_run_failed(state_dir, exercise_03, ["overlaps_sleeps"])
+    graders("hint", "03")
+    graders("hint", "03")
+    finished = graders("reset", "03", "--submission", str(checkout))
+    assert "hints start afresh" in finished.stdout
+    assert "no hint of 03 byhand yet" in graders("hint", "03", "--all").stdout
+    assert "Hint 1 of" in graders("hint", "03").stdout
+
+
+def test_a_state_file_of_the_older_form_starts_the_hints_afresh(state_dir, exercise_03):
+    state_dir.mkdir(parents=True)
+    (state_dir / "state.json").write_text(json.dumps({"hints_shown": {"03": 2}}))
+    assert "Hint 1 of" in graders("hint", "03").stdout
 
 
 def test_hint_state_lives_in_a_folder_git_ignores():
@@ -86,9 +195,13 @@ def test_a_hint_for_an_unknown_exercise_is_a_usage_error(state_dir):
     assert graders("hint", "99").returncode == 2
 
 
-def test_every_exercise_has_hints():
-    for exercise in EXERCISES:
-        assert exercise.hints, f"{exercise.label} has no hints in exercises.toml"
+def test_an_exercise_is_named_by_its_slug_as_well_as_its_number(state_dir, checkout):
+    assert "for 03 byhand" in graders("hint", "byhand").stdout
+    assert "Hint 1 of" in graders("hint", "byhand", "--all").stdout
+    finished = graders("reset", "byhand", "--submission", str(checkout))
+    assert finished.returncode == 0 and "03_byhand/" in finished.stdout
+    unknown = graders("hint", "bihand")
+    assert unknown.returncode == 2 and "03 byhand" in unknown.stderr  # the names it knows
 
 
 # Progress
@@ -137,7 +250,7 @@ def test_reset_puts_back_the_stub_and_keeps_a_copy_of_the_work(state_dir, checko
 
 def test_reset_of_an_untouched_stub_keeps_no_copy(state_dir, checkout):
     finished = graders("reset", "03", "--submission", str(checkout))
-    assert "nothing to reset" in finished.stdout
+    assert "nothing to put back" in finished.stdout
     assert not (state_dir / "backups").exists()
 
 
@@ -200,13 +313,30 @@ def test_watch_checks_again_on_save_and_ends_when_the_exercise_passes(state_dir,
         watching.stop()
 
 
-def test_watch_waits_for_a_first_save_before_checking_an_untouched_stub(state_dir, checkout):
-    watching = Running("watch", "03", "--submission", str(checkout), "--poll", "0.05")
+def test_watch_checks_an_untouched_stub_at_once_without_waiting_for_a_save(state_dir, checkout):
+    watching = Running("watch", "byhand", "--submission", str(checkout), "--poll", "0.05")
     try:
+        watching.wait_for("03 byhand: Coroutines run by hand  —  0/10 points")
         watching.wait_for("save a file to check again")
-        assert not any("points" in line for line in watching.seen)
     finally:
         watching.stop()
+
+
+def test_watch_starts_at_the_exercise_being_worked_on(state_dir, checkout, exercise_03):
+    """01 and 02 untouched, 03 begun: watch goes to 03, not to the untouched 01."""
+    module = checkout / exercise_03.folder / exercise_03.main_module
+    module.write_text(module.read_text() + "\n# begun\n")
+    watching = Running("watch", "--submission", str(checkout), "--poll", "0.05")
+    try:
+        watching.wait_for("points")
+        graded = [line for line in watching.seen if "points" in line]
+        assert graded[0].startswith("03 byhand:"), watching.seen
+    finally:
+        watching.stop()
+
+
+def test_without_a_started_exercise_the_first_unfinished_one_is_current(state_dir, checkout):
+    assert "for 01 warmup" in graders("hint", "--submission", str(checkout)).stdout
 
 
 # Colour
@@ -253,7 +383,41 @@ def strip_ansi(text: str) -> str:
 
 def test_the_make_targets_call_the_commands():
     makefile = (PACK_ROOT / "Makefile").read_text()
-    for target, command in [("hint", "hint $(EXERCISE)"), ("progress", "progress"),
-                            ("watch", "watch $(EXERCISE)"), ("reset", "reset $(EXERCISE)")]:
+    for target, command in [("hint", "hint $(EXERCISE) $(if $(ALL),--all)"),
+                            ("progress", "progress"), ("watch", "watch $(EXERCISE)"),
+                            ("reset", "reset $(EXERCISE)")]:
         assert f"\n{target}: " in makefile
         assert f"-m graders {command}" in makefile
+    assert "$(if $(VERBOSE),--verbose)" in makefile
+
+
+def make(*args: str) -> subprocess.CompletedProcess:
+    """make in the pack, with this Python and without (re)installing anything (-o: the stamp
+    counts as up to date)."""
+    return subprocess.run(["make", "--no-print-directory", "-o", ".venv/.core-installed",
+                           f"PY={sys.executable}", *args], capture_output=True, text=True,
+                          cwd=PACK_ROOT, timeout=60)
+
+
+@pytest.mark.parametrize("call", [(), ("help",)], ids=["make", "make help"])
+def test_plain_make_lists_the_learners_commands(call):
+    listed = make(*call)
+    assert listed.returncode == 0, listed.stderr
+    for command in ("make watch", "make check EXERCISE=03", "make hint EXERCISE=03",
+                    "make progress", "make reset EXERCISE=03", "make farm", "VERBOSE=1",
+                    "ALL=1", "make test"):
+        assert command in listed.stdout
+
+
+def test_make_hint_with_all_shows_the_hints_seen_again(state_dir):
+    make("hint", "EXERCISE=byhand")
+    again = make("hint", "EXERCISE=byhand", "ALL=1")
+    assert again.stdout.count("Hint 1 of") == 1 and "no hint needed" not in again.stdout
+    assert "You have not checked" not in again.stdout  # the replay, not a new hint
+
+
+def test_the_set_up_keeps_pips_output_out_of_sight_unless_it_fails():
+    makefile = (PACK_ROOT / "Makefile").read_text()
+    installs = [line for line in makefile.splitlines() if "pip install" in line]
+    assert installs and all("$(call quietly," in line for line in installs
+                            if not line.startswith("PIP_INSTALL")), installs

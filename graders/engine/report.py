@@ -56,7 +56,8 @@ def render_text(report: ExerciseReport, *, only_first_failure: bool = False) -> 
     if report.passed:
         lines.append(f"  All checks of {ex.label} pass. On to the next exercise!")
     else:
-        lines.append(f"  Stuck? `make hint EXERCISE={ex.number}` shows a hint, one at a time.")
+        lines.append(f"  Stuck? `make hint EXERCISE={ex.number}` gives a hint for the first check "
+                     "that failed.")
     return "\n".join(lines)
 
 
@@ -71,10 +72,20 @@ def failure_text(result: CheckResult) -> str:
     parts = [result.message.rstrip()]
     if result.timeline:
         parts.append(result.timeline.rstrip())
-    if result.student_output:
+    printed = _not_in_timeline(result.student_output, result.timeline)
+    if printed:
         parts.append("What your code printed during this check (the last lines):\n"
-                     + textwrap.indent(result.student_output.rstrip(), "  | "))
+                     + textwrap.indent(printed.rstrip(), "  | "))
     return "\n".join(part for part in parts if part)
+
+
+def _not_in_timeline(printed: str, timeline: str) -> str:
+    """What the student's code printed, unless the timeline above already shows every line of it
+    (a timeline of printed lines with their times): the same lines twice hide the point."""
+    lines = printed.strip().splitlines()
+    if timeline and lines and all(line.strip() in timeline for line in lines if line.strip()):
+        return ""
+    return printed
 
 
 def results_json(reports: list[ExerciseReport]) -> dict:

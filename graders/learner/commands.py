@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from graders.engine.report import ExerciseReport
+from graders.kit.checks import Check
 from graders.manifest import PACK_ROOT, Exercise, load_exercises, locate_in_submission
 from graders.stubs import make_stub
 
@@ -40,12 +41,14 @@ class Recorded:
     passed: bool
     fingerprint: str
     """Of the learner's files when they were graded: a result counts only for those files."""
+    failed: list[str] = field(default_factory=list)
+    """Ids of the checks that failed, in the suite's order: hints follow the first of them."""
 
 
 @dataclass
 class LearnerState:
-    hints_shown: dict[str, int] = field(default_factory=dict)
-    """Exercise number -> how many of its hints were shown."""
+    hints_shown: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Exercise number -> check id -> how many of that check's hints were shown."""
     results: dict[str, Recorded] = field(default_factory=dict)
     """Exercise number -> its last grading."""
 
@@ -54,10 +57,12 @@ class LearnerState:
         try:
             data = json.loads((state_dir() / "state.json").read_text(encoding="utf-8"))
             return cls(
-                hints_shown={k: int(v) for k, v in data.get("hints_shown", {}).items()},
+                hints_shown={number: {check: int(count) for check, count in shown.items()}
+                             for number, shown in data.get("hints_shown", {}).items()
+                             if isinstance(shown, dict)},  # a count per exercise is older
                 results={k: Recorded(**v) for k, v in data.get("results", {}).items()},
             )
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, AttributeError):
             return cls()  # no state yet, or a damaged file: start afresh
 
     def save(self) -> None:
@@ -69,6 +74,10 @@ class LearnerState:
         temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         temporary.replace(folder / "state.json")
 
+    def save_quietly(self) -> None:
+        with contextlib.suppress(OSError):  # a read-only checkout still grades and hints
+            self.save()
+
 
 def fingerprint(exercise: Exercise, folder: Path) -> str:
     digest = hashlib.sha256()
@@ -79,17 +88,28 @@ def fingerprint(exercise: Exercise, folder: Path) -> str:
     return digest.hexdigest()
 
 
+def check_id(check: Check) -> str:
+    """The key of a check's hints in the manifest: the name of its function in the suite."""
+    return check.function.__name__
+
+
+def failed_check_ids(report: ExerciseReport) -> list[str]:
+    checks = report.exercise.checks()  # in the order of the results
+    return [check_id(check) for check, result in zip(checks, report.results, strict=True)
+            if not result.passed]
+
+
 def record(reports: list[ExerciseReport], submission: Path) -> None:
-    """Remember these gradings (for progress and watch)."""
+    """Remember these gradings (for progress, watch and hints)."""
     state = LearnerState.load()
     for report in reports:
         folder = locate_in_submission(report.exercise, submission)
         if folder is None:
             continue
         state.results[report.exercise.number] = Recorded(
-            report.score, report.max_score, report.passed, fingerprint(report.exercise, folder))
-    with contextlib.suppress(OSError):  # a read-only checkout still grades
-        state.save()
+            report.score, report.max_score, report.passed, fingerprint(report.exercise, folder),
+            failed_check_ids(report))
+    state.save_quietly()
 
 
 def is_untouched_stub(exercise: Exercise, folder: Path) -> bool:
@@ -105,30 +125,75 @@ def is_untouched_stub(exercise: Exercise, folder: Path) -> bool:
 # Hints
 
 
-def next_hint(exercise: Exercise, show_all: bool = False) -> str:
-    """The next hint of an exercise (the last one again once all were shown), and remember it."""
-    hints = exercise.hints
-    if not hints:
-        return f"Exercise {exercise.label} has no hints. Its README says what to do."
+def next_hint(exercise: Exercise, folder: Path | None = None) -> str:
+    """The next hint for the first check that failed in the last grading (the last hint again
+    once all were shown), and remember it. Without a grading, the first check's hints."""
     state = LearnerState.load()
-    shown = state.hints_shown.get(exercise.number, 0)
-    if show_all:
-        upto = max(shown, 1)
-        return "\n\n".join(_hint_text(exercise, k) for k in range(1, upto + 1))
-    number = min(shown + 1, len(hints))
-    state.hints_shown[exercise.number] = number
-    with contextlib.suppress(OSError):
-        state.save()
-    text = _hint_text(exercise, number)
+    recorded = state.results.get(exercise.number)
+    if recorded is not None and recorded.passed:
+        return (f"Every check of {exercise.label} passed when you last checked it: no hint "
+                f"needed. `make hint EXERCISE={exercise.number} ALL=1` shows again the hints "
+                "you saw.")
+    checks = exercise.checks()
+    stuck_on = [check for check in checks
+                if recorded is None or check_id(check) in recorded.failed]
+    check = next((c for c in stuck_on if exercise.hints_for(check_id(c))), None)
+    if check is None:
+        return f"Exercise {exercise.label} has no hints. Its README says what to do."
+    hints = exercise.hints_for(check_id(check))
+    shown = state.hints_shown.setdefault(exercise.number, {})
+    number = min(shown.get(check_id(check), 0) + 1, len(hints))
+    shown[check_id(check)] = number
+    state.save_quietly()
+    parts = [_where_this_hint_comes_from(exercise, recorded, folder),
+             _hint_text(exercise, check, number)]
     if number < len(hints):
-        return text + f"\n\nStill stuck? Ask again for hint {number + 1}."
-    return (text + "\n\nThat was the last hint. Read the exercise's README again (its \"Things to "
-            f"notice\"), and `make check EXERCISE={exercise.number}` after every change.")
+        parts.append(f"Still stuck on this check? Ask again for hint {number + 1}.")
+    else:
+        parts.append("That was the last hint for this check. Read the exercise's README again "
+                     f"(its \"Things to notice\"), and `make check EXERCISE={exercise.number}` "
+                     "after every change.")
+    return "\n\n".join(part for part in parts if part)
 
 
-def _hint_text(exercise: Exercise, number: int) -> str:
-    return f"Hint {number} of {len(exercise.hints)} for {exercise.label}:\n" + "\n".join(
-        "  " + line for line in exercise.hints[number - 1].splitlines())
+def _where_this_hint_comes_from(
+    exercise: Exercise, recorded: Recorded | None, folder: Path | None
+) -> str:
+    """Why this check's hint: said only when the last grading cannot be the learner's guide."""
+    if recorded is None:
+        return (f"You have not checked {exercise.label} yet, so here is a hint for its first "
+                f"check. After `make check EXERCISE={exercise.number}`, hints follow the first "
+                "check that fails.")
+    if folder is not None and recorded.fingerprint != fingerprint(exercise, folder):
+        return (f"Your files changed since you last checked {exercise.label}: this hint is for "
+                f"where that check stopped. `make check EXERCISE={exercise.number}` to see "
+                "where you are now.")
+    return ""
+
+
+def hints_seen(exercise: Exercise) -> str:
+    """Every hint of the exercise shown so far, again, in the order of its checks."""
+    shown = LearnerState.load().hints_shown.get(exercise.number, {})
+    texts = [_hint_text(exercise, check, number)
+             for check in exercise.checks()
+             for number in range(1, shown.get(check_id(check), 0) + 1)
+             if number <= len(exercise.hints_for(check_id(check)))]
+    if not texts:
+        return (f"You have seen no hint of {exercise.label} yet: `make hint "
+                f"EXERCISE={exercise.number}` shows one for where you are stuck.")
+    return "\n\n".join(texts)
+
+
+def reset_hints(exercise: Exercise) -> None:
+    state = LearnerState.load()
+    state.hints_shown.pop(exercise.number, None)
+    state.save_quietly()
+
+
+def _hint_text(exercise: Exercise, check: Check, number: int) -> str:
+    hints = exercise.hints_for(check_id(check))
+    return (f"Hint {number} of {len(hints)} for {exercise.label}, on “{check.name}”:\n"
+            + "\n".join("  " + line for line in hints[number - 1].splitlines()))
 
 
 # Progress
@@ -217,7 +282,9 @@ def progress_bar(rows: list[ExerciseProgress]) -> str:
 def reset(exercise: Exercise, folder: Path) -> str:
     """Put back the stub of each module (generated from the solution), keeping a copy first."""
     if is_untouched_stub(exercise, folder):
-        return f"{folder.name}/ already holds the untouched stub: nothing to reset."
+        reset_hints(exercise)
+        return (f"{folder.name}/ already holds the untouched stub: nothing to put back. Its "
+                "hints start afresh.")
     backup = state_dir() / "backups" / f"{exercise.folder}-{datetime.now():%Y%m%d-%H%M%S}"
     backup.mkdir(parents=True, exist_ok=True)
     kept = []
@@ -230,10 +297,10 @@ def reset(exercise: Exercise, folder: Path) -> str:
         path.write_text(make_stub(solution, str(exercise.solution_dir / name)), encoding="utf-8")
     state = LearnerState.load()
     state.results.pop(exercise.number, None)
-    with contextlib.suppress(OSError):
-        state.save()
+    state.hints_shown.pop(exercise.number, None)
+    state.save_quietly()
     names = ", ".join(exercise.modules)
-    return (f"{exercise.label}: {names} is the fresh stub again.\n"
+    return (f"{exercise.label}: {names} is the fresh stub again, and its hints start afresh.\n"
             "Your work is kept in:\n" + "\n".join(f"  {path}" for path in kept))
 
 
@@ -258,12 +325,25 @@ def wait_until_changed(folder: Path, before: dict[str, float], poll_seconds: flo
     time.sleep(poll_seconds)  # let an editor finish writing
 
 
-def first_unfinished(exercises: list[Exercise], submission: Path) -> int:
+def is_finished(exercise: Exercise, folder: Path | None, state: LearnerState) -> bool:
+    """Passed when last graded, and not changed since."""
+    known = state.results.get(exercise.number)
+    return (folder is not None and known is not None and known.passed
+            and known.fingerprint == fingerprint(exercise, folder))
+
+
+def being_worked_on(exercises: list[Exercise], submission: Path) -> int:
+    """The index of the exercise the learner is on: the first unfinished one they have started
+    (checked, or changed from its stub), else the first unfinished one; len(exercises) when all
+    are done. A learner who went straight to 03 is on 03, not on an untouched 01."""
     state = LearnerState.load()
+    unfinished = []
     for index, exercise in enumerate(exercises):
-        known = state.results.get(exercise.number)
         folder = locate_in_submission(exercise, submission)
-        if folder is None or known is None or not known.passed \
-                or known.fingerprint != fingerprint(exercise, folder):
-            return index
-    return len(exercises)
+        if not is_finished(exercise, folder, state):
+            unfinished.append(index)
+            started = exercise.number in state.results or (
+                folder is not None and not is_untouched_stub(exercise, folder))
+            if started:
+                return index
+    return unfinished[0] if unfinished else len(exercises)
