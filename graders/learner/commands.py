@@ -94,9 +94,9 @@ def check_id(check: Check) -> str:
 
 
 def failed_check_ids(report: ExerciseReport) -> list[str]:
-    checks = report.exercise.checks()  # in the order of the results
-    return [check_id(check) for check, result in zip(checks, report.results, strict=True)
-            if not result.passed]
+    ids = {check.name: check_id(check) for check in report.exercise.checks()}
+    return [ids[result.name] for result in report.results
+            if not result.passed and result.name in ids]
 
 
 def record(reports: list[ExerciseReport], submission: Path) -> None:
@@ -131,12 +131,10 @@ def next_hint(exercise: Exercise, folder: Path | None = None) -> str:
     state = LearnerState.load()
     recorded = state.results.get(exercise.number)
     if recorded is not None and recorded.passed:
-        return (f"Every check of {exercise.label} passed when you last checked it: no hint "
-                f"needed. `make hint EXERCISE={exercise.number} ALL=1` shows again the hints "
-                "you saw.")
-    checks = exercise.checks()
-    stuck_on = [check for check in checks
-                if recorded is None or check_id(check) in recorded.failed]
+        return _no_hint_needed(exercise, recorded, folder)
+    failed = recorded.failed if recorded is not None and recorded.failed else None
+    stuck_on = [check for check in exercise.checks()  # None: no grading says where
+                if failed is None or check_id(check) in failed]
     check = next((c for c in stuck_on if exercise.hints_for(check_id(c))), None)
     if check is None:
         return f"Exercise {exercise.label} has no hints. Its README says what to do."
@@ -154,6 +152,15 @@ def next_hint(exercise: Exercise, folder: Path | None = None) -> str:
                      f"(its \"Things to notice\"), and `make check EXERCISE={exercise.number}` "
                      "after every change.")
     return "\n\n".join(part for part in parts if part)
+
+
+def _no_hint_needed(exercise: Exercise, recorded: Recorded, folder: Path | None) -> str:
+    text = f"Every check of {exercise.label} passed when you last checked it: no hint needed."
+    if folder is not None and recorded.fingerprint != fingerprint(exercise, folder):
+        text += (f" Your files changed since: `make check EXERCISE={exercise.number}` says "
+                 "whether they still pass, and where to look if not.")
+    return text + (f"\n`make hint EXERCISE={exercise.number} ALL=1` shows again the hints you "
+                   "saw.")
 
 
 def _where_this_hint_comes_from(
