@@ -73,7 +73,7 @@ class CheckHints:
     """The hints of one check, as the manifest's `[exercise.hints]` table gives them."""
 
     check: str
-    """The id of the check they help with (its function's name in the suite)."""
+    """The id of the check they help with (`Check.id`: its function's name in the suite)."""
     hints: tuple[str, ...]
     """Shown one at a time, from the gentlest to the most telling; never the code itself."""
 

@@ -54,7 +54,7 @@ def graders(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 def check_ids(exercise) -> list[str]:
-    return [check.function.__name__ for check in exercise.checks()]
+    return [check.id for check in exercise.checks()]
 
 
 def last_run_failed(state_dir: Path, exercise, failed: list[str]) -> None:

@@ -88,15 +88,8 @@ def fingerprint(exercise: Exercise, folder: Path) -> str:
     return digest.hexdigest()
 
 
-def check_id(check: Check) -> str:
-    """The key of a check's hints in the manifest: the name of its function in the suite."""
-    return check.function.__name__
-
-
 def failed_check_ids(report: ExerciseReport) -> list[str]:
-    ids = {check.name: check_id(check) for check in report.exercise.checks()}
-    return [ids[result.name] for result in report.results
-            if not result.passed and result.name in ids]
+    return [result.id for result in report.results if not result.passed]
 
 
 def record(reports: list[ExerciseReport], submission: Path) -> None:
@@ -134,14 +127,14 @@ def next_hint(exercise: Exercise, folder: Path | None = None) -> str:
         return _no_hint_needed(exercise, recorded, folder)
     failed = recorded.failed if recorded is not None and recorded.failed else None
     stuck_on = [check for check in exercise.checks()  # None: no grading says where
-                if failed is None or check_id(check) in failed]
-    check = next((c for c in stuck_on if exercise.hints_for(check_id(c))), None)
+                if failed is None or check.id in failed]
+    check = next((c for c in stuck_on if exercise.hints_for(c.id)), None)
     if check is None:
         return f"Exercise {exercise.label} has no hints. Its README says what to do."
-    hints = exercise.hints_for(check_id(check))
+    hints = exercise.hints_for(check.id)
     shown = state.hints_shown.setdefault(exercise.number, {})
-    number = min(shown.get(check_id(check), 0) + 1, len(hints))
-    shown[check_id(check)] = number
+    number = min(shown.get(check.id, 0) + 1, len(hints))
+    shown[check.id] = number
     state.save_quietly()
     parts = [_where_this_hint_comes_from(exercise, recorded, folder),
              _hint_text(exercise, check, number)]
@@ -183,8 +176,8 @@ def hints_seen(exercise: Exercise) -> str:
     shown = LearnerState.load().hints_shown.get(exercise.number, {})
     texts = [_hint_text(exercise, check, number)
              for check in exercise.checks()
-             for number in range(1, shown.get(check_id(check), 0) + 1)
-             if number <= len(exercise.hints_for(check_id(check)))]
+             for number in range(1, shown.get(check.id, 0) + 1)
+             if number <= len(exercise.hints_for(check.id))]
     if not texts:
         return (f"You have seen no hint of {exercise.label} yet: `make hint "
                 f"EXERCISE={exercise.number}` shows one for where you are stuck.")
@@ -198,7 +191,7 @@ def reset_hints(exercise: Exercise) -> None:
 
 
 def _hint_text(exercise: Exercise, check: Check, number: int) -> str:
-    hints = exercise.hints_for(check_id(check))
+    hints = exercise.hints_for(check.id)
     return (f"Hint {number} of {len(hints)} for {exercise.label}, on “{check.name}”:\n"
             + "\n".join("  " + line for line in hints[number - 1].splitlines()))
 
