@@ -323,6 +323,19 @@ def test_watch_checks_an_untouched_stub_at_once_without_waiting_for_a_save(state
         watching.stop()
 
 
+def test_watch_goes_on_to_the_next_exercise_and_checks_it_at_once(state_dir, tmp_path):
+    solved, untouched = EXERCISES[2], EXERCISES[3]
+    folder = make_submission(tmp_path, solved, solution_files(solved))
+    copy_exercise(untouched, folder.parent)
+    watching = Running("watch", solved.number, "--submission", str(folder.parent),
+                       "--poll", "0.05")
+    try:
+        watching.wait_for(f"All checks of {solved.label} pass")
+        watching.wait_for(f"{untouched.label}: {untouched.title}  —  0/")  # with no save
+    finally:
+        watching.stop()
+
+
 def test_watch_starts_at_the_exercise_being_worked_on(state_dir, checkout, exercise_03):
     """01 and 02 untouched, 03 begun: watch goes to 03, not to the untouched 01."""
     module = checkout / exercise_03.folder / exercise_03.main_module

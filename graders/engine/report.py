@@ -34,8 +34,8 @@ def _points(value: float) -> str:
 
 
 def render_text(report: ExerciseReport, *, only_first_failure: bool = False) -> str:
-    """The report for a person. With only_first_failure (watch mode), the failures after the first
-    show their first line only: one thing to fix at a time."""
+    """The report for a person. With only_first_failure (check and watch, unless verbose), the
+    failures after the first show their first line only: one thing to fix at a time."""
     ex = report.exercise
     shown_in_full = 0
     lines = [
