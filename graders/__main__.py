@@ -252,7 +252,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if not arguments:  # no command: what the commands are, rather than an error about one
+        parser().print_help(sys.stderr)
+        return EXIT_USAGE
+    args = parser().parse_args(arguments)
     return args.run(args)
 
 

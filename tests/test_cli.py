@@ -143,3 +143,9 @@ def test_help_says_every_command_in_whole_sentences():
         assert f"    {command} " in shown
     description = shown.split("\n\n")[1]
     assert description.rstrip().endswith("."), description
+
+
+def test_no_command_shows_the_commands():
+    finished = run_grader()
+    assert finished.returncode == 2
+    assert "hint" in finished.stderr and "watch" in finished.stderr and "usage:" in finished.stderr
