@@ -1,9 +1,11 @@
 """Broken and hostile submissions: each gets its verdict, quickly, and leaves nothing behind.
 
-tests/hostile/hostile.toml lists the cases, one file each under tests/hostile/NN_slug/, with the
-checks that must fail (and the words their messages must hold), the checks that must still pass,
-and the files the submission must not manage to create. Add a case for every new way of breaking
-or cheating that you think of; an exercise's cases run once it is in the manifest.
+Each folder tests/hostile/NN_slug/ holds case files and one hostile.toml: a table per file, named
+by the file's stem, with the fields of `Case` (the exercise is the folder's, the file the
+table's): the checks that must fail (and the words their messages must hold), the checks that must
+still pass, and the files the submission must not manage to create, checks named by their ids.
+Add a case for every new way of breaking or cheating that you think of; an exercise's cases run
+once it is in the manifest.
 """
 
 from __future__ import annotations
@@ -28,17 +30,40 @@ HOSTILE = ChildLimits(import_seconds=3, check_seconds=2, exercise_seconds=20, ma
 """Short limits, so that the cases that hang cost seconds, not minutes."""
 
 
+LISTING = "hostile.toml"
+"""The name of each exercise folder's list of cases."""
+
+
 @dataclass(frozen=True)
 class Case:
-    exercise: str
-    file: str
+    folder: str
+    """The exercise's folder under tests/hostile/ ("03_byhand"); its number is the exercise."""
+    stem: str
+    """The case's file in that folder, without ".py": the name of its table."""
     why: str
+    """What the submission does, in a few words."""
     base: str = "solution"
+    """What the file is appended to: "solution", "stub" (nothing may pass), or "none" (the file
+    is the whole module)."""
     expect: str = "fail"
+    """"fail", or "pass": the grader must not punish what is harmless."""
     fails: str | tuple[str, ...] = "all"
+    """"all", or the ids of the checks that must fail; every one's message holds each of `says`."""
     still_passes: tuple[str, ...] = ()
+    """Ids of checks that must pass all the same, with their points: the grading goes on past the
+    damage (a hang or an early exit fails only the check it happened in)."""
     says: tuple[str, ...] = ()
+    """Words the message of every check of `fails` holds."""
     creates: tuple[str, ...] = ()
+    """Paths, relative to the submission folder, that must not exist afterwards."""
+
+    @property
+    def exercise(self) -> str:
+        return self.folder.split("_", 1)[0]
+
+    @property
+    def file(self) -> str:
+        return f"{self.folder}/{self.stem}.py"
 
     @property
     def path(self) -> Path:
@@ -47,12 +72,11 @@ class Case:
 
 def load_cases() -> list[Case]:
     cases = []
-    for entry in tomllib.loads((HOSTILE_DIR / "hostile.toml").read_text())["case"]:
-        for key in ("still_passes", "says", "creates"):
-            entry[key] = tuple(entry.get(key, ()))
-        if isinstance(entry.get("fails"), list):
-            entry["fails"] = tuple(entry["fails"])
-        cases.append(Case(**entry))
+    for listing in sorted(HOSTILE_DIR.glob(f"*/{LISTING}")):
+        for stem, entry in tomllib.loads(listing.read_text()).items():
+            fields = {key: tuple(value) if isinstance(value, list) else value
+                      for key, value in entry.items()}
+            cases.append(Case(folder=listing.parent.name, stem=stem, **fields))
     return cases
 
 
@@ -62,18 +86,23 @@ IN_PACK = [case for case in CASES if find_exercise(case.exercise) is not None]
 
 def test_every_case_is_well_formed():
     for case in CASES:
-        assert case.path.is_file(), case.file
-        assert case.file.startswith(f"{case.exercise}_"), case.file
         assert case.base in ("solution", "stub", "none"), case
         assert case.expect in ("pass", "fail"), case
         assert (case.expect == "fail") == bool(case.fails and case.says), case
         assert case.fails == "all" or isinstance(case.fails, tuple), case
+    for case in IN_PACK:
+        exercise = find_exercise(case.exercise)
+        assert exercise is not None and exercise.folder == case.folder, case
+        ids = [check.id for check in exercise.checks()]
+        named = set(case.still_passes) | (set() if case.fails == "all" else set(case.fails))
+        assert named <= set(ids), f"{case.file}: {named - set(ids)} are no checks of {ids}"
 
 
-def test_every_case_file_is_listed():
+def test_every_case_file_has_an_entry_and_every_entry_a_file():
     listed = {case.file for case in CASES}
     on_disk = {str(path.relative_to(HOSTILE_DIR)) for path in HOSTILE_DIR.rglob("*.py")}
-    assert on_disk == listed
+    assert sorted(on_disk - listed) == [], f"files without an entry in their folder's {LISTING}"
+    assert sorted(listed - on_disk) == [], "entries without a file"
 
 
 def submission_text(case: Case, exercise) -> dict[str, str]:
@@ -115,16 +144,17 @@ def test_case_gets_its_verdict(case: Case, tmp_path: Path):
     if case.expect == "pass":
         assert all(r.passed for r in results), f"{case.why}: lost marks:\n{report}"
         return
-    by_name = {result.name: result for result in results}
-    must_fail = list(by_name) if case.fails == "all" else case.fails
-    for name in must_fail:
-        assert not by_name[name].passed, f"{case.why}: {name} passed:\n{report}"
+    by_id = {result.id: result for result in results}
+    must_fail = list(by_id) if case.fails == "all" else case.fails
+    for check_id in must_fail:
+        assert not by_id[check_id].passed, f"{case.why}: {check_id} passed:\n{report}"
         for words in case.says:
-            assert words in by_name[name].message, f"{case.why}: {name} lacks {words!r}:\n{report}"
-    for name in case.still_passes:
+            assert words in by_id[check_id].message, \
+                f"{case.why}: {check_id} lacks {words!r}:\n{report}"
+    for check_id in case.still_passes:
         # A hang or an early exit fails only its own check (the contract): the others keep theirs.
-        passed = by_name[name].passed and by_name[name].points == by_name[name].max_points
-        assert passed, f"{case.why}: {name} should still pass:\n{report}"
+        passed = by_id[check_id].passed and by_id[check_id].points == by_id[check_id].max_points
+        assert passed, f"{case.why}: {check_id} should still pass:\n{report}"
     for result in results:
         assert len(result.message) + len(result.student_output) < 40_000, result.name
 

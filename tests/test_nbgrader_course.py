@@ -73,15 +73,15 @@ def test_hidden_checks_follow_their_tags():
 
 def blocking_variant(exercise: Exercise) -> str | None:
     """The text of a variant of this exercise that blocks the event loop, appended to a solution."""
-    data = tomllib.loads((VARIANTS_DIR / "variants.toml").read_text())
+    listing = VARIANTS_DIR / exercise.folder / "variants.toml"
+    data = tomllib.loads(listing.read_text()) if listing.is_file() else {}
     blocking = [
-        entry for entry in data["variant"]
-        if entry["exercise"] == exercise.number and "blocking" in entry.get("fails_with", ())
-        and entry.get("base", "solution") == "solution"
+        (stem, entry) for stem, entry in data.items()
+        if "blocking" in entry.get("fails_with", ()) and entry.get("base", "solution") == "solution"
     ]
     # The one that fails the fewest kinds of check: its grade shows the blocking check lost alone.
-    blocking.sort(key=lambda entry: len(entry["fails_with"]))
-    return (VARIANTS_DIR / blocking[0]["file"]).read_text() if blocking else None
+    blocking.sort(key=lambda item: len(item[1]["fails_with"]))
+    return (listing.parent / f"{blocking[0][0]}.py").read_text() if blocking else None
 
 
 def student_modules(student: str, exercise: Exercise) -> dict[str, str]:

@@ -54,17 +54,18 @@ def solutions_submission(root: Path) -> Path:
 
 
 def wrong_variants(exercise: Exercise) -> list[tuple[str, str]]:
-    listing = VARIANTS / "variants.toml"
+    """Each wrong variant of tests/variants/NN_slug/ (see tests/test_variants.py): its file, and
+    the module it makes."""
+    listing = VARIANTS / exercise.folder / "variants.toml"
     if not listing.is_file():
         return []
-    entries = tomllib.loads(listing.read_text())["variant"]
     solution = (exercise.solution_dir / exercise.main_module).read_text()
     found = []
-    for entry in entries:
-        if entry["exercise"] != exercise.number or entry["expect"] != "fail":
+    for stem, entry in tomllib.loads(listing.read_text()).items():
+        if entry["expect"] != "fail":
             continue
-        text = (VARIANTS / entry["file"]).read_text()
-        found.append((entry["file"], text if entry.get("base") == "none"
+        text = (listing.parent / f"{stem}.py").read_text()
+        found.append((f"{exercise.folder}/{stem}.py", text if entry.get("base") == "none"
                       else solution + "\n\n" + text))
     return found
 
