@@ -227,6 +227,13 @@ def test_progress_grades_a_changed_exercise_and_shows_its_score(state_dir, check
     assert state["results"]["03"]["passed"] is True
 
 
+def test_progress_sends_the_learner_to_the_exercise_begun(state_dir, checkout, exercise_03):
+    module = checkout / exercise_03.folder / exercise_03.main_module
+    module.write_text(module.read_text() + "\n# begun\n")
+    shown = graders("progress", "--submission", str(checkout)).stdout
+    assert f"Next: exercises/{exercise_03.folder}/README.md" in shown
+
+
 def test_check_remembers_its_result_for_progress(state_dir, tmp_path, exercise_03):
     folder = make_submission(tmp_path, exercise_03, solution_files(exercise_03))
     graders("check", "03", "--submission", str(folder.parent))

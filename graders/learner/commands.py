@@ -257,7 +257,8 @@ def render_progress(rows: list[ExerciseProgress]) -> str:
                      f"{row.exercise.title:<{title_width}}  "
                      f"{row.score:>4g}/{row.max_score:<4g} {row.state}")
     lines.append("  " + progress_bar(rows))
-    upcoming = next((row for row in rows if row.state != "done"), None)
+    upcoming = next((row for row in rows if row.state == "in progress"),  # the one begun
+                    next((row for row in rows if row.state != "done"), None))
     if upcoming is None:
         lines.append("  Every exercise passes. Well done!")
     else:
