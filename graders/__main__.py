@@ -165,22 +165,25 @@ def watch_one(exercise: Exercise, submission: Path, out: Output, poll: float) ->
     if learner.is_untouched_stub(exercise, folder):
         out.show(f"Next: {exercise.label}, {exercise.title}. Read {folder / 'README.md'}, "
                  f"then edit {folder / exercise.main_module}.")
-    first = True
-    while True:
-        before = learner.snapshot(folder)
-        if not first:  # the first grading keeps what is above it (the last exercise's success)
-            out.clear()
-        first = False
-        report = grade_exercise(exercise, folder)
-        learner.record([report], submission)
-        out.show(render_text(report, only_first_failure=True))
-        out.show("Progress: " + learner.progress_bar(learner.progress_of(submission, None)))
-        if report.passed:
-            out.show(f"Compare your code with the pack's solution, solutions/{exercise.folder}/, "
-                     "if you like.\n")
-            return
+    before = learner.snapshot(folder)  # taken before grading: a save meanwhile counts
+    report = grade_and_show(exercise, folder, submission, out)
+    while not report.passed:
         out.show(waiting)
         learner.wait_until_changed(folder, before, poll)
+        before = learner.snapshot(folder)
+        out.clear()  # only now: the first grading keeps the last exercise's success above it
+        report = grade_and_show(exercise, folder, submission, out)
+    out.show(f"Compare your code with the pack's solution, solutions/{exercise.folder}/, "
+             "if you like.\n")
+
+
+def grade_and_show(exercise: Exercise, folder: Path, submission: Path, out: Output
+                   ) -> ExerciseReport:
+    report = grade_exercise(exercise, folder)
+    learner.record([report], submission)
+    out.show(render_text(report, only_first_failure=True))
+    out.show("Progress: " + learner.progress_bar(learner.progress_of(submission, None)))
+    return report
 
 
 def generate_command(args: argparse.Namespace) -> int:
