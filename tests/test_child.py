@@ -8,6 +8,7 @@ import asyncio
 
 from graders.engine.child import run_check
 from graders.engine.parent import grade
+from graders.engine.protocol import Result
 from graders.kit.checks import Check, CheckFailed
 from graders.kit.context import CheckContext
 from graders.kit.vtime import run_virtual
@@ -18,7 +19,7 @@ def context() -> CheckContext:
     return CheckContext(modules={}, main_file="student.py")
 
 
-def failing(function, tags=("results",), why: str = "") -> dict[str, object]:
+def failing(function, tags=("results",), why: str = "") -> Result:
     return run_check(Check("a check", 1, tags, function, why), context())
 
 
@@ -27,15 +28,15 @@ def test_a_failure_without_its_own_why_gets_the_checks_why():
         raise CheckFailed("wrong", advice="try again")
 
     result = failing(check, why="this step is about overlap.")
-    assert result["passed"] is False
-    assert "why:      this step is about overlap." in str(result["message"])
+    assert result.passed is False
+    assert "why:      this step is about overlap." in result.message
 
 
 def test_a_failure_with_its_own_why_keeps_it():
     def check(ctx: CheckContext) -> None:
         raise CheckFailed("wrong", why="its own reason.")
 
-    message = str(failing(check, why="the check's reason.")["message"])
+    message = failing(check, why="the check's reason.").message
     assert "its own reason." in message and "the check's reason." not in message
 
 
@@ -45,7 +46,7 @@ def test_a_check_reports_the_virtual_seconds_it_covered():
         run_virtual(lambda: asyncio.sleep(3), call="asyncio.sleep(3)")
 
     result = run_check(Check("a check", 1, ("timing",), check), context())
-    assert result["passed"] is True and result["virtual_seconds"] == 3.0
+    assert result.passed is True and result.virtual_seconds == 3.0
 
 
 def test_virtual_seconds_reach_the_parents_results():

@@ -1,10 +1,9 @@
 """The parts of the grader's defences, one at a time: the integrity record, the plain comparison,
-the parent's reading of events, and its count of the child's processes."""
+and the parent's count of the child's processes."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -104,42 +103,6 @@ def test_a_line_that_never_ends_is_not_held_whole():
         recorder.write("x" * 100_000)
     recorder.finish()
     assert sum(len(line.text) for line in recorder.lines) <= MAX_CHARS
-
-
-def event_line(token: str, **fields: object) -> bytes:
-    return (json.dumps({"token": token, **fields}) + "\n").encode()
-
-
-def test_the_parent_believes_only_events_with_the_token_in_order():
-    reader = sandbox._EventReader("secret")
-    forged = event_line("guess", event="result", index=0, passed=True)
-    unstarted = event_line("secret", event="result", index=3, passed=True)
-    start = event_line("secret", event="start", index=0)
-    result = event_line("secret", event="result", index=0, passed=1)
-    again = event_line("secret", event="result", index=0, passed=True)
-    events = reader.feed(forged + unstarted + start + result + again)
-    assert [(e["event"], e.get("passed")) for e in events] == [("start", None), ("result", False)]
-
-
-def test_a_results_line_without_end_is_dropped_not_kept():
-    reader = sandbox._EventReader("secret")
-    for _ in range(3):
-        assert reader.feed(b"x" * sandbox.MAX_EVENT_BYTES) == []
-    assert len(reader._pending) <= sandbox.MAX_EVENT_BYTES
-    events = reader.feed(b"tail\n" + event_line("secret", event="finished"))
-    assert [e["event"] for e in events] == ["finished"]
-
-
-def test_a_flood_of_junk_lines_on_the_results_pipe_is_dropped_unparsed(monkeypatch):
-    # Parsing a million empty lines took the parent 4 s a megabyte, past its deadlines.
-    parsed = []
-    monkeypatch.setattr(sandbox.json, "loads", lambda line: parsed.append(line) or {})
-    reader = sandbox._EventReader("secret")
-    assert reader.feed(b"\n" * 100_000 + b"junk\n" * 100 + b"[1]\n") == []
-    assert parsed == []
-    monkeypatch.undo()
-    assert reader.feed(event_line("secret", event="finished"))[0]["event"] == "finished"
-    assert event_line("secret").startswith(sandbox.EVENT_PREFIX)
 
 
 STORM = """

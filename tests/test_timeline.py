@@ -152,5 +152,5 @@ def test_a_timing_failure_without_a_picture_gets_one_from_what_was_printed():
 
     check = Check("squares overlap", 1, ("timing",), slow_check)
     result = run_check(check, CheckContext(modules={}, main_file="squares.py"))
-    assert "What your code printed, by time: 6 s" in result["timeline"]
-    assert "square(1)" in result["timeline"] and "square(2)" in result["timeline"]
+    assert "What your code printed, by time: 6 s" in result.timeline
+    assert "square(1)" in result.timeline and "square(2)" in result.timeline

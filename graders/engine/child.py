@@ -1,20 +1,8 @@
 """The child process: loads a submission's modules and runs an exercise's checks.
 
-It reports on a pipe that only it and the parent share (not stdout, which the student's code can
-write to), one JSON object a line, each carrying the run's secret token, which the parent wrote on
-the child's stdin and which the child read before any student code ran:
-
-    {"token": ..., "event": "imported"}
-    {"token": ..., "event": "import_failed", "message": ...}
-    {"token": ..., "event": "start", "index": i}
-    {"token": ..., "event": "result", "index": i, "passed": ..., "message": ..., "output": ...,
-     "timeline": ...}
-    {"token": ..., "event": "refused", "what": ...}  (the guard refused something; see guard.py)
-    {"token": ..., "event": "restart", "index": i}   (this child is spoilt: go on in a new one)
-    {"token": ..., "event": "finished"}
-
-The parent decides every verdict from these events alone: a check without a result failed. Before
-the student's code runs, the child installs the guard (graders/engine/guard.py): an audit hook that
+It reports each step on its private results pipe, as events of graders/engine/protocol.py. The
+parent decides every verdict from these events alone: a check without a result failed. Before the
+student's code runs, the child installs the guard (graders/engine/guard.py): an audit hook that
 refuses what no solution needs, and a record of the functions the checks rely on, compared after the
 import and after every check.
 """
@@ -26,7 +14,6 @@ import contextlib
 import gc
 import importlib
 import importlib.util
-import json
 import os
 import sys
 import warnings
@@ -36,6 +23,16 @@ from pathlib import Path
 from types import ModuleType
 
 from graders.engine.guard import Guard, Integrity, Policy, describe_changes
+from graders.engine.protocol import (
+    Finished,
+    Imported,
+    ImportFailed,
+    Refused,
+    Restart,
+    Result,
+    Start,
+    Writer,
+)
 from graders.kit.capture import recording_stdout
 from graders.kit.checks import Check, CheckFailed, ImportRefused
 from graders.kit.context import CheckContext
@@ -43,32 +40,9 @@ from graders.kit.timeline import printed_picture
 from graders.kit.vtime import CoveredTime
 from graders.manifest import PACK_ROOT, find_exercise
 
-# Kept before student code runs, which could replace them.
-_write = os.write
-_getpid = os.getpid
-_dumps = json.dumps
+# Kept before student code runs, which could replace it.
 _exit = os._exit
-MAX_FIELD_CHARS = 8_000
-"""A report's text fields are cut to this: a huge repr must not flood the parent."""
 DEFAULT_MAX_PROCESSES = 16
-
-
-class Reporter:
-    """Writes events on the results pipe, with the run's token, from this process only."""
-
-    def __init__(self, fd: int, token: str) -> None:
-        self._fd = fd
-        self._token = token
-        self._pid = _getpid()
-
-    def send(self, event: str, **fields: object) -> None:
-        if _getpid() != self._pid:
-            _exit(0)  # a process the student's code forked never speaks for the grader
-        # The token first: the parent skips, unparsed, lines that do not start like this.
-        data = (_dumps({"token": self._token, "event": event, **fields}) + "\n").encode()
-        while data:
-            written = _write(self._fd, data)
-            data = data[written:]
 
 
 def read_token() -> str:
@@ -83,13 +57,6 @@ def read_token() -> str:
     os.dup2(null, 0)
     os.close(null)
     return data.decode().strip()
-
-
-def clip(text: str, limit: int = MAX_FIELD_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    cut = f"\n[... {len(text) - limit:,} characters cut ...]\n"
-    return text[: limit // 2] + cut + text[-limit // 2 :]
 
 
 def load_module(path: Path) -> ModuleType:
@@ -140,7 +107,7 @@ def describe_import_error(error: BaseException, path: Path) -> str:
     return "\n".join(lines)
 
 
-def run_check(check: Check, context: CheckContext) -> dict[str, object]:
+def run_check(check: Check, context: CheckContext, index: int = 0) -> Result:
     """Run one check; whatever it does, answer with a result."""
     context.timeline = ""
     context.notes = []
@@ -178,13 +145,11 @@ def run_check(check: Check, context: CheckContext) -> dict[str, object]:
     timeline = context.timeline
     if not passed and not timeline and "timing" in check.tags:
         timeline = printed_picture(printed.lines)  # a picture for every timing failure
-    return {
-        "passed": passed,
-        "message": clip(message),
-        "output": clip(printed.tail()) if not passed else "",
-        "timeline": clip(timeline),
-        "virtual_seconds": CoveredTime.take(),
-    }
+    return Result(
+        index=index, passed=passed, message=message,
+        output=printed.tail() if not passed else "", timeline=timeline,
+        virtual_seconds=CoveredTime.take(),
+    )
 
 
 MEMORY_NOTE = (
@@ -237,14 +202,14 @@ def tamper_message(changed: list[str], when: str) -> str:
 def load_student_modules(
     exercise_modules: tuple[str, ...],
     folder: Path,
-    reporter: Reporter,
+    reporter: Writer,
     import_guard: Callable[[], contextlib.AbstractContextManager[object]],
 ) -> dict[str, ModuleType]:
     modules: dict[str, ModuleType] = {}
     for name in exercise_modules:
         path = folder / name
         if not path.is_file():
-            reporter.send("import_failed", message=f"{name} is missing from {folder.name}/.")
+            reporter.send(ImportFailed(f"{name} is missing from {folder.name}/."))
             _exit(0)
         try:
             with recording_stdout() as printed, import_guard():
@@ -296,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
     args = parser.parse_args(argv)
 
-    reporter = Reporter(args.results_fd, token)
+    reporter = Writer(args.results_fd, token)
     exercise = find_exercise(args.exercise)
     assert exercise is not None, args.exercise
     suite = importlib.import_module(exercise.suite_name).SUITE
@@ -313,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     guard = Guard(
         policy, lambda: student_files, protected_modules=list(sys.modules),
-        on_refusal=lambda entry: reporter.send("refused", what=entry),
+        on_refusal=lambda entry: reporter.send(Refused(entry)),
     )
     guard.install()
     integrity = Integrity.of_loaded_modules()
@@ -329,22 +294,22 @@ def main(argv: list[str] | None = None) -> None:
     except _ImportFailed as failed:
         problem = find_spoilers(when) or str(failed)
     if problem:
-        reporter.send("import_failed", message=problem)
+        reporter.send(ImportFailed(problem))
         _exit(0)
-    reporter.send("imported")
+    reporter.send(Imported())
 
     context = CheckContext(modules=modules, main_file=exercise.main_module)
     for index in range(args.start, len(checks)):
-        reporter.send("start", index=index)
-        result = run_check(checks[index], context)
+        reporter.send(Start(index))
+        result = run_check(checks[index], context, index)
         problem = find_spoilers("during this check")
         if problem:
-            result = {**result, "passed": False, "message": clip(problem)}
-        reporter.send("result", index=index, **result)
+            result = replace(result, passed=False, message=problem)
+        reporter.send(result)
         if problem and index + 1 < len(checks):
-            reporter.send("restart", index=index + 1)  # this process is spoilt: start afresh
+            reporter.send(Restart(index + 1))  # this process is spoilt: start afresh
             _exit(0)
-    reporter.send("finished")
+    reporter.send(Finished())
     # Leave at once: atexit hooks and non-daemon threads of the student's code must not hold us.
     _exit(0)
 

@@ -15,7 +15,6 @@ forks beyond its limit itself (graders/engine/guard.py), and this count catches 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import selectors
@@ -37,6 +36,17 @@ from graders.engine.limits import (
     ChildLimits,
     limit_child,
 )
+from graders.engine.protocol import (
+    Event,
+    Finished,
+    Imported,
+    ImportFailed,
+    Reader,
+    Refused,
+    Restart,
+    Result,
+    Start,
+)
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.manifest import PACK_ROOT, Exercise
 
@@ -45,10 +55,6 @@ __all__ = ["CHECK_SECONDS", "EXERCISE_SECONDS", "IMPORT_SECONDS", "MAX_PROCESSES
 
 OUTPUT_TAIL_BYTES = 4096
 READ_BYTES = 1024**2
-MAX_EVENT_BYTES = 1024**2
-"""A results line longer than this is dropped: the child cuts its fields far below it."""
-EVENT_PREFIX = b'{"token": "'
-"""How every event line of graders.engine.child's Reporter starts (the token is its first field)."""
 PROCESS_COUNT_SECONDS = 0.5
 """How often the parent counts the child's processes while it waits for events."""
 
@@ -57,7 +63,7 @@ PROCESS_COUNT_SECONDS = 0.5
 class _Run:
     """What one child process reported before it ended."""
 
-    events: list[dict] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     output_tail: bytes = b""
     """The last OUTPUT_TAIL_BYTES of what the child printed: a flood is never held whole."""
     output_bytes: int = 0
@@ -139,7 +145,7 @@ def _collect(
     selector = selectors.DefaultSelector()
     selector.register(read_fd, selectors.EVENT_READ, "results")
     selector.register(process.stdout, selectors.EVENT_READ, "output")
-    events = _EventReader(token)
+    events = Reader(token)
     open_streams = 2
     step_deadline = time.monotonic() + limits.import_seconds
     next_count = time.monotonic() + PROCESS_COUNT_SECONDS
@@ -169,9 +175,9 @@ def _collect(
                 continue
             for event in events.feed(chunk):
                 run.events.append(event)
-                if event["event"] in ("start", "imported"):
+                if isinstance(event, Start | Imported):
                     step_deadline = time.monotonic() + limits.check_seconds
-                if event["event"] in ("finished", "import_failed", "restart"):
+                if isinstance(event, Finished | ImportFailed | Restart):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
         run.returncode = process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
@@ -180,62 +186,6 @@ def _collect(
         return run
     run.ended = "exit"
     return run
-
-
-class _EventReader:
-    """Events from the results pipe: whole lines, with the run's token, in a sensible order.
-
-    A result is believed only for the check the child said it started, once; anything else on
-    the pipe (a forged line without the token, a result for another check) is dropped.
-    """
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-        self._pending = b""
-        self._skipping = False
-        self._started: int | None = None
-
-    def feed(self, chunk: bytes) -> list[dict]:
-        self._pending += chunk
-        *lines, self._pending = self._pending.split(b"\n")
-        if len(self._pending) > MAX_EVENT_BYTES:  # no line ends: drop it, up to the next one
-            self._pending, self._skipping = b"", True
-        events = []
-        for line in lines:
-            if self._skipping:
-                self._skipping = False
-                continue
-            if not line.startswith(EVENT_PREFIX):  # a flood of junk costs no parsing
-                continue
-            event = self._parse(line)
-            if event is not None:
-                events.append(event)
-        return events
-
-    def _parse(self, line: bytes) -> dict | None:
-        try:
-            event = json.loads(line)
-        except ValueError:
-            return None
-        if not isinstance(event, dict) or not isinstance(event.get("token"), str):
-            return None
-        if not secrets.compare_digest(event["token"], self._token):
-            return None
-        kind, index = event.get("event"), event.get("index")
-        if kind in ("start", "result", "restart") and type(index) is not int:
-            return None
-        if kind == "start":
-            self._started = index
-        elif kind == "result":
-            if index != self._started:
-                return None
-            self._started = None
-            event["passed"] = event.get("passed") is True
-        elif kind == "refused":
-            event["what"] = str(event.get("what"))
-        elif kind not in ("imported", "import_failed", "finished", "restart"):
-            return None
-        return event
 
 
 def _group_size(pgid: int) -> int | None:
@@ -293,15 +243,15 @@ def grade(
             break
         run = _run_child(exercise, folder, start, limits, deadline, load_checks)
         for event in run.events:
-            if event["event"] == "result":
-                results[event["index"]] = _result_from_event(checks[event["index"]], event)
+            if isinstance(event, Result) and event.index < len(checks):
+                results[event.index] = _result_from_event(checks[event.index], event)
         failure = _import_failure(run, exercise, limits)
         if failure is not None:
             _fail_rest(results, checks, start, failure)
             break
-        if any(e["event"] == "finished" for e in run.events):
+        if any(isinstance(e, Finished) for e in run.events):
             break
-        restart = [e["index"] for e in run.events if e["event"] == "restart"]
+        restart = [e.index for e in run.events if isinstance(e, Restart)]
         if restart:  # the child reported its check and asked for a fresh process
             start = max(restart[-1], start + 1)
             continue
@@ -316,17 +266,17 @@ def grade(
 
 
 def _current_check(run: _Run) -> int | None:
-    starts = [e["index"] for e in run.events if e["event"] == "start"]
+    starts = [e.index for e in run.events if isinstance(e, Start)]
     return starts[-1] if starts else None
 
 
 def _import_failure(run: _Run, exercise: Exercise, limits: ChildLimits) -> str | None:
     """Why the student's modules could not be loaded, or None if they were."""
-    if any(e["event"] == "imported" for e in run.events):
+    if any(isinstance(e, Imported) for e in run.events):
         return None
     for event in run.events:
-        if event["event"] == "import_failed":
-            return f"{event['message']}\nNone of this exercise's checks could run."
+        if isinstance(event, ImportFailed):
+            return f"{event.message}\nNone of this exercise's checks could run."
     module = exercise.main_module
     tail = run.tail_text()
     shown = f"\nWhat it printed last:\n{tail}" if tail else ""
@@ -369,10 +319,10 @@ def _refusals_before(run: _Run) -> str:
     """What the guard refused since the last check started: often why the child then hung."""
     refused: list[str] = []
     for event in run.events:
-        if event["event"] == "start":
+        if isinstance(event, Start):
             refused = []
-        elif event["event"] == "refused":
-            refused.append(f"  {event['what'][:300]}")
+        elif isinstance(event, Refused):
+            refused.append(f"  {event.what[:300]}")
     if not refused:
         return ""
     return "\nBefore that, your code tried what the grader does not allow:\n" + "\n".join(
@@ -418,8 +368,8 @@ def _budget_spent(limits: ChildLimits) -> str:
     )
 
 
-def _result_from_event(check: Check, event: dict) -> CheckResult:
-    passed = bool(event.get("passed"))
+def _result_from_event(check: Check, event: Result) -> CheckResult:
+    passed = event.passed
     return CheckResult(
         name=check.name,
         id=check.id,
@@ -427,10 +377,10 @@ def _result_from_event(check: Check, event: dict) -> CheckResult:
         max_points=check.points,
         passed=passed,
         tags=check.tags,
-        message=str(event.get("message", "")),
-        student_output=str(event.get("output", "")),
-        timeline=str(event.get("timeline", "")),
-        virtual_seconds=float(event.get("virtual_seconds") or 0.0),
+        message=event.message,
+        student_output=event.output,
+        timeline=event.timeline,
+        virtual_seconds=event.virtual_seconds,
     )
 
 
