@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from graders.engine.parent import grade
-from graders.engine.report import ExerciseReport, render_text, write_json
+from graders.engine.report import ExerciseReport, report_lines, write_json
 from graders.learner import commands as learner
 from graders.learner.terminal import COLOUR_MODES, Output
 from graders.manifest import (
@@ -62,7 +62,7 @@ def check_command(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         report = grade_exercise(exercise, folder)
         reports.append(report)
-        out.show(render_text(report, only_first_failure=not args.verbose))
+        out.show_lines(report_lines(report, only_first_failure=not args.verbose))
     if len(reports) > 1:
         total = sum(r.score for r in reports)
         most = sum(r.max_score for r in reports)
@@ -181,7 +181,7 @@ def grade_and_show(exercise: Exercise, folder: Path, submission: Path, out: Outp
                    ) -> ExerciseReport:
     report = grade_exercise(exercise, folder)
     learner.record([report], submission)
-    out.show(render_text(report, only_first_failure=True))
+    out.show_lines(report_lines(report, only_first_failure=True))
     out.show("Progress: " + learner.progress_bar(learner.progress_of(submission, None)))
     return report
 

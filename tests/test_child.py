@@ -29,15 +29,15 @@ def test_a_failure_without_its_own_why_gets_the_checks_why():
 
     result = failing(check, why="this step is about overlap.")
     assert result.passed is False
-    assert "why:      this step is about overlap." in result.message
+    assert result.failure.why == "this step is about overlap."
+    assert "why:      this step is about overlap." in result.failure.render()
 
 
 def test_a_failure_with_its_own_why_keeps_it():
     def check(ctx: CheckContext) -> None:
         raise CheckFailed("wrong", why="its own reason.")
 
-    message = failing(check, why="the check's reason.").message
-    assert "its own reason." in message and "the check's reason." not in message
+    assert failing(check, why="the check's reason.").failure.why == "its own reason."
 
 
 def test_a_check_reports_the_virtual_seconds_it_covered():

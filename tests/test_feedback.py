@@ -6,6 +6,7 @@ import pytest
 
 from graders.engine.report import ExerciseReport, failure_text, render_text
 from graders.kit.checks import CheckFailed, CheckResult, Suite, point_to_earlier_failures
+from graders.kit.failure import Failure
 from graders.kit.tracing import Step, compare_traces
 from graders.learner.terminal import wrap
 
@@ -58,7 +59,7 @@ def test_a_checks_id_is_its_functions_name():
 
 def result(name: str, passed: bool) -> CheckResult:
     return CheckResult(name, 1.0 if passed else 0.0, 1.0, passed, ("results",),
-                       message="" if passed else f"{name} went wrong")
+                       failure=None if passed else Failure(f"{name} went wrong"))
 
 
 def suite_of_two() -> Suite:
@@ -105,8 +106,8 @@ def test_a_trace_that_yields_the_wrong_delay_names_both_delays():
 
 
 def test_watch_mode_shows_only_the_first_failure_in_full(exercise_03):
-    first = CheckResult("one", 0, 1, False, ("results",), message="first line\nmore of one")
-    second = CheckResult("two", 0, 1, False, ("timing",), message="second line\nmore of two")
+    first = CheckResult("one", 0, 1, False, ("results",), Failure("first line\nmore of one"))
+    second = CheckResult("two", 0, 1, False, ("timing",), Failure("second line\nmore of two"))
     text = render_text(ExerciseReport(exercise_03, [first, second]), only_first_failure=True)
     assert "more of one" in text and "second line" in text
     assert "more of two" not in text

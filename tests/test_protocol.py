@@ -25,14 +25,18 @@ from graders.engine.protocol import (
     Writer,
     encode,
 )
+from graders.kit.failure import Failure, Frame
 
 TOKEN = "secret"
 ONE_OF_EACH = [
     Imported(),
     ImportFailed("byhand.py has a syntax error at line 1"),
     Start(0),
-    Result(0, passed=False, message="square(3) returned 6", output="hi\n", timeline="█░",
-           virtual_seconds=3.0),
+    Result(0, passed=False, failure=Failure(
+        "square(3) returned 6", expected="9", actual="6", details="a list", why="it matters",
+        advice="look", where=(Frame("byhand.py", 3, "square", "return x + x"),),
+        notes=("Python warned",), not_written_yet=True, stopped="hang", builds_on=("a check",),
+    ), output="hi\n", timeline="█░", virtual_seconds=3.0),
     Refused("start a program"),
     Start(1),
     Result(1, passed=True),
@@ -65,12 +69,12 @@ def test_events_written_on_a_pipe_are_read_back_in_pieces():
 
 
 def test_long_text_fields_are_cut_by_the_writer():
-    wire = encode(Result(0, passed=False, message="x" * 100_000), TOKEN)
+    wire = encode(Result(0, passed=False, failure=Failure("x" * 100_000)), TOKEN)
     assert len(wire) < 2 * protocol.MAX_FIELD_CHARS
     reader = Reader(TOKEN)
     reader.feed(encode(Start(0), TOKEN))
     (result,) = reader.feed(wire)
-    assert "characters cut" in result.message
+    assert "characters cut" in result.failure.summary
 
 
 def test_only_a_result_for_the_check_started_last_is_believed_and_once():
@@ -94,6 +98,11 @@ def test_only_a_result_for_the_check_started_last_is_believed_and_once():
     b'{"token": "secret", "event": "result", "index": 0, "passed": 1}',
     b'{"token": "secret", "event": "refused", "what": ["a"]}',
     b'{"token": "secret", "event": "import_failed", "message": null}',
+    b'{"token": "secret", "event": "result", "index": 0, "passed": false, "failure": "text"}',
+    b'{"token": "secret", "event": "result", "index": 0, "passed": false, '
+    b'"failure": {"summary": "x", "stopped": "gone"}}',
+    b'{"token": "secret", "event": "result", "index": 0, "passed": false, '
+    b'"failure": {"summary": "x", "where": [{"file": "a.py"}]}}',
     b'{"token": "secret", "event": "finished", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
 ], ids=lambda junk: repr(junk[:40]))
 def test_a_line_that_is_not_an_event_of_this_run_is_dropped(junk):

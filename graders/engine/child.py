@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
 import gc
 import importlib
 import importlib.util
@@ -33,9 +34,11 @@ from graders.engine.protocol import (
     Start,
     Writer,
 )
+from graders.engine.where import WHERE_SIGNAL
 from graders.kit.capture import recording_stdout
 from graders.kit.checks import Check, CheckFailed, ImportRefused
 from graders.kit.context import CheckContext
+from graders.kit.failure import Failure
 from graders.kit.timeline import printed_picture
 from graders.kit.vtime import CoveredTime
 from graders.manifest import PACK_ROOT, find_exercise
@@ -112,44 +115,46 @@ def run_check(check: Check, context: CheckContext, index: int = 0) -> Result:
     context.timeline = ""
     context.notes = []
     CoveredTime.take()
-    raised: BaseException | None = None
+    failure: Failure | None = None
     with warnings.catch_warnings(record=True) as caught, recording_stdout() as printed:
         warnings.simplefilter("always")
         try:
             check.function(context)
-            passed, message = True, ""
-        except CheckFailed as failure:
-            if failure.why is None and check.why:
-                failure.why = check.why
-            passed, message, raised = False, failure.render(), failure
+        except CheckFailed as failed:
+            if failed.why is None and check.why:
+                failed.why = check.why
+            failure = _with_memory_note(failed.failure, failed)
         except SystemExit as exit_:  # an early exit, caught: it fails this check only
-            passed, message = False, (
+            failure = Failure(
                 f"Your code called sys.exit({exit_.code!r}) during this check, which would end "
-                "the program. Return a value or raise an exception instead."
+                "the program. Return a value or raise an exception instead.", stopped="exit",
             )
         except BaseException as error:  # the check itself met something unexpected
-            passed, raised = False, error
-            message = f"This check met {type(error).__name__}: {error}\n{context.where(error)}"
-        if _ran_out_of_memory(raised):
-            context.notes.append(MEMORY_NOTE)
-        raised = None
+            failure = _with_memory_note(Failure(
+                f"This check met {type(error).__name__}: {error}", where=context.frames(error),
+            ), error)
         gc.collect()  # so that coroutines never awaited are noticed now, within this check
     for warning in caught:
         if issubclass(warning.category, RuntimeWarning) and "never awaited" in str(warning.message):
             context.notes.append(f"Python warned: {warning.message}")
-    if not passed and context.notes:
-        unique_notes = list(dict.fromkeys(context.notes))
-        message += "\n" + "\n".join(unique_notes)
-        if any("never awaited" in note for note in unique_notes):
-            message += "\n(a coroutine that is called but never awaited never runs: add await)"
+    if failure is None:
+        return Result(index=index, passed=True, virtual_seconds=CoveredTime.take())
+    notes = list(dict.fromkeys([*failure.notes, *context.notes]))
+    if any("never awaited" in note for note in notes):
+        notes.append("(a coroutine that is called but never awaited never runs: add await)")
     timeline = context.timeline
-    if not passed and not timeline and "timing" in check.tags:
+    if not timeline and "timing" in check.tags:
         timeline = printed_picture(printed.lines)  # a picture for every timing failure
     return Result(
-        index=index, passed=passed, message=message,
-        output=printed.tail() if not passed else "", timeline=timeline,
-        virtual_seconds=CoveredTime.take(),
+        index=index, passed=False, failure=replace(failure, notes=tuple(notes)),
+        output=printed.tail(), timeline=timeline, virtual_seconds=CoveredTime.take(),
     )
+
+
+def _with_memory_note(failure: Failure, error: BaseException) -> Failure:
+    if not _ran_out_of_memory(error):
+        return failure
+    return replace(failure, notes=(*failure.notes, MEMORY_NOTE))
 
 
 MEMORY_NOTE = (
@@ -259,7 +264,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--results-fd", type=int, required=True)
     parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
+    parser.add_argument("--where-fd", type=int)
     args = parser.parse_args(argv)
+    if args.where_fd is not None:  # the parent asks for the stack before it kills: where.py
+        os.set_blocking(args.where_fd, False)  # a pipe filled by the student's code blocks nothing
+        faulthandler.register(WHERE_SIGNAL, file=args.where_fd, all_threads=True, chain=False)
 
     reporter = Writer(args.results_fd, token)
     exercise = find_exercise(args.exercise)
@@ -304,7 +313,7 @@ def main(argv: list[str] | None = None) -> None:
         result = run_check(checks[index], context, index)
         problem = find_spoilers("during this check")
         if problem:
-            result = replace(result, passed=False, message=problem)
+            result = replace(result, passed=False, failure=Failure(problem))
         reporter.send(result)
         if problem and index + 1 < len(checks):
             reporter.send(Restart(index + 1))  # this process is spoilt: start afresh

@@ -15,6 +15,7 @@ forks beyond its limit itself (graders/engine/guard.py), and this count catches 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import secrets
 import selectors
@@ -27,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graders.engine import messages
 from graders.engine.limits import (
     CHECK_SECONDS,
     EXERCISE_SECONDS,
@@ -47,7 +49,9 @@ from graders.engine.protocol import (
     Result,
     Start,
 )
+from graders.engine.where import ask_where, stopped_at
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
+from graders.kit.failure import Failure, Frame
 from graders.manifest import PACK_ROOT, Exercise
 
 __all__ = ["CHECK_SECONDS", "EXERCISE_SECONDS", "IMPORT_SECONDS", "MAX_PROCESSES", "MEMORY_BYTES",
@@ -71,6 +75,8 @@ class _Run:
     """Why it ended without finishing: "", "timeout" (its step's limit), "budget" (the
     exercise's), "exit", or "processes" (too many)."""
     returncode: int | None = None
+    where_dump: bytes = b""
+    """The child's stack when it was stopped (graders/engine/where.py); empty if it ended."""
 
     def tail_text(self) -> str:
         data = self.output_tail
@@ -81,12 +87,13 @@ class _Run:
 
 
 def _child_command(
-    exercise: Exercise, folder: Path, start: int, results_fd: int, limits: ChildLimits
+    exercise: Exercise, folder: Path, start: int, results_fd: int, limits: ChildLimits,
+    where_fd: int,
 ) -> list[str]:
     return [
         sys.executable, "-m", "graders.engine.child", exercise.number, str(folder.resolve()),
         "--start", str(start), "--results-fd", str(results_fd),
-        "--max-processes", str(limits.max_processes),
+        "--max-processes", str(limits.max_processes), "--where-fd", str(where_fd),
     ]
 
 
@@ -97,6 +104,7 @@ def _run_child(
     """Start a child at check `start`; collect its events until it finishes, exits or hangs.
     `while_starting` runs here while the child starts up."""
     read_fd, write_fd = os.pipe()
+    where_read, where_write = os.pipe()
     token = secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="awaitlings-") as workdir:
         env = {
@@ -108,24 +116,29 @@ def _run_child(
             "TMPDIR": workdir,  # the only folder the child may write to
         }
         process = subprocess.Popen(
-            _child_command(exercise, folder, start, write_fd, limits),
+            _child_command(exercise, folder, start, write_fd, limits, where_write),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            pass_fds=(write_fd,),
+            pass_fds=(write_fd, where_write),
             cwd=workdir,
             env=env,
             start_new_session=True,
             preexec_fn=lambda: limit_child(limits.memory_bytes, int(limits.exercise_seconds) + 5),
         )
         os.close(write_fd)
+        os.close(where_write)
         _send_token(process, token)
         try:
             while_starting()
-            return _collect(process, read_fd, limits, deadline, token)
+            run = _collect(process, read_fd, limits, deadline, token)
+            if run.ended in ("timeout", "budget", "processes"):  # alive, stopped: where was it?
+                run.where_dump = ask_where(process, where_read)
+            return run
         finally:
             _kill_group(process)
             os.close(read_fd)
+            os.close(where_read)
 
 
 def _send_token(process: subprocess.Popen, token: str) -> None:
@@ -239,13 +252,13 @@ def grade(
     while start == 0 or start < len(checks):
         if time.monotonic() >= deadline:
             load_checks()
-            _fail_rest(results, checks, start, _budget_spent(limits))
+            _fail_rest(results, checks, start, messages.budget_spent(limits))
             break
         run = _run_child(exercise, folder, start, limits, deadline, load_checks)
         for event in run.events:
             if isinstance(event, Result) and event.index < len(checks):
                 results[event.index] = _result_from_event(checks[event.index], event)
-        failure = _import_failure(run, exercise, limits)
+        failure = _import_failure(run, exercise, folder, limits)
         if failure is not None:
             _fail_rest(results, checks, start, failure)
             break
@@ -259,7 +272,9 @@ def grade(
         if stuck is None or stuck in results:  # died between checks
             stuck = max([start - 1, *results]) + 1
         if stuck < len(checks):
-            results[stuck] = _failed(checks[stuck], _stopped_message(run, limits), run.tail_text())
+            results[stuck] = _failed(
+                checks[stuck], _stopped_failure(run, exercise, folder, limits), run.tail_text()
+            )
         start = stuck + 1
     ordered = [results[index] for index in range(len(checks))]
     return point_to_earlier_failures(checks, ordered)
@@ -270,102 +285,44 @@ def _current_check(run: _Run) -> int | None:
     return starts[-1] if starts else None
 
 
-def _import_failure(run: _Run, exercise: Exercise, limits: ChildLimits) -> str | None:
+def _import_failure(
+    run: _Run, exercise: Exercise, folder: Path, limits: ChildLimits
+) -> Failure | None:
     """Why the student's modules could not be loaded, or None if they were."""
     if any(isinstance(e, Imported) for e in run.events):
         return None
     for event in run.events:
         if isinstance(event, ImportFailed):
-            return f"{event.message}\nNone of this exercise's checks could run."
-    module = exercise.main_module
-    tail = run.tail_text()
-    shown = f"\nWhat it printed last:\n{tail}" if tail else ""
-    if run.ended == "processes":
-        return _too_many_processes(limits, f"while {module} was being imported") + (
-            "\nNone of this exercise's checks could run."
-        )
-    if run.ended == "budget":  # a new child, after checks that used up the time
-        return _budget_spent(limits)
-    if run.ended == "timeout":
-        return (
-            f"Importing {module} did not finish within {limits.import_seconds:.0f} s, so it was "
-            "stopped and none of this exercise's checks could run. Code at the top level of a "
-            "module runs on import: a loop that never ends, or a server started there "
-            "(run_app, run_forever), never lets the import finish. Put it under "
-            f'if __name__ == "__main__":{shown}'
-        )
-    return (
-        f"The grading process ended while it was importing {module} "
-        f"({_exit_description(run.returncode)}), so none of this exercise's checks could run. "
-        "Code at the top level of a module runs on import: does it call sys.exit or os._exit, "
-        f"or use too much memory?{shown}"
+            return messages.reported_import_failure(event.message)
+    return messages.import_stopped(
+        run.ended, run.returncode, exercise.main_module, limits, run.tail_text(),
+        _where(run, exercise, folder),
     )
 
 
-def _too_many_processes(limits: ChildLimits, when: str) -> str:
-    return (
-        f"Your code started more than {limits.max_processes} processes {when}, so the grading "
-        "process was stopped with all of them. A process that starts processes without end (a "
-        "fork storm) would take the whole machine down. No solution of this exercise needs more "
-        "than a few processes, and none needs os.fork."
-    )
+def _stopped_failure(run: _Run, exercise: Exercise, folder: Path, limits: ChildLimits) -> Failure:
+    return messages.check_stopped(run.ended, run.returncode, limits, _refusals_since_start(run),
+                                  _where(run, exercise, folder))
 
 
-def _stopped_message(run: _Run, limits: ChildLimits) -> str:
-    return _why_it_stopped(run, limits) + _refusals_before(run)
+def _where(run: _Run, exercise: Exercise, folder: Path) -> tuple[Frame, ...]:
+    if not run.where_dump:
+        return ()
+    student_files = [folder / name for name in exercise.modules]
+    spec = importlib.util.find_spec(exercise.suite_name)
+    suite_file = Path(spec.origin) if spec is not None and spec.origin else None
+    return stopped_at(run.where_dump, student_files, suite_file)
 
 
-def _refusals_before(run: _Run) -> str:
+def _refusals_since_start(run: _Run) -> list[str]:
     """What the guard refused since the last check started: often why the child then hung."""
     refused: list[str] = []
     for event in run.events:
         if isinstance(event, Start):
             refused = []
         elif isinstance(event, Refused):
-            refused.append(f"  {event.what[:300]}")
-    if not refused:
-        return ""
-    return "\nBefore that, your code tried what the grader does not allow:\n" + "\n".join(
-        refused[:6]
-    )
-
-
-def _why_it_stopped(run: _Run, limits: ChildLimits) -> str:
-    if run.ended == "processes":
-        return _too_many_processes(limits, "during this check")
-    if run.ended in ("timeout", "budget"):
-        stopped = (
-            f"This check did not finish within {limits.check_seconds:.0f} s of wall time"
-            if run.ended == "timeout" else
-            f"This check was still running when this exercise's {limits.exercise_seconds:.0f} s "
-            "of wall time ran out (earlier checks that did not finish used most of it)"
-        )
-        return (
-            f"{stopped}, so it was stopped. Time is virtual here: correct code takes a fraction of "
-            "a second. Something never gives control back: a loop that never awaits, a blocking "
-            "call, or a wait for something that never happens."
-        )
-    return (
-        f"Your code ended the grading process during this check "
-        f"({_exit_description(run.returncode)}). Does it call os._exit or sys.exit, kill its own "
-        "process, or use too much memory?"
-    )
-
-
-def _exit_description(returncode: int | None) -> str:
-    if returncode is None:
-        return "it stopped answering"
-    if returncode < 0:
-        name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else "?"
-        return f"killed by signal {-returncode}, {name}"
-    return f"exit status {returncode}"
-
-
-def _budget_spent(limits: ChildLimits) -> str:
-    return (
-        f"Not run: this exercise's grading used up its {limits.exercise_seconds:.0f} s of wall "
-        "time on earlier checks that did not finish."
-    )
+            refused.append(event.what)
+    return refused
 
 
 def _result_from_event(check: Check, event: Result) -> CheckResult:
@@ -377,20 +334,22 @@ def _result_from_event(check: Check, event: Result) -> CheckResult:
         max_points=check.points,
         passed=passed,
         tags=check.tags,
-        message=event.message,
+        failure=None if passed else event.failure or messages.unexplained(),
         student_output=event.output,
         timeline=event.timeline,
         virtual_seconds=event.virtual_seconds,
     )
 
 
-def _failed(check: Check, message: str, output: str = "") -> CheckResult:
+def _failed(check: Check, failure: Failure, output: str = "") -> CheckResult:
     return CheckResult(
         name=check.name, id=check.id, points=0.0, max_points=check.points, passed=False,
-        tags=check.tags, message=message, student_output=output,
+        tags=check.tags, failure=failure, student_output=output,
     )
 
 
-def _fail_rest(results: dict[int, CheckResult], checks: list[Check], start: int, why: str) -> None:
+def _fail_rest(
+    results: dict[int, CheckResult], checks: list[Check], start: int, why: Failure
+) -> None:
     for index in range(start, len(checks)):
         results.setdefault(index, _failed(checks[index], why))

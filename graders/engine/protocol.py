@@ -26,7 +26,9 @@ import secrets
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, Literal, Union
+
+from graders.kit.failure import Failure
 
 MAX_LINE_BYTES = 1024**2
 """A line longer than this is dropped: the writer cuts its fields far below it."""
@@ -69,8 +71,8 @@ class Result:
     kind: ClassVar[str] = "result"
     index: int
     passed: bool
-    message: str = ""
-    """Why it failed, for the learner; empty when it passed."""
+    failure: Failure | None = None
+    """Why it failed, for the learner; None when it passed."""
     output: str = ""
     """The tail of what the student's code printed during the check, when it failed."""
     timeline: str = ""
@@ -259,6 +261,8 @@ def _typed(hint: Any, value: Any) -> Any:
     if hint is float and type(value) in (int, float):
         return float(value)
     origin = typing.get_origin(hint)
+    if origin is Literal and value in typing.get_args(hint) and type(value) is str:
+        return value
     if origin in (Union, types.UnionType):
         for option in typing.get_args(hint):
             if option is type(None) and value is None:

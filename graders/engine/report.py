@@ -1,14 +1,64 @@
-"""The grader's answers: text for a person, and the Gradescope-style results file."""
+"""The grader's answers: the report for a person, and the Gradescope-style results file.
+
+The report is built as lines that know what they are (a check's mark, a labelled part of a
+failure, a chart, what the student's code printed), from the fields of each result and its
+Failure. The plain text is those lines joined; a terminal (graders/learner/terminal.py) colours and
+wraps the same lines by what they are, so the coloured and the plain report never say different
+things, and nothing reads the text back to find out what a line was.
+"""
 
 from __future__ import annotations
 
 import json
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from graders.kit.checks import CheckResult
+from graders.kit.failure import LABEL_WIDTH, LABELS, Failure
 from graders.manifest import Exercise
+
+Kind = Literal[
+    "title", "check", "summary", "expected", "actual", "why", "try", "first", "details", "where",
+    "note", "chart", "printed", "aside",
+]
+FAILURE_INDENT = 6
+"""Where a failure's lines start, under its check's line."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a report, with what it is."""
+
+    text: str
+    """The line's text, after its indent and its label."""
+    kind: Kind = "summary"
+    indent: int = 0
+    label: str = ""
+    """"expected", "actual", "why", "try" or "first" on the first line of that part; "✓" or "✗"
+    on a check's line."""
+    wraps: bool = True
+    """Prose, which a narrow terminal may wrap under its label; charts and printed lines never."""
+
+    @property
+    def hang(self) -> int:
+        """The column where the text starts: wrapped lines go on from there."""
+        if self.kind == "check":
+            return self.indent + len(self.label) + 1
+        return self.indent + (LABEL_WIDTH if self.kind in LABELS else 0)
+
+    @property
+    def head(self) -> str:
+        """The indent and the label, as the plain text shows them."""
+        if self.kind == "check":
+            return " " * self.indent + self.label + " "
+        if self.label:
+            return " " * self.indent + f"{self.label + ':':<{LABEL_WIDTH}}"
+        return " " * self.hang
+
+    @property
+    def plain(self) -> str:
+        return (self.head + self.text).rstrip()
 
 
 @dataclass
@@ -33,50 +83,72 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def render_text(report: ExerciseReport, *, only_first_failure: bool = False) -> str:
+def report_lines(report: ExerciseReport, *, only_first_failure: bool = False) -> list[Line]:
     """The report for a person. With only_first_failure (check and watch, unless verbose), the
-    failures after the first show their first line only: one thing to fix at a time."""
+    failures after the first show their headline only: one thing to fix at a time."""
     ex = report.exercise
     shown_in_full = 0
-    lines = [
-        f"{ex.label}: {ex.title}  —  {_points(report.score)}/{_points(report.max_score)} points"
-    ]
+    lines = [Line(f"{ex.label}: {ex.title}  —  {_points(report.score)}/"
+                  f"{_points(report.max_score)} points", "title", wraps=False)]
     for result in report.results:
-        mark = "✓" if result.passed else "✗"
         tags = ", ".join(result.tags)
-        lines.append(
-            f"  {mark} {result.name}  "
-            f"({_points(result.points)}/{_points(result.max_points)}, {tags})"
-        )
-        if not result.passed and (shown_in_full == 0 or not only_first_failure):
-            lines.append(textwrap.indent(failure_text(result), "      "))
+        lines.append(Line(
+            f"{result.name}  ({_points(result.points)}/{_points(result.max_points)}, {tags})",
+            "check", indent=2, label="✓" if result.passed else "✗",
+        ))
+        if result.passed:
+            continue
+        if shown_in_full == 0 or not only_first_failure:
+            lines.extend(failure_lines(result, FAILURE_INDENT))
             shown_in_full += 1
-        elif not result.passed:
-            lines.extend("      " + line for line in _headline(result.message))
+        elif result.failure is not None:
+            lines.extend(Line(text, indent=FAILURE_INDENT)
+                         for text in result.failure.headline().splitlines())
     if report.passed:
-        lines.append(f"  All checks of {ex.label} pass. On to the next exercise!")
+        lines.append(Line(f"All checks of {ex.label} pass. On to the next exercise!", indent=2))
     else:
-        lines.append(f"  Stuck? `make hint EXERCISE={ex.number}` gives a hint for the first check "
-                     "that failed.")
-    return "\n".join(lines)
+        lines.append(Line(f"Stuck? `make hint EXERCISE={ex.number}` gives a hint for the first "
+                          "check that failed.", "aside", indent=2))
+    return lines
 
 
-def _headline(message: str) -> list[str]:
-    """A failure's summary alone: its first line, and the line it announces if it ends in ':'."""
-    lines = message.strip().splitlines() or [""]
-    return lines[:2] if lines[0].endswith(":") else lines[:1]
+def render_text(report: ExerciseReport, *, only_first_failure: bool = False) -> str:
+    return join(report_lines(report, only_first_failure=only_first_failure))
+
+
+def join(lines: list[Line]) -> str:
+    return "\n".join(line.plain for line in lines)
+
+
+def failure_lines(result: CheckResult, indent: int = 0) -> list[Line]:
+    """Everything a learner needs to see about one failed check."""
+    lines = _parts_lines(result.failure, indent) if result.failure is not None else []
+    lines.extend(Line(text, "chart", indent, wraps=False)
+                 for text in result.timeline.rstrip().splitlines())
+    printed = _not_in_timeline(result.student_output, result.timeline)
+    if printed.strip():
+        lines.append(Line("What your code printed during this check (the last lines):", "note",
+                          indent))
+        lines.extend(Line("  | " + text, "printed", indent, wraps=False)
+                     for text in printed.rstrip().splitlines())
+    return lines
+
+
+def _parts_lines(failure: Failure, indent: int) -> list[Line]:
+    lines: list[Line] = []
+    for kind, text in failure.parts():
+        first, *rest = text.splitlines() or [""]
+        if kind in LABELS:
+            lines.append(Line(first, kind, indent, label=kind))
+            lines.extend(Line(more, kind, indent) for more in rest)
+        else:
+            lines.extend(Line(each, kind, indent) for each in [first, *rest])
+    return lines
 
 
 def failure_text(result: CheckResult) -> str:
-    """Everything a learner needs to see about one failed check."""
-    parts = [result.message.rstrip()]
-    if result.timeline:
-        parts.append(result.timeline.rstrip())
-    printed = _not_in_timeline(result.student_output, result.timeline)
-    if printed:
-        parts.append("What your code printed during this check (the last lines):\n"
-                     + textwrap.indent(printed.rstrip(), "  | "))
-    return "\n".join(part for part in parts if part)
+    """The failure as plain text: what the JSON results carry, and what the report shows."""
+    return join(failure_lines(result))
 
 
 def _not_in_timeline(printed: str, timeline: str) -> str:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
+
+from graders.kit.failure import Failure, Frame
 
 if TYPE_CHECKING:
     from graders.kit.context import CheckContext
@@ -40,6 +42,8 @@ class CheckFailed(Exception):
         advice: str | None = None,
         details: str | None = None,
         why: str | None = None,
+        where: tuple[Frame, ...] = (),
+        not_written_yet: bool = False,
     ) -> None:
         super().__init__(summary)
         self.summary = summary
@@ -48,20 +52,20 @@ class CheckFailed(Exception):
         self.advice = advice
         self.details = details
         self.why = why
+        self.where = where
+        self.not_written_yet = not_written_yet
+
+    @property
+    def failure(self) -> Failure:
+        """The failure as a value, which travels to the parent and every renderer."""
+        return Failure(
+            summary=self.summary, expected=self.expected, actual=self.actual,
+            details=self.details, where=self.where, why=self.why, advice=self.advice,
+            not_written_yet=self.not_written_yet,
+        )
 
     def render(self) -> str:
-        lines = [self.summary]
-        if self.expected is not None:
-            lines.append(_labelled("expected", self.expected))
-        if self.actual is not None:
-            lines.append(_labelled("actual", self.actual))
-        if self.details:
-            lines.append(self.details.rstrip())
-        if self.why:
-            lines.append(_labelled("why", self.why))
-        if self.advice:
-            lines.append(_labelled("try", self.advice))
-        return "\n".join(lines)
+        return self.failure.render()
 
 
 class ImportRefused(Exception):
@@ -70,12 +74,6 @@ class ImportRefused(Exception):
     Its text says, to the learner, what the module did and what to do instead; the grader shows it
     after the file's name.
     """
-
-
-def _labelled(label: str, text: str) -> str:
-    pad = " " * (len("expected: "))
-    first, *rest = text.rstrip().splitlines() or [""]
-    return "\n".join([f"{label + ':':<10}{first}", *(pad + line for line in rest)])
 
 
 CheckFunction = Callable[["CheckContext"], None]
@@ -152,8 +150,8 @@ class CheckResult:
     max_points: float
     passed: bool
     tags: tuple[Tag, ...]
-    message: str = ""
-    """Why it failed (empty when it passed), for the learner."""
+    failure: Failure | None = None
+    """Why it failed (None when it passed), for the learner."""
     student_output: str = ""
     """The tail of what the student's code printed during the check, when it matters."""
     timeline: str = ""
@@ -162,6 +160,11 @@ class CheckResult:
     """How much virtual (or fake-clock) time the check covered; `make bench` reports it."""
     id: str = ""
     """The check's id (`Check.id`), for the pack's own files; `name` is what the learner reads."""
+
+    @property
+    def message(self) -> str:
+        """The failure as text, as the report shows it; empty when the check passed."""
+        return self.failure.render() if self.failure else ""
 
 
 def point_to_earlier_failures(checks: list[Check], results: list[CheckResult]) -> list[CheckResult]:
@@ -172,8 +175,6 @@ def point_to_earlier_failures(checks: list[Check], results: list[CheckResult]) -
     failed = {check.id for check, result in zip(checks, results, strict=True) if not result.passed}
     for check, result in zip(checks, results, strict=True):
         causes = [name_of[need] for need in check.needs if need in failed]
-        if not result.passed and causes and NOT_WRITTEN_YET not in result.message:
-            named = " and ".join(f"“{cause}”" for cause in causes)
-            result.message = (f"{result.message.rstrip()}\nfirst:    this check builds on "
-                              f"{named}, which failed too: fixing that may fix this.")
+        if result.failure is not None and causes:
+            result.failure = replace(result.failure, builds_on=tuple(causes))
     return results

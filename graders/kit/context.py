@@ -11,6 +11,7 @@ from typing import Any
 
 from graders.kit.blocking import BlockingCall, RuntimeWatch, scan_source
 from graders.kit.checks import NOT_WRITTEN_YET, CheckFailed
+from graders.kit.failure import Frame
 
 
 @dataclass
@@ -52,27 +53,28 @@ class CheckContext:
         except NotImplementedError as error:
             raise CheckFailed(
                 f"{description} raised NotImplementedError: {NOT_WRITTEN_YET}.",
-                details=self.where(error),
+                where=self.frames(error), not_written_yet=True,
                 advice="replace the `raise NotImplementedError` under the TODO with your code.",
             ) from error
         except Exception as error:
             raise CheckFailed(
                 f"{description} raised {type(error).__name__}: {error}",
-                details=self.where(error),
+                where=self.frames(error),
                 advice=advice_for(error),
             ) from error
 
-    def where(self, error: BaseException) -> str:
-        """The lines of the student's files in an exception's traceback, innermost last."""
+    def frames(self, error: BaseException) -> tuple[Frame, ...]:
+        """The lines of the student's files in an exception's traceback, the last three."""
         mine = {str(path.resolve()) for path in self.module_paths}
-        frames = [
-            frame
-            for frame in traceback.extract_tb(error.__traceback__)
-            if str(Path(frame.filename).resolve()) in mine
-        ]
-        return "\n".join(
-            f"  at {Path(f.filename).name}:{f.lineno} in {f.name}: {f.line}" for f in frames[-3:]
-        )
+        return tuple(
+            Frame(Path(f.filename).name, f.lineno or 0, f.name, f.line or "")
+            for f in traceback.extract_tb(error.__traceback__)
+            if str(Path(f.filename).resolve()) in mine
+        )[-3:]
+
+    def where(self, error: BaseException) -> str:
+        """The same lines as text, for a failure's details."""
+        return "\n".join(f"  {frame.render()}" for frame in self.frames(error))
 
     def static_blocking_calls(self, extra: dict[str, str] | None = None) -> list[BlockingCall]:
         found: list[BlockingCall] = []

@@ -111,7 +111,7 @@ def fail_on_handler_errors(ctx: CheckContext, served: Served) -> None:
     if isinstance(error, NotImplementedError):
         raise CheckFailed(
             "A handler raised NotImplementedError: this part is not written yet.",
-            details=ctx.where(error),
+            where=ctx.frames(error), not_written_yet=True,
             advice="replace the `raise NotImplementedError` under the TODO with your code.",
         )
     where = ctx.where(error)

@@ -1,9 +1,11 @@
 """Showing the grader's text to a person: colour on a terminal, plain text everywhere else.
 
-Everything the grader says is built as plain text first (the JSON results carry exactly that
-text); on a terminal, `rich` only colours it, by patterns, so the coloured and the plain output
-never say different things. Colour is used when the output is a terminal, or when FORCE_COLOR is
-set, and never when NO_COLOR is set (https://no-color.org) or `--color never` is given.
+A report (graders/engine/report.py) comes as lines that know what they are: each is coloured by
+its kind and label, and wrapped under its label, never by reading its text. What is plain text
+only (a hint, the progress) is shown as it is, with `code` in bold. The coloured and the plain
+output never say different things. Colour is used when the output is a terminal, or when
+FORCE_COLOR is set, and never when NO_COLOR is set (https://no-color.org) or `--color never` is
+given.
 """
 
 from __future__ import annotations
@@ -18,28 +20,25 @@ from typing import Literal, TextIO
 from rich.console import Console
 from rich.text import Text
 
+from graders.engine.report import Line
+
 ColourMode = Literal["auto", "always", "never"]
 COLOUR_MODES: tuple[ColourMode, ...] = ("auto", "always", "never")
 
-# (pattern, style), applied in order; a later style wins where two overlap.
-STYLES: list[tuple[str, str]] = [
-    (r"(?m)^\S.*\s—\s+\S+ points$", "bold"),
-    (r"✓", "bold green"),
-    (r"✗", "bold red"),
-    (r"(?m)^\s*expected:", "cyan"),
-    (r"(?m)^\s*actual:", "yellow"),
-    (r"(?m)^\s*why:", "magenta"),
-    (r"(?m)^\s*try:", "bold green"),
-    (r"(?m)^\s*first:", "bold blue"),
-    (r"(?m)^\s*\|.*$", "dim"),
-    (r"█+", "green"),
-    (r"░+", "blue"),
-    (r"▒+", "bold red"),
-    (r"[├┼┤─]+", "dim"),
-    (r"`[^`\n]+`", "bold"),
-    (r"(?m)^\s*Stuck\?.*$", "dim"),
-    (r"(?m)^\s*(Hint \d+ of \d+.*)$", "bold yellow"),
-]
+LABEL_STYLES: dict[str, str] = {
+    "✓": "bold green", "✗": "bold red", "expected": "cyan", "actual": "yellow",
+    "why": "magenta", "try": "bold green", "first": "bold blue",
+}
+"""The style of a line's label, by the label."""
+KIND_STYLES: dict[str, str] = {"title": "bold", "printed": "dim", "aside": "dim"}
+"""The style of a whole line, by what it is."""
+CHART_STYLES: dict[str, str] = {
+    "█": "green", "░": "blue", "▒": "bold red", "├": "dim", "┼": "dim", "┤": "dim", "─": "dim",
+}
+"""A chart's alphabet (graders/kit/timeline.py): what ran, waited, was late; the axis."""
+INLINE_CODE = re.compile(r"`[^`\n]+`")
+"""`code` in prose, shown in bold."""
+HINT_HEADER = re.compile(r"(?m)^\s*(Hint \d+ of \d+.*)$")
 
 _PREFORMATTED = re.compile(r"[│├┼┤█░▒]|^\s*\|")
 _LABEL = re.compile(r"^(\s*)((?:expected|actual|why|try|first):\s+)?")
@@ -89,14 +88,26 @@ class Output:
         return shutil.get_terminal_size((100, 24)).columns
 
     def show(self, text: str) -> None:
-        """Print `text`: wrapped to the terminal's width on a terminal, coloured if wanted."""
+        """Print plain `text`: wrapped to the terminal's width on a terminal, coloured if
+        wanted."""
         if self.is_terminal:
             text = wrap(text, max(60, self.width - 1))
+        self._print(text, styled(text) if self._console is not None else None)
+
+    def show_lines(self, lines: list[Line]) -> None:
+        """Print a report's lines, each wrapped under its label on a terminal and coloured by
+        what it is."""
+        width = max(60, self.width - 1) if self.is_terminal else None
+        rich_lines = [part for line in lines for part in styled_line(line, width)]
+        plain = "\n".join(part.plain for part in rich_lines)
+        self._print(plain, Text("\n").join(rich_lines) if self._console is not None else None)
+
+    def _print(self, plain: str, coloured: Text | None) -> None:
         try:
-            if self._console is None:
-                print(text, file=self.stream, flush=True)
+            if self._console is None or coloured is None:
+                print(plain, file=self.stream, flush=True)
             else:
-                self._console.print(styled(text))
+                self._console.print(coloured)
                 self.stream.flush()
         except BrokenPipeError:
             self._reader_left()
@@ -119,7 +130,50 @@ class Output:
 
 
 def styled(text: str) -> Text:
+    """Plain text, coloured only where it says so itself: `code`, and a hint's header."""
     rich_text = Text(text)
-    for pattern, style in STYLES:
-        rich_text.highlight_regex(re.compile(pattern), style)
+    rich_text.highlight_regex(INLINE_CODE, "bold")
+    rich_text.highlight_regex(HINT_HEADER, "bold yellow")
     return rich_text
+
+
+def styled_line(line: Line, width: int | None) -> list[Text]:
+    """One report line as coloured text: several lines when it wraps to `width`."""
+    text = Text(line.head)
+    if line.label:
+        label_end = len(line.head.rstrip()) if line.kind != "check" else len(line.head) - 1
+        text.stylize(LABEL_STYLES.get(line.label, ""), line.indent, label_end)
+    body = Text(line.text, style=KIND_STYLES.get(line.kind, ""))
+    if line.kind == "chart":
+        for index, char in enumerate(line.text):
+            if char in CHART_STYLES:
+                body.stylize(CHART_STYLES[char], index, index + 1)
+    elif line.wraps:
+        body.highlight_regex(INLINE_CODE, "bold")
+    text.append_text(body)
+    text.rstrip()
+    if width is None or not line.wraps or len(text) <= width:
+        return [text]
+    return _wrapped(text, width, line.hang)
+
+
+def _wrapped(text: Text, width: int, hang: int) -> list[Text]:
+    """`text` cut at spaces into lines of at most `width`, the later ones indented by `hang`."""
+    plain, lines, start = text.plain, [], 0
+    limit = width
+    while len(plain) - start > limit:
+        cut = plain.rfind(" ", start + 1, start + limit + 1)
+        if cut <= start or not plain[start:cut].strip():
+            cut = plain.find(" ", start + limit)  # a word longer than the line: leave it whole
+            if cut == -1:
+                break
+        piece = text[start:cut]
+        piece.rstrip()
+        lines.append(piece)
+        start = cut + 1
+        while start < len(plain) and plain[start] == " ":
+            start += 1
+        limit = width - hang
+    rest = text[start:]
+    lines.append(rest)
+    return [lines[0], *(Text(" " * hang) + piece for piece in lines[1:])]

@@ -28,6 +28,7 @@ from pathlib import Path
 from graders.engine.parent import grade
 from graders.engine.report import ExerciseReport, results_json
 from graders.kit.checks import CheckResult
+from graders.kit.failure import Failure
 from graders.manifest import Exercise, find_exercise, load_exercises
 from graders.teachers.layout import find_modules, lay_out
 
@@ -62,7 +63,7 @@ def grade_job(job: Job) -> ExerciseReport:
             return ExerciseReport(job.exercise, grade(job.exercise, checks,
                                                       Path(workdir) / job.exercise.folder))
     except Exception as error:  # the batch must carry on past anything
-        why = f"This submission could not be graded: {type(error).__name__}: {error}"
+        why = Failure(f"This submission could not be graded: {type(error).__name__}: {error}")
         return ExerciseReport(job.exercise, [
             CheckResult(check.name, 0.0, check.points, False, check.tags, why, id=check.id)
             for check in checks
