@@ -112,3 +112,13 @@ def unexplained() -> Failure:
     """A failed result that came without its failure: never from the grader's own child."""
     return Failure("This check failed without a reason the grader could read.")
 
+
+def grader_failed(error: BaseException) -> Failure:
+    """The grader itself went wrong while it ran or judged this check: not the learner's doing,
+    as far as it can tell, and nothing could be judged."""
+    return Failure(
+        f"The grader could not judge this check: it met an error of its own "
+        f"({type(error).__name__}: {str(error)[:300]}), so the check gets no points.",
+        advice="grade again; if it happens again, show this message to your teacher, with the "
+        "files you handed in.",
+    )

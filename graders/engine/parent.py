@@ -106,7 +106,8 @@ def _run_child(
     read_fd, write_fd = os.pipe()
     where_read, where_write = os.pipe()
     token = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="awaitlings-") as workdir:
+    # A folder the child left that cannot be removed must not stop the grading.
+    with tempfile.TemporaryDirectory(prefix="awaitlings-", ignore_cleanup_errors=True) as workdir:
         env = {
             **os.environ,
             "PYTHONPATH": str(PACK_ROOT),
@@ -237,9 +238,11 @@ def grade(
 ) -> list[CheckResult]:
     """Every check's result for the student's code in `folder`, in order. With `checks` None,
     the exercise's suite is imported while the first child starts, which imports it too: the
-    two imports (~0.3 s each) overlap instead of adding up."""
+    two imports (~0.3 s each) overlap instead of adding up.
+
+    Whatever happens while the children are run and judged, the results are returned: a check
+    that could not be judged fails with the reason (the parent never crashes)."""
     limits = limits or ChildLimits()
-    deadline = time.monotonic() + limits.exercise_seconds
     from_suite = checks is None
     checks = list(checks or ())
 
@@ -248,12 +251,31 @@ def grade(
             checks.extend(exercise.checks())
 
     results: dict[int, CheckResult] = {}
+    try:
+        _grade_in_children(exercise, checks, folder, limits, load_checks, results)
+        ordered = [results[index] for index in range(len(checks))]
+        return point_to_earlier_failures(checks, ordered)
+    except Exception as error:  # the grader's own fault: what was judged stays, the rest fails
+        with contextlib.suppress(Exception):
+            load_checks()
+        failure = messages.grader_failed(error)
+        return [results.get(index) or _failed(check, failure)
+                for index, check in enumerate(checks)]
+
+
+def _grade_in_children(
+    exercise: Exercise, checks: list[Check], folder: Path, limits: ChildLimits,
+    load_checks: Callable[[], None], results: dict[int, CheckResult],
+) -> None:
+    """Run children, one after another from where the last one stopped, until every check of
+    `checks` (filled by `load_checks` while the first child starts) has its result."""
+    deadline = time.monotonic() + limits.exercise_seconds
     start = 0
     while start == 0 or start < len(checks):
         if time.monotonic() >= deadline:
             load_checks()
             _fail_rest(results, checks, start, messages.budget_spent(limits))
-            break
+            return
         run = _run_child(exercise, folder, start, limits, deadline, load_checks)
         for event in run.events:
             if isinstance(event, Result) and event.index < len(checks):
@@ -261,9 +283,9 @@ def grade(
         failure = _import_failure(run, exercise, folder, limits)
         if failure is not None:
             _fail_rest(results, checks, start, failure)
-            break
+            return
         if any(isinstance(e, Finished) for e in run.events):
-            break
+            return
         restart = [e.index for e in run.events if isinstance(e, Restart)]
         if restart:  # the child reported its check and asked for a fresh process
             start = max(restart[-1], start + 1)
@@ -276,8 +298,6 @@ def grade(
                 checks[stuck], _stopped_failure(run, exercise, folder, limits), run.tail_text()
             )
         start = stuck + 1
-    ordered = [results[index] for index in range(len(checks))]
-    return point_to_earlier_failures(checks, ordered)
 
 
 def _current_check(run: _Run) -> int | None:
