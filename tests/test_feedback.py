@@ -116,7 +116,7 @@ def test_watch_mode_shows_only_the_first_failure_in_full(exercise_03):
 def test_printed_lines_the_timeline_already_shows_are_not_shown_again():
     printed = "Starting square with argument 0!\nFinishing square with argument 0!"
     timeline = "  0.0  Starting square with argument 0!\n  3.0  Finishing square with argument 0!"
-    result = CheckResult("one", 0, 1, False, ("timing",), message="too slow",
+    result = CheckResult("one", 0, 1, False, ("timing",), Failure("too slow"),
                          student_output=printed, timeline=timeline)
     assert "What your code printed" not in failure_text(result)
     result.student_output = printed + "\nsomething else"
