@@ -110,9 +110,13 @@ KINDS: dict[str, type] = {cls.kind: cls for cls in typing.get_args(Event)}
 """Each event kind by the name it travels under."""
 
 
+PUBLIC_PREFIX = b'{"token": "'
+"""How every line starts, before the token itself."""
+
+
 def prefix(token: str) -> bytes:
     """How every line of the run starts: the token is the first field."""
-    return b'{"token": "' + token.encode() + b'"'
+    return PUBLIC_PREFIX + token.encode() + b'"'
 
 
 def clip(text: str, limit: int = MAX_FIELD_CHARS) -> str:
@@ -184,13 +188,15 @@ class Reader:
         if len(self._pending) > MAX_LINE_BYTES:  # no line ends: drop it, up to the next one
             self._pending, self._skipping = b"", True
         events = []
+        if self._skipping and lines:
+            self._skipping = False
+            lines = lines[1:]
         for line in lines:
-            if self._skipping:
-                self._skipping = False
+            # Compared as bytes before anything is parsed: junk costs a startswith, no more.
+            if not line.startswith(PUBLIC_PREFIX) or len(line) > MAX_LINE_BYTES:
                 continue
-            if len(line) > MAX_LINE_BYTES or self._count >= MAX_EVENTS:
-                continue
-            # Compared as bytes before anything is parsed: junk costs nothing.
+            if self._count >= MAX_EVENTS:
+                break
             if not secrets.compare_digest(line[: len(self._prefix)], self._prefix):
                 continue
             event = self._believed(line)
