@@ -27,7 +27,7 @@ from pathlib import Path
 from graders.kit.failure import Frame
 
 WHERE_SIGNAL = signal.SIGUSR1
-WHERE_SECONDS = 0.5
+WHERE_SECONDS = 1.0
 """How long the parent waits for the dump before it kills the child all the same."""
 QUIET_SECONDS = 0.05
 """A dump has ended when the pipe stays quiet this long."""
