@@ -16,7 +16,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from graders.engine import parent as sandbox
-from graders.engine.guard import Integrity
+from graders.engine.integrity import Integrity
 from graders.kit.blocking import RuntimeWatch
 from graders.kit.capture import MAX_CHARS, OutputRecorder, recording_stdout
 from graders.kit.plain import plainly_equal

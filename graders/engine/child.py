@@ -21,9 +21,11 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import ModuleType
 
-from graders.engine.guard import Guard, Integrity, Policy, describe_changes
+from graders.engine import messages
+from graders.engine.guard import Guard, Policy
+from graders.engine.integrity import Integrity
+from graders.engine.loading import StudentImportFailed, load_module, load_student_modules
 from graders.engine.protocol import (
     Finished,
     Imported,
@@ -36,7 +38,7 @@ from graders.engine.protocol import (
 )
 from graders.engine.where import WHERE_SIGNAL
 from graders.kit.capture import recording_stdout
-from graders.kit.checks import Check, CheckFailed, ImportRefused
+from graders.kit.checks import Check, CheckFailed
 from graders.kit.context import CheckContext
 from graders.kit.failure import Failure
 from graders.kit.timeline import printed_picture
@@ -60,54 +62,6 @@ def read_token() -> str:
     os.dup2(null, 0)
     os.close(null)
     return data.decode().strip()
-
-
-def load_module(path: Path) -> ModuleType:
-    """Import a file under its own name (byhand.py as `byhand`), as `import byhand` would."""
-    name = path.stem
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
-
-
-def describe_import_error(error: BaseException, path: Path) -> str:
-    if isinstance(error, SyntaxError):
-        return (
-            f"{path.name} has a syntax error at line {error.lineno}: {error.msg}\n"
-            f"  {(error.text or '').strip()}"
-        )
-    if isinstance(error, SystemExit):
-        return (
-            f"{path.name} called sys.exit({error.code!r}) while it was being imported. Code at "
-            "the top level of a module runs on import: put it under "
-            'if __name__ == "__main__":'
-        )
-    if isinstance(error, ImportRefused):
-        lines = [f"{path.name} could not be imported: {error}"]
-    else:
-        lines = [f"{path.name} raised {type(error).__name__} while it was being imported: {error}"]
-    functions = []
-    tb = error.__traceback__
-    while tb is not None:
-        if Path(tb.tb_frame.f_code.co_filename).name == path.name:
-            lines.append(f"  at {path.name}:{tb.tb_lineno}")
-            functions.append(tb.tb_frame.f_code.co_name)
-        tb = tb.tb_next
-    if len(functions) > 1:  # the module's top level called its own functions: work at import
-        lines.append(
-            "Code at the top level of a module runs when it is imported, so the grader ran your "
-            "program before it could check anything. Put calls like main() under "
-            'if __name__ == "__main__":'
-        )
-    return "\n".join(lines)
 
 
 def run_check(check: Check, context: CheckContext, index: int = 0) -> Result:
@@ -154,13 +108,7 @@ def run_check(check: Check, context: CheckContext, index: int = 0) -> Result:
 def _with_memory_note(failure: Failure, error: BaseException) -> Failure:
     if not _ran_out_of_memory(error):
         return failure
-    return replace(failure, notes=(*failure.notes, MEMORY_NOTE))
-
-
-MEMORY_NOTE = (
-    "Your code ran out of the memory the grader allows (MemoryError). Does something grow "
-    "without end: a list, a string, a queue nobody reads?"
-)
+    return replace(failure, notes=(*failure.notes, messages.MEMORY_NOTE))
 
 
 def _ran_out_of_memory(error: BaseException | None) -> bool:
@@ -178,56 +126,6 @@ def _forbidden_folder(submission: Path) -> Path | None:
     if not solutions.is_dir() or submission.resolve().is_relative_to(solutions.resolve()):
         return None
     return solutions
-
-
-def refusal_message(refused: list[str], read_solution: bool, when: str) -> str:
-    if read_solution:
-        return (
-            f"Your code tried to load the reference solution {when}. That is not allowed: this "
-            "submission is flagged, and the check fails. Write the exercise in your own file, "
-            "with your own code.\n" + "\n".join(f"  {entry}" for entry in refused)
-        )
-    return (
-        f"Your code tried to do what the grader does not allow {when}:\n"
-        + "\n".join(f"  {entry}" for entry in refused)
-        + "\nNo solution of this exercise needs that: no programs, no more than a few processes, "
-        "no files written outside the grading folder, no network but 127.0.0.1."
-    )
-
-
-def tamper_message(changed: list[str], when: str) -> str:
-    return (
-        f"Your code replaced what Python or the grader rely on {when}: "
-        f"{describe_changes(changed)}. The checks cannot trust what they measure after that, so "
-        "this fails. Leave Python's, its libraries' and the grader's functions as they are, and "
-        "write your own functions instead."
-    )
-
-
-def load_student_modules(
-    exercise_modules: tuple[str, ...],
-    folder: Path,
-    reporter: Writer,
-    import_guard: Callable[[], contextlib.AbstractContextManager[object]],
-) -> dict[str, ModuleType]:
-    modules: dict[str, ModuleType] = {}
-    for name in exercise_modules:
-        path = folder / name
-        if not path.is_file():
-            reporter.send(ImportFailed(f"{name} is missing from {folder.name}/."))
-            _exit(0)
-        try:
-            with recording_stdout() as printed, import_guard():
-                modules[name] = load_module(path)
-        except BaseException as error:
-            raise _ImportFailed(describe_import_error(error, path)) from None
-        for line in printed.texts:
-            print(line)  # what the module printed on import goes to the parent's output tail
-    return modules
-
-
-class _ImportFailed(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -249,10 +147,10 @@ class Spoilers:
         if changed:
             with contextlib.suppress(Exception):
                 self.restore()
-            return tamper_message(changed, when)
+            return messages.tamper_message(changed, when)
         refused = self.take_refused()
         if refused:
-            return refusal_message(refused, self.read_solution(), when)
+            return messages.refusal_message(refused, self.read_solution(), when)
         return ""
 
 
@@ -298,9 +196,9 @@ def main(argv: list[str] | None = None) -> None:
 
     when = f"while {exercise.main_module} was being imported"
     try:
-        modules = load_student_modules(exercise.modules, args.folder, reporter, import_guard)
+        modules = load_student_modules(exercise.modules, args.folder, import_guard)
         problem = find_spoilers(when)
-    except _ImportFailed as failed:
+    except StudentImportFailed as failed:
         problem = find_spoilers(when) or str(failed)
     if problem:
         reporter.send(ImportFailed(problem))

@@ -1,17 +1,23 @@
 """The engine's own sentences for the learner: what happened when the child could not answer for
-a check itself (it hung, exited, forked too much, or the student's modules did not load).
+a check itself (it hung, exited, forked too much, or the student's modules did not load), and what
+the child says when the student's code did what the grader does not allow.
 
-Each is a Failure (graders/kit/failure.py), built from what the parent observed; the parent
-(graders/engine/parent.py) decides when, this module only what is said.
+The parent's are Failures (graders/kit/failure.py), built from what it observed; the parent
+(graders/engine/parent.py) and the child decide when, this module only what is said.
 """
 
 from __future__ import annotations
 
 import signal
 
+from graders.engine.integrity import describe_changes
 from graders.engine.limits import ChildLimits
 from graders.kit.failure import Failure, Frame
 
+MEMORY_NOTE = (
+    "Your code ran out of the memory the grader allows (MemoryError). Does something grow "
+    "without end: a list, a string, a queue nobody reads?"
+)
 NONE_COULD_RUN = "None of this exercise's checks could run."
 MAX_REFUSALS_SHOWN = 6
 
@@ -121,4 +127,28 @@ def grader_failed(error: BaseException) -> Failure:
         f"({type(error).__name__}: {str(error)[:300]}), so the check gets no points.",
         advice="grade again; if it happens again, show this message to your teacher, with the "
         "files you handed in.",
+    )
+
+
+def refusal_message(refused: list[str], read_solution: bool, when: str) -> str:
+    if read_solution:
+        return (
+            f"Your code tried to load the reference solution {when}. That is not allowed: this "
+            "submission is flagged, and the check fails. Write the exercise in your own file, "
+            "with your own code.\n" + "\n".join(f"  {entry}" for entry in refused)
+        )
+    return (
+        f"Your code tried to do what the grader does not allow {when}:\n"
+        + "\n".join(f"  {entry}" for entry in refused)
+        + "\nNo solution of this exercise needs that: no programs, no more than a few processes, "
+        "no files written outside the grading folder, no network but 127.0.0.1."
+    )
+
+
+def tamper_message(changed: list[str], when: str) -> str:
+    return (
+        f"Your code replaced what Python or the grader rely on {when}: "
+        f"{describe_changes(changed)}. The checks cannot trust what they measure after that, so "
+        "this fails. Leave Python's, its libraries' and the grader's functions as they are, and "
+        "write your own functions instead."
     )

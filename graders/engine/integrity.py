@@ -1,0 +1,160 @@
+"""The integrity record: what the child compares after the import and after every check.
+
+A record of every function, class and module that the loaded modules hold (the grader's, Python's,
+the libraries'), and of the methods of their classes, taken by graders/engine/child.py before the
+student's code runs. A submission that replaced asyncio.sleep, time.sleep, a loop's clock,
+json.dumps, CheckFailed or any function of the grader fails, with the names of what it replaced,
+and the record is put back before anything is reported. The audit hook that refuses what no
+solution needs is the guard's (graders/engine/guard.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import repeat
+from operator import is_not
+from types import MappingProxyType, ModuleType
+
+_MISSING = object()
+MAX_REPORTED = 6
+"""Changes or refusals named in one message; the rest are counted."""
+
+
+_DATA_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set,
+                         frozenset})
+
+
+REBOUND_BY_THEIR_LIBRARY = frozenset({
+    # urllib3 picks poll or select on the first call and rebinds the module's name to it.
+    "urllib3.util.wait.wait_for_socket",
+})
+"""Names that a library itself rebinds on first use: a change there is not the student's."""
+
+
+def _watched(value: object) -> bool:
+    """Values whose replacement changes behaviour: callables, classes, modules, descriptors."""
+    kind = type(value)
+    if kind in _DATA_TYPES:
+        return False
+    return callable(value) or kind is ModuleType or hasattr(kind, "__get__")
+
+
+def _mutable_class(value: object, module_name: str) -> bool:
+    immutable = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in types cannot be patched anyway
+    return (
+        isinstance(value, type)
+        and getattr(value, "__module__", None) == module_name
+        and not value.__flags__ & immutable
+    )
+
+
+@dataclass
+class _Namespace:
+    """One module's or class's attributes as recorded: names and values, side by side."""
+
+    label: str
+    owner: ModuleType | type
+    keys: tuple[str, ...]
+    values: tuple[object, ...]
+
+    def current(self) -> Mapping[str, object]:
+        return self.owner.__dict__ if isinstance(self.owner, ModuleType) else vars(self.owner)
+
+    def unchanged(self) -> bool:
+        """True when every recorded name still holds the same object (compared in C: fast)."""
+        get = self.current().get
+        return not any(map(is_not, map(get, self.keys, repeat(_MISSING)), self.values))
+
+    def replaced(self) -> list[tuple[str, object]]:
+        """The recorded names, with their old values, whose behaviour may have changed."""
+        namespace = self.current()
+        owner = getattr(self.owner, "__name__", self.label)
+        return [
+            (key, value)
+            for key, value in zip(self.keys, self.values, strict=True)
+            if namespace.get(key, _MISSING) is not value and _watched(value)
+            and f"{owner}.{key}" not in REBOUND_BY_THEIR_LIBRARY
+        ]
+
+    def put_back(self, items: list[tuple[str, object]]) -> None:
+        for key, value in items:
+            if isinstance(self.owner, ModuleType):
+                self.owner.__dict__[key] = value
+            else:
+                type.__setattr__(self.owner, key, value)
+
+
+@dataclass
+class Integrity:
+    """Functions, classes and modules as they were when the record was taken."""
+
+    namespaces: list[_Namespace] = field(default_factory=list)
+    modules: dict[str, ModuleType] = field(default_factory=dict)
+    _flat: tuple[tuple, ...] = ()
+    """Per kind of namespace (dict, mappingproxy): the namespaces, names and values, flattened
+    so that the common case, nothing changed, is answered in C in a millisecond or two."""
+
+    @classmethod
+    def of_loaded_modules(cls) -> Integrity:
+        record = cls()
+        for name, module in list(sys.modules.items()):
+            namespace = getattr(module, "__dict__", None)
+            if not isinstance(module, ModuleType) or not isinstance(namespace, dict):
+                continue
+            record.modules[name] = module
+            record.namespaces.append(
+                _Namespace(name, module, tuple(namespace), tuple(namespace.values()))
+            )
+            for key, value in namespace.items():
+                if _mutable_class(value, name):
+                    attributes = vars(value)
+                    record.namespaces.append(_Namespace(
+                        f"{name}.{key}", value, tuple(attributes), tuple(attributes.values())
+                    ))
+        record._flatten()
+        return record
+
+    def _flatten(self) -> None:
+        flat = []
+        for getter, kind in ((dict.get, ModuleType), (MappingProxyType.get, type)):
+            chosen = [n for n in self.namespaces if isinstance(n.owner, kind)]
+            owners = [n.current() for n in chosen for _ in n.keys]
+            keys = [key for n in chosen for key in n.keys]
+            values = [value for n in chosen for value in n.values]
+            flat.append((getter, tuple(owners), tuple(keys), tuple(values)))
+        self._flat = tuple(flat)
+
+    def _unchanged(self) -> bool:
+        return not any(
+            any(map(is_not, map(getter, owners, keys), values))
+            for getter, owners, keys, values in self._flat
+        )
+
+    def changes(self) -> list[str]:
+        """What was replaced or deleted since the record was taken, as qualified names."""
+        found = [
+            f"sys.modules[{name!r}]"
+            for name, module in self.modules.items()
+            if sys.modules.get(name, module) is not module
+        ]
+        if not found and self._unchanged():
+            return found
+        for namespace in self.namespaces:
+            if not namespace.unchanged():
+                found.extend(f"{namespace.label}.{key}" for key, _ in namespace.replaced())
+        return found
+
+    def restore(self) -> None:
+        """Put back everything recorded, so that the grader can report truthfully."""
+        sys.modules.update(self.modules)
+        for namespace in self.namespaces:
+            if not namespace.unchanged():
+                namespace.put_back(namespace.replaced())
+
+
+def describe_changes(changed: list[str]) -> str:
+    shown = ", ".join(changed[:MAX_REPORTED])
+    more = len(changed) - MAX_REPORTED
+    return shown + (f" and {more} more" if more > 0 else "")

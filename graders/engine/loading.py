@@ -1,0 +1,88 @@
+"""Loading a submission in the child: the pack's provided files, then the student's modules by
+path, each under its own name (byhand.py as module `byhand`), and what to say when one does not
+load. Running the checks on them is graders/engine/child.py's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+from graders.kit.capture import recording_stdout
+from graders.kit.checks import ImportRefused
+
+
+def load_module(path: Path) -> ModuleType:
+    """Import a file under its own name (byhand.py as `byhand`), as `import byhand` would."""
+    name = path.stem
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def describe_import_error(error: BaseException, path: Path) -> str:
+    if isinstance(error, SyntaxError):
+        return (
+            f"{path.name} has a syntax error at line {error.lineno}: {error.msg}\n"
+            f"  {(error.text or '').strip()}"
+        )
+    if isinstance(error, SystemExit):
+        return (
+            f"{path.name} called sys.exit({error.code!r}) while it was being imported. Code at "
+            "the top level of a module runs on import: put it under "
+            'if __name__ == "__main__":'
+        )
+    if isinstance(error, ImportRefused):
+        lines = [f"{path.name} could not be imported: {error}"]
+    else:
+        lines = [f"{path.name} raised {type(error).__name__} while it was being imported: {error}"]
+    functions = []
+    tb = error.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).name == path.name:
+            lines.append(f"  at {path.name}:{tb.tb_lineno}")
+            functions.append(tb.tb_frame.f_code.co_name)
+        tb = tb.tb_next
+    if len(functions) > 1:  # the module's top level called its own functions: work at import
+        lines.append(
+            "Code at the top level of a module runs when it is imported, so the grader ran your "
+            "program before it could check anything. Put calls like main() under "
+            'if __name__ == "__main__":'
+        )
+    return "\n".join(lines)
+
+
+def load_student_modules(
+    exercise_modules: tuple[str, ...],
+    folder: Path,
+    import_guard: Callable[[], contextlib.AbstractContextManager[object]],
+) -> dict[str, ModuleType]:
+    modules: dict[str, ModuleType] = {}
+    for name in exercise_modules:
+        path = folder / name
+        if not path.is_file():
+            raise StudentImportFailed(f"{name} is missing from {folder.name}/.")
+        try:
+            with recording_stdout() as printed, import_guard():
+                modules[name] = load_module(path)
+        except BaseException as error:
+            raise StudentImportFailed(describe_import_error(error, path)) from None
+        for line in printed.texts:
+            print(line)  # what the module printed on import goes to the parent's output tail
+    return modules
+
+
+class StudentImportFailed(Exception):
+    """The student's modules could not be loaded; its text says why, for the learner."""
