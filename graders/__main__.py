@@ -28,8 +28,13 @@ from graders.manifest import (
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def grade_exercise(exercise: Exercise, folder: Path) -> ExerciseReport:
-    return ExerciseReport(exercise, grade(exercise, None, folder))  # None: the suite's checks
+def grade_exercise(exercise: Exercise, folder: Path, out: Output | None = None) -> ExerciseReport:
+    """The exercise graded; on a terminal, `out` shows each check as it starts."""
+    on_start = (lambda check: out.running(check.name)) if out is not None else None
+    results = grade(exercise, None, folder, on_start=on_start)  # None: the suite's checks
+    if out is not None:
+        out.done_running()
+    return ExerciseReport(exercise, results)
 
 
 def check_command(args: argparse.Namespace) -> int:
@@ -60,7 +65,7 @@ def check_command(args: argparse.Namespace) -> int:
             print(f"error: {submission} has no folder for exercise {exercise.number} "
                   f"(like {exercise.folder}/)", file=sys.stderr)
             return EXIT_USAGE
-        report = grade_exercise(exercise, folder)
+        report = grade_exercise(exercise, folder, out)
         reports.append(report)
         out.show_lines(report_lines(report, only_first_failure=not args.verbose))
     if len(reports) > 1:
@@ -179,7 +184,7 @@ def watch_one(exercise: Exercise, submission: Path, out: Output, poll: float) ->
 
 def grade_and_show(exercise: Exercise, folder: Path, submission: Path, out: Output
                    ) -> ExerciseReport:
-    report = grade_exercise(exercise, folder)
+    report = grade_exercise(exercise, folder, out)
     learner.record([report], submission)
     out.show_lines(report_lines(report, only_first_failure=True))
     out.show("Progress: " + learner.progress_bar(learner.progress_of(submission, None)))

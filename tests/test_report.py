@@ -3,10 +3,13 @@ terminal colours and wraps those lines by what they are, never by reading their 
 
 from __future__ import annotations
 
+import io
+
+from graders.engine.parent import grade
 from graders.engine.report import ExerciseReport, Line, failure_text, report_lines
 from graders.kit.checks import CheckResult
 from graders.kit.failure import Failure, Frame
-from graders.learner.terminal import styled_line
+from graders.learner.terminal import Output, styled_line
 
 WRONG = Failure(
     "square(3) returned 6.", expected="9", actual="6", where=(Frame("byhand.py", 4, "square",
@@ -70,3 +73,31 @@ def test_a_long_labelled_line_wraps_under_its_label_and_a_chart_never_does():
     (drawn,) = styled_line(chart, 60)
     assert drawn.plain == chart.plain
     assert styles_of(drawn)["█"] == "green"
+
+
+def test_one_reason_for_every_check_is_said_once(exercise_03):
+    syntax = Failure("byhand.py has a syntax error at line 1: invalid syntax")
+    results = [CheckResult(name, 0, 1, False, ("results",), syntax) for name in ("one", "two")]
+    text = report_lines(ExerciseReport(exercise_03, results))
+    plain = [line.plain for line in text]
+    assert sum("syntax error" in line for line in plain) == 1
+    assert "      (the same reason as “one” above)" in plain
+    assert all("syntax error" in failure_text(result) for result in results)  # the JSON's
+
+
+def test_the_check_running_is_shown_on_a_terminal_and_nothing_when_piped(monkeypatch):
+    piped = io.StringIO()
+    Output("never", piped).running("square works")
+    assert piped.getvalue() == ""
+    terminal = io.StringIO()
+    monkeypatch.setattr(terminal, "isatty", lambda: True)
+    shown = Output("never", terminal)
+    shown.running("square works")
+    shown.done_running()
+    assert terminal.getvalue() == "\r\x1b[K  … square works\r\x1b[K"
+
+
+def test_grade_tells_of_each_check_as_it_starts(exercise_03):
+    started = []
+    grade(exercise_03, None, exercise_03.solution_dir, on_start=started.append)
+    assert [check.id for check in started] == [check.id for check in exercise_03.checks()]

@@ -100,6 +100,7 @@ def _child_command(
 def _run_child(
     exercise: Exercise, folder: Path, start: int, limits: ChildLimits, deadline: float,
     while_starting: Callable[[], object] = lambda: None,
+    on_start: Callable[[int], object] = lambda index: None,
 ) -> _Run:
     """Start a child at check `start`; collect its events until it finishes, exits or hangs.
     `while_starting` runs here while the child starts up."""
@@ -132,7 +133,7 @@ def _run_child(
         _send_token(process, token)
         try:
             while_starting()
-            run = _collect(process, read_fd, limits, deadline, token)
+            run = _collect(process, read_fd, limits, deadline, token, on_start)
             if run.ended in ("timeout", "budget", "processes"):  # alive, stopped: where was it?
                 run.where_dump = ask_where(process, where_read)
             return run
@@ -152,7 +153,8 @@ def _send_token(process: subprocess.Popen, token: str) -> None:
 
 
 def _collect(
-    process: subprocess.Popen, read_fd: int, limits: ChildLimits, deadline: float, token: str
+    process: subprocess.Popen, read_fd: int, limits: ChildLimits, deadline: float, token: str,
+    on_start: Callable[[int], object] = lambda index: None,
 ) -> _Run:
     run = _Run()
     assert process.stdout is not None
@@ -191,6 +193,9 @@ def _collect(
                 run.events.append(event)
                 if isinstance(event, Start | Imported):
                     step_deadline = time.monotonic() + limits.check_seconds
+                if isinstance(event, Start):
+                    with contextlib.suppress(Exception):  # only a display: it judges nothing
+                        on_start(event.index)
                 if isinstance(event, Finished | ImportFailed | Restart):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
@@ -234,14 +239,15 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 def grade(
     exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
-    limits: ChildLimits | None = None,
+    limits: ChildLimits | None = None, on_start: Callable[[Check], object] | None = None,
 ) -> list[CheckResult]:
     """Every check's result for the student's code in `folder`, in order. With `checks` None,
     the exercise's suite is imported while the first child starts, which imports it too: the
     two imports (~0.3 s each) overlap instead of adding up.
 
     Whatever happens while the children are run and judged, the results are returned: a check
-    that could not be judged fails with the reason (the parent never crashes)."""
+    that could not be judged fails with the reason (the parent never crashes). `on_start` is
+    told of each check as it starts (the command line shows it on a terminal)."""
     limits = limits or ChildLimits()
     from_suite = checks is None
     checks = list(checks or ())
@@ -252,7 +258,11 @@ def grade(
 
     results: dict[int, CheckResult] = {}
     try:
-        _grade_in_children(exercise, checks, folder, limits, load_checks, results)
+        def started(index: int) -> None:
+            if on_start is not None and index < len(checks):
+                on_start(checks[index])
+
+        _grade_in_children(exercise, checks, folder, limits, load_checks, results, started)
         ordered = [results[index] for index in range(len(checks))]
         return point_to_earlier_failures(checks, ordered)
     except Exception as error:  # the grader's own fault: what was judged stays, the rest fails
@@ -266,6 +276,7 @@ def grade(
 def _grade_in_children(
     exercise: Exercise, checks: list[Check], folder: Path, limits: ChildLimits,
     load_checks: Callable[[], None], results: dict[int, CheckResult],
+    on_start: Callable[[int], object],
 ) -> None:
     """Run children, one after another from where the last one stopped, until every check of
     `checks` (filled by `load_checks` while the first child starts) has its result."""
@@ -276,7 +287,7 @@ def _grade_in_children(
             load_checks()
             _fail_rest(results, checks, start, messages.budget_spent(limits))
             return
-        run = _run_child(exercise, folder, start, limits, deadline, load_checks)
+        run = _run_child(exercise, folder, start, limits, deadline, load_checks, on_start)
         for event in run.events:
             if isinstance(event, Result) and event.index < len(checks):
                 results[event.index] = _result_from_event(checks[event.index], event)

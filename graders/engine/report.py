@@ -88,6 +88,7 @@ def report_lines(report: ExerciseReport, *, only_first_failure: bool = False) ->
     failures after the first show their headline only: one thing to fix at a time."""
     ex = report.exercise
     shown_in_full = 0
+    said: dict[Failure, str] = {}  # each failure shown in full, by the check that showed it
     lines = [Line(f"{ex.label}: {ex.title}  —  {_points(report.score)}/"
                   f"{_points(report.max_score)} points", "title", wraps=False)]
     for result in report.results:
@@ -98,6 +99,12 @@ def report_lines(report: ExerciseReport, *, only_first_failure: bool = False) ->
         ))
         if result.passed:
             continue
+        if result.failure in said:  # an import that failed fails every check the same way
+            lines.append(Line(f"(the same reason as “{said[result.failure]}” above)",
+                              "aside", indent=FAILURE_INDENT))
+            continue
+        if result.failure is not None:
+            said.setdefault(result.failure, result.name)
         if shown_in_full == 0 or not only_first_failure:
             lines.extend(failure_lines(result, FAILURE_INDENT))
             shown_in_full += 1

@@ -10,6 +10,7 @@ given.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -101,6 +102,21 @@ class Output:
         rich_lines = [part for line in lines for part in styled_line(line, width)]
         plain = "\n".join(part.plain for part in rich_lines)
         self._print(plain, Text("\n").join(rich_lines) if self._console is not None else None)
+
+    def running(self, what: str) -> None:
+        """Say on one line, replaced by the next, what is being done now; on a terminal only:
+        piped output gets nothing extra."""
+        if not self.is_terminal:
+            return
+        line = f"  … {what}"[: max(10, self.width - 1)]
+        with contextlib.suppress(OSError, ValueError):
+            print(f"\r\033[K{line}", end="", file=self.stream, flush=True)
+
+    def done_running(self) -> None:
+        """Clear the line `running` wrote."""
+        if self.is_terminal:
+            with contextlib.suppress(OSError, ValueError):
+                print("\r\033[K", end="", file=self.stream, flush=True)
 
     def _print(self, plain: str, coloured: Text | None) -> None:
         try:
