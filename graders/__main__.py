@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from graders.engine.parent import grade
+from graders.engine.parent import run_grading
 from graders.engine.report import ExerciseReport, render_text, write_json
 from graders.learner import commands as learner
 from graders.learner.terminal import COLOUR_MODES, Output
@@ -29,7 +29,9 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def grade_exercise(exercise: Exercise, folder: Path) -> ExerciseReport:
-    return ExerciseReport(exercise, grade(exercise, None, folder))  # None: the suite's checks
+    grading = run_grading(exercise, None, folder)  # None: the suite's checks
+    isolation = grading.isolation.describe() if grading.isolation else ""
+    return ExerciseReport(exercise, grading.results, isolation)
 
 
 def check_command(args: argparse.Namespace) -> int:

@@ -36,6 +36,7 @@ from pathlib import Path
 from types import ModuleType
 
 from graders.engine.guard import Guard, Integrity, Policy, describe_changes
+from graders.engine.processes import results_fd
 from graders.kit.capture import recording_stdout
 from graders.kit.checks import Check, CheckFailed, ImportRefused
 from graders.kit.context import CheckContext
@@ -292,11 +293,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("exercise")
     parser.add_argument("folder", type=Path)
     parser.add_argument("--start", type=int, default=0)
-    parser.add_argument("--results-fd", type=int, required=True)
+    parser.add_argument("--results-fd", type=int)  # POSIX: an inherited descriptor
+    parser.add_argument("--results-handle", type=int)  # Windows: an inherited handle
     parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
     args = parser.parse_args(argv)
 
-    reporter = Reporter(args.results_fd, token)
+    reporter = Reporter(results_fd(args.results_fd, args.results_handle), token)
     exercise = find_exercise(args.exercise)
     assert exercise is not None, args.exercise
     suite = importlib.import_module(exercise.suite_name).SUITE

@@ -4,12 +4,14 @@ The child may hang, exit, crash, fork or flood its output; none of that can make
 check passes only when the child reported it passed, on its private pipe, with the run's secret
 token (written on the child's stdin, so the student's code never sees it in the environment or the
 command line). When the child stops answering during a check, that check fails, the child is killed
-with its whole process group, and a new child goes on with the next check, as long as the
+with every process it started, and a new child goes on with the next check, as long as the
 exercise's time budget lasts. As the contract says, a hang or an early exit fails only the check it
 happened in; the other checks keep their own verdicts and points. (An import that fails, hangs or
-exits fails every check: none of them could run.) Where /proc exists, the parent also counts the
-processes of the child's group and kills the group when there are too many: the child refuses
-forks beyond its limit itself (graders/engine/guard.py), and this count catches what gets past it.
+exits fails every check: none of them could run.) Where the child's processes can be counted
+(/proc on Linux, a job object on Windows), the parent also kills them when there are too many: the
+child refuses forks beyond its limit itself (graders/engine/guard.py), and this count catches what
+gets past it. How a child is started, counted and killed on each platform is
+graders/engine/processes.py.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import contextlib
 import json
 import os
 import secrets
-import selectors
 import signal
 import subprocess
 import sys
@@ -35,16 +36,15 @@ from graders.engine.limits import (
     MAX_PROCESSES,
     MEMORY_BYTES,
     ChildLimits,
-    limit_child,
 )
+from graders.engine.processes import Child, Isolation, start_child
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.manifest import PACK_ROOT, Exercise
 
 __all__ = ["CHECK_SECONDS", "EXERCISE_SECONDS", "IMPORT_SECONDS", "MAX_PROCESSES", "MEMORY_BYTES",
-           "ChildLimits", "grade"]
+           "ChildLimits", "Grading", "grade", "run_grading"]
 
 OUTPUT_TAIL_BYTES = 4096
-READ_BYTES = 1024**2
 MAX_EVENT_BYTES = 1024**2
 """A results line longer than this is dropped: the child cuts its fields far below it."""
 EVENT_PREFIX = b'{"token": "'
@@ -65,6 +65,7 @@ class _Run:
     """Why it ended without finishing: "", "timeout" (its step's limit), "budget" (the
     exercise's), "exit", or "processes" (too many)."""
     returncode: int | None = None
+    isolation: Isolation | None = None
 
     def tail_text(self) -> str:
         data = self.output_tail
@@ -74,13 +75,10 @@ class _Run:
         return text
 
 
-def _child_command(
-    exercise: Exercise, folder: Path, start: int, results_fd: int, limits: ChildLimits
-) -> list[str]:
-    return [
+def _child_command(exercise: Exercise, folder: Path, start: int, limits: ChildLimits) -> list[str]:
+    return [  # graders/engine/processes.py appends how the results pipe was passed
         sys.executable, "-m", "graders.engine.child", exercise.number, str(folder.resolve()),
-        "--start", str(start), "--results-fd", str(results_fd),
-        "--max-processes", str(limits.max_processes),
+        "--start", str(start), "--max-processes", str(limits.max_processes),
     ]
 
 
@@ -90,9 +88,9 @@ def _run_child(
 ) -> _Run:
     """Start a child at check `start`; collect its events until it finishes, exits or hangs.
     `while_starting` runs here while the child starts up."""
-    read_fd, write_fd = os.pipe()
     token = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="awaitlings-") as workdir:
+    # Windows may hold a dead child's files a moment longer: a folder left behind loses nothing.
+    with tempfile.TemporaryDirectory(prefix="awaitlings-", ignore_cleanup_errors=True) as workdir:
         env = {
             **os.environ,
             "PYTHONPATH": str(PACK_ROOT),
@@ -100,26 +98,20 @@ def _run_child(
             "PYTHONUNBUFFERED": "1",
             "PYTHONIOENCODING": "utf-8",
             "TMPDIR": workdir,  # the only folder the child may write to
+            "TEMP": workdir,  # the same on Windows
+            "TMP": workdir,
         }
-        process = subprocess.Popen(
-            _child_command(exercise, folder, start, write_fd, limits),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(write_fd,),
-            cwd=workdir,
-            env=env,
-            start_new_session=True,
-            preexec_fn=lambda: limit_child(limits.memory_bytes, int(limits.exercise_seconds) + 5),
+        child = start_child(
+            _child_command(exercise, folder, start, limits), env=env, cwd=workdir, limits=limits
         )
-        os.close(write_fd)
-        _send_token(process, token)
+        _send_token(child.process, token)
         try:
             while_starting()
-            return _collect(process, read_fd, limits, deadline, token)
+            run = _collect(child, limits, deadline, token)
+            run.isolation = child.isolation
+            return run
         finally:
-            _kill_group(process)
-            os.close(read_fd)
+            child.stop()
 
 
 def _send_token(process: subprocess.Popen, token: str) -> None:
@@ -131,14 +123,8 @@ def _send_token(process: subprocess.Popen, token: str) -> None:
         process.stdin.close()
 
 
-def _collect(
-    process: subprocess.Popen, read_fd: int, limits: ChildLimits, deadline: float, token: str
-) -> _Run:
+def _collect(child: Child, limits: ChildLimits, deadline: float, token: str) -> _Run:
     run = _Run()
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(read_fd, selectors.EVENT_READ, "results")
-    selector.register(process.stdout, selectors.EVENT_READ, "output")
     events = _EventReader(token)
     open_streams = 2
     step_deadline = time.monotonic() + limits.import_seconds
@@ -151,17 +137,14 @@ def _collect(
             return run
         if now >= next_count:
             next_count = now + PROCESS_COUNT_SECONDS
-            if (_group_size(process.pid) or 0) > limits.max_processes + 1:
+            if (child.process_count() or 0) > limits.max_processes + 1:
                 run.ended = "processes"
                 return run
-        for key, _ in selector.select(timeout=min(wait, max(0.0, next_count - now))):
-            fd = key.fd if key.data == "results" else process.stdout.fileno()
-            chunk = os.read(fd, READ_BYTES)
+        for stream, chunk in child.read(timeout=min(wait, max(0.0, next_count - now))):
             if not chunk:
-                selector.unregister(key.fileobj)
                 open_streams -= 1
                 continue
-            if key.data == "output":
+            if stream == "output":
                 run.output_bytes += len(chunk)
                 run.output_tail = (run.output_tail + chunk[-OUTPUT_TAIL_BYTES:])[
                     -OUTPUT_TAIL_BYTES:
@@ -174,7 +157,7 @@ def _collect(
                 if event["event"] in ("finished", "import_failed", "restart"):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
-        run.returncode = process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
+        run.returncode = child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
     except subprocess.TimeoutExpired:
         run.ended = "budget" if deadline < step_deadline else "timeout"
         return run
@@ -238,36 +221,6 @@ class _EventReader:
         return event
 
 
-def _group_size(pgid: int) -> int | None:
-    """How many live processes are in the process group, from /proc; None without /proc."""
-    group = str(pgid).encode()
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return None
-    count = 0
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                data = stat.read()
-        except OSError:
-            continue
-        fields = data[data.rfind(b")") + 2:].split()  # state, ppid, pgrp, ...
-        if len(fields) > 2 and fields[2] == group and fields[0] != b"Z":  # zombies hold nothing
-            count += 1
-    return count
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
-
-
 def grade(
     exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
     limits: ChildLimits | None = None,
@@ -275,7 +228,26 @@ def grade(
     """Every check's result for the student's code in `folder`, in order. With `checks` None,
     the exercise's suite is imported while the first child starts, which imports it too: the
     two imports (~0.3 s each) overlap instead of adding up."""
+    return run_grading(exercise, checks, folder, limits).results
+
+
+@dataclass
+class Grading:
+    """What `run_grading` found: the results, and how the child was held."""
+
+    results: list[CheckResult]
+    isolation: Isolation | None
+    """What held around the last child (the same for every child of a grading); None if none
+    ran."""
+
+
+def run_grading(
+    exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
+    limits: ChildLimits | None = None,
+) -> Grading:
+    """`grade`, with the isolation the grading had, for the report."""
     limits = limits or ChildLimits()
+    isolation: Isolation | None = None
     deadline = time.monotonic() + limits.exercise_seconds
     from_suite = checks is None
     checks = list(checks or ())
@@ -292,6 +264,7 @@ def grade(
             _fail_rest(results, checks, start, _budget_spent(limits))
             break
         run = _run_child(exercise, folder, start, limits, deadline, load_checks)
+        isolation = run.isolation
         for event in run.events:
             if event["event"] == "result":
                 results[event["index"]] = _result_from_event(checks[event["index"]], event)
@@ -312,7 +285,7 @@ def grade(
             results[stuck] = _failed(checks[stuck], _stopped_message(run, limits), run.tail_text())
         start = stuck + 1
     ordered = [results[index] for index in range(len(checks))]
-    return point_to_earlier_failures(checks, ordered)
+    return Grading(point_to_earlier_failures(checks, ordered), isolation)
 
 
 def _current_check(run: _Run) -> int | None:

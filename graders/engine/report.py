@@ -15,6 +15,9 @@ from graders.manifest import Exercise
 class ExerciseReport:
     exercise: Exercise
     results: list[CheckResult]
+    isolation: str = ""
+    """How the grading process was held, in a sentence (graders/engine/processes.py, Isolation);
+    "" when not known."""
 
     @property
     def score(self) -> float:
@@ -58,6 +61,8 @@ def render_text(report: ExerciseReport, *, only_first_failure: bool = False) -> 
     else:
         lines.append(f"  Stuck? `make hint EXERCISE={ex.number}` gives a hint for the first check "
                      "that failed.")
+    if report.isolation:
+        lines.append(f"  {report.isolation}")
     return "\n".join(lines)
 
 
@@ -107,10 +112,13 @@ def results_json(reports: list[ExerciseReport]) -> dict:
     summary = "; ".join(
         f"{r.exercise.label} {_points(r.score)}/{_points(r.max_score)}" for r in reports
     )
+    isolations = "".join(  # one line for each different one; the same on one machine
+        f"\n{isolation}" for isolation in dict.fromkeys(r.isolation for r in reports) if isolation
+    )
     return {
         "score": score,
         "max_score": max_score,
-        "output": f"{_points(score)}/{_points(max_score)} points ({summary})",
+        "output": f"{_points(score)}/{_points(max_score)} points ({summary}){isolations}",
         "tests": tests,
     }
 
