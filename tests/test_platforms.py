@@ -197,3 +197,25 @@ def _exercise(number: str):
     assert exercise is not None
     return exercise
 
+
+def test_only_looptimes_warning_about_the_current_loop_is_silenced(tmp_path):
+    # Python 3.12 and 3.13 warn when looptime's plugin asks for a loop before a sync test; the
+    # same warning from anywhere else, and every other warning, is still shown.
+    (tmp_path / "test_sample.py").write_text(textwrap.dedent("""
+        import warnings
+
+        def test_a_sync_test():
+            pass
+
+        def test_a_warning_of_its_own():
+            warnings.warn("There is no current event loop (its own)", DeprecationWarning)
+    """))
+    finished = subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", str(PACK_ROOT / "pyproject.toml"),
+         "--rootdir", str(tmp_path), str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert finished.returncode == 0, finished.stdout
+    warned = finished.stdout.partition("warnings summary")[2]
+    assert "(its own)" in warned
+    assert "looptime/_internal" not in warned, warned
