@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from graders.engine.parent import grade
+from graders.engine.parent import run_grading
 from graders.engine.report import ExerciseReport, report_lines, write_json
 from graders.learner import commands as learner
 from graders.learner.terminal import COLOUR_MODES, Output
@@ -31,10 +31,11 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def grade_exercise(exercise: Exercise, folder: Path, out: Output | None = None) -> ExerciseReport:
     """The exercise graded; on a terminal, `out` shows each check as it starts."""
     on_start = (lambda check: out.running(check.name)) if out is not None else None
-    results = grade(exercise, None, folder, on_start=on_start)  # None: the suite's checks
+    grading = run_grading(exercise, None, folder, on_start=on_start)  # None: the suite's checks
     if out is not None:
         out.done_running()
-    return ExerciseReport(exercise, results)
+    isolation = grading.isolation.describe() if grading.isolation else ""
+    return ExerciseReport(exercise, grading.results, isolation)
 
 
 def check_command(args: argparse.Namespace) -> int:

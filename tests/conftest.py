@@ -3,17 +3,46 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from graders.engine.parent import ChildLimits, grade
+from graders.engine.processes import posix_processes
 from graders.kit.checks import CheckResult
 from graders.manifest import Exercise, find_exercise
 
 VARIANTS_DIR = Path(__file__).parent / "variants"
+
+
+posix_only = pytest.mark.skipif(
+    not posix_processes(),
+    reason="needs POSIX processes (fork, process groups, signals, select on pipes): not here",
+)
+"""For a test whose submission or harness uses what Windows lacks; the grading itself is tested
+there by tests/test_platforms.py."""
+needs_memory_limit = pytest.mark.skipif(
+    sys.platform == "darwin", reason="macOS refuses the child's memory limit (RLIMIT_AS)"
+)
+POSIX_ONLY_CODE = re.compile(
+    r"\b(os\.fork|forkpty|setsid|setpgid|setpgrp|killpg|getpgid|resource|fcntl|select\.select|"
+    r"signal\.SIG\w+|libc|/proc)\b"
+)
+
+
+def why_not_judged_here(code: str, name: str) -> str | None:
+    """Why a submission's code cannot get its Linux verdict on this system, or None: it uses
+    what only POSIX has, or it needs a memory limit macOS refuses."""
+    found = POSIX_ONLY_CODE.search(code)
+    if found and not posix_processes():
+        return f"uses {found.group(0)}, which only POSIX has"
+    if "memory" in name and sys.platform == "darwin":
+        return "macOS refuses the child's memory limit (RLIMIT_AS)"
+    return None
 
 
 def suite_checks(exercise: Exercise):

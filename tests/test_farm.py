@@ -10,6 +10,7 @@ import sys
 
 import aiohttp
 import requests
+from conftest import posix_only
 
 from graders.farm.service import FARM, farm_in_thread, farm_on_loop, make_farm_app
 from graders.kit.vtime import run_virtual
@@ -117,6 +118,7 @@ def test_a_farm_in_a_thread_serves_blocking_clients_and_closes_after():
         assert probe.connect_ex(("127.0.0.1", port)) != 0
 
 
+@posix_only  # Windows has no SIGINT to send to another process
 def test_the_farm_command_serves_with_the_delay_asked_and_closes_on_ctrl_c():
     server = subprocess.Popen(
         [sys.executable, "-m", "graders.farm.service", "--port", "0", "--delay", "0.01"],

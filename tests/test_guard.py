@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from graders.engine import parent as sandbox
+from graders.engine import processes
 from graders.engine.integrity import Integrity
 from graders.kit.blocking import RuntimeWatch
 from graders.kit.capture import MAX_CHARS, OutputRecorder, recording_stdout
@@ -117,20 +117,16 @@ time.sleep(30)
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts processes through /proc")
 def test_the_parent_stops_a_storm_that_got_past_the_child():
-    read_fd, write_fd = os.pipe()
-    process = subprocess.Popen(
-        [sys.executable, "-c", STORM], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(write_fd,),
-    )
-    os.close(write_fd)
     limits = sandbox.ChildLimits(import_seconds=20, max_processes=4)
+    child = processes.start_child(
+        [sys.executable, "-c", STORM], env=os.environ, cwd=os.getcwd(), limits=limits
+    )
     started = time.monotonic()
     try:
-        run = sandbox._collect(process, read_fd, limits, started + 20, "secret")
+        run = sandbox._collect(child, limits, started + 20, "secret")
     finally:
-        sandbox._kill_group(process)
-        os.close(read_fd)
+        child.stop()
     assert run.ended == "processes"
     assert time.monotonic() - started < 10
     time.sleep(0.2)
-    assert not sandbox._group_size(process.pid)
+    assert not processes._group_size(child.process.pid)

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import grade_folder, make_submission, solution_files
+from conftest import grade_folder, make_submission, needs_memory_limit, posix_only, solution_files
 
 from graders.engine.parent import ChildLimits
 from graders.manifest import Exercise
@@ -130,6 +130,7 @@ def test_a_flood_of_output_is_kept_to_a_tail(tmp_path, exercise_03):
     assert "more lines, not kept" in flooded.student_output
 
 
+@needs_memory_limit
 def test_a_memory_hog_fails_its_check(tmp_path, exercise_03):
     hog = "def run_by_hand(coro, sleep=None):\n    return bytearray(8 * 1024**3)\n"
     results = grade_text(tmp_path, exercise_03, hog, append=True)
@@ -138,6 +139,7 @@ def test_a_memory_hog_fails_its_check(tmp_path, exercise_03):
     assert not hogged.passed and "MemoryError" in hogged.message
 
 
+@posix_only  # select.select on no sockets hangs on POSIX, raises on Windows
 def test_checks_that_all_hang_stop_when_the_exercises_budget_is_spent(tmp_path, exercise_03):
     hang = "import select\n\n\ndef __getattr__(name):\n    select.select([], [], [], 60)\n"
     # The second check starts after the first one's 2 s and a new child's start (a second or so

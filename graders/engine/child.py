@@ -26,6 +26,7 @@ from graders.engine import messages
 from graders.engine.guard import Guard, Policy
 from graders.engine.integrity import Integrity
 from graders.engine.loading import StudentImportFailed, load_module, load_student_modules
+from graders.engine.processes import results_fd
 from graders.engine.protocol import (
     Finished,
     Imported,
@@ -160,15 +161,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("exercise")
     parser.add_argument("folder", type=Path)
     parser.add_argument("--start", type=int, default=0)
-    parser.add_argument("--results-fd", type=int, required=True)
+    parser.add_argument("--results-fd", type=int)  # POSIX: an inherited descriptor
+    parser.add_argument("--results-handle", type=int)  # Windows: an inherited handle
     parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
     parser.add_argument("--where-fd", type=int)
     args = parser.parse_args(argv)
-    if args.where_fd is not None:  # the parent asks for the stack before it kills: where.py
-        os.set_blocking(args.where_fd, False)  # a pipe filled by the student's code blocks nothing
-        faulthandler.register(WHERE_SIGNAL, file=args.where_fd, all_threads=True, chain=False)
+    if args.where_fd is not None and WHERE_SIGNAL is not None:  # asked before a kill: where.py
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # a hang then says less
+            os.set_blocking(args.where_fd, False)  # a pipe the student's code fills blocks nothing
+            faulthandler.register(WHERE_SIGNAL, file=args.where_fd, all_threads=True, chain=False)
 
-    reporter = Writer(args.results_fd, token)
+    reporter = Writer(results_fd(args.results_fd, args.results_handle), token)
     exercise = find_exercise(args.exercise)
     assert exercise is not None, args.exercise
     suite = importlib.import_module(exercise.suite_name).SUITE

@@ -48,7 +48,7 @@ def _blockbuster_skip() -> object:
 _C_API_PREFIXES = ("Py", "_Py")
 _PROGRAM_EVENTS = frozenset(
     {"os.exec", "os.posix_spawn", "os.spawn", "os.system", "subprocess.Popen", "os.startfile",
-     "pty.spawn"}
+     "pty.spawn", "_winapi.CreateProcess"}
 )
 _PATH_EVENTS = {  # event -> positions, among its arguments, of the paths it changes
     "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1),
@@ -88,7 +88,7 @@ class Guard:
         self._on_refusal = on_refusal
         self._protected = frozenset(protected_modules)
         self._pid = os.getpid()
-        self._pgid = os.getpgid(0)
+        self._pgid = os.getpgid(0) if hasattr(os, "getpgid") else None  # None on Windows
         self._getpid = os.getpid
         self._realpath = os.path.realpath
         self._forks = 0
@@ -176,7 +176,7 @@ class Guard:
         if pid in (0, self._getpid()) or (pid < 0 and -pid == self._pgid):
             return
         try:
-            same_group = os.getpgid(pid) == self._pgid if pid > 0 else False
+            same_group = pid > 0 and self._pgid is not None and os.getpgid(pid) == self._pgid
         except OSError:
             return  # no such process: the call fails by itself
         if not same_group:
@@ -285,9 +285,11 @@ def _forbid_unaudited_calls(guard: Guard) -> None:
     def starting(*args: object, **kwargs: object) -> None:
         guard.refuse("start a program (_posixsubprocess.fork_exec)")
 
-    import _posixsubprocess
-    import posix
-
+    try:
+        import _posixsubprocess
+        import posix
+    except ImportError:  # Windows: no process groups to leave; _winapi.CreateProcess is audited
+        return
     for name in ("setsid", "setpgid", "setpgrp"):
         for module in (os, posix):
             if hasattr(module, name):

@@ -1,13 +1,20 @@
 """How much a child may take: wall time per step and per exercise, memory, CPU, processes.
 
-The wall-clock limits are the parent's to enforce (graders/engine/parent.py kills the child's
-process group); the others are set in the child before it runs any Python (`limit_child`).
+The wall-clock limits are the parent's to enforce (graders/engine/parent.py stops the child through
+graders/engine/processes.py); the others are set on the child before it runs any Python: by
+`limit_child` where the platform has resource limits (Linux, macOS), by a job object on Windows.
+Each limit is set only where the platform lets a process set it: macOS refuses RLIMIT_AS, and a
+grading is never lost to a limit that cannot be set. Which ones held goes into the report.
 """
 
 from __future__ import annotations
 
-import resource
 from dataclasses import dataclass
+
+try:
+    import resource
+except ImportError:  # Windows: no resource limits; a job object holds the child instead
+    resource = None
 
 IMPORT_SECONDS = 10.0
 """Wall time for loading the student's modules before the first check."""
@@ -18,6 +25,10 @@ EXERCISE_SECONDS = 50.0
 MEMORY_BYTES = 2 * 1024**3
 MAX_PROCESSES = 16
 """Processes the student's code may fork in one child (a process pool); it may start no program."""
+FILE_BYTES = 64 * 1024**2
+"""The largest file the child may write (in its temporary folder)."""
+CPU_SPARE_SECONDS = 5
+"""CPU time allowed beyond the exercise's wall time: the wall-clock kill comes first."""
 
 
 @dataclass
@@ -28,9 +39,34 @@ class ChildLimits:
     memory_bytes: int = MEMORY_BYTES
     max_processes: int = MAX_PROCESSES
 
+    @property
+    def cpu_seconds(self) -> int:
+        return int(self.exercise_seconds) + CPU_SPARE_SECONDS
 
-def limit_child(memory_bytes: int, cpu_seconds: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024**2, 64 * 1024**2))
+
+def limit_child(memory_bytes: int, cpu_seconds: int) -> list[str]:
+    """Set on this process every resource limit the platform lets it set; the names of those that
+    held. Runs in the child between fork and exec (preexec_fn), where an exception would lose the
+    whole grading: a limit that cannot be set is skipped instead."""
+    if resource is None:
+        return []
+    wanted = (
+        ("memory", "RLIMIT_AS", memory_bytes),
+        ("CPU time", "RLIMIT_CPU", cpu_seconds),
+        ("core dumps", "RLIMIT_CORE", 0),
+        ("file size", "RLIMIT_FSIZE", FILE_BYTES),
+    )
+    held = []
+    for name, constant, value in wanted:
+        which = getattr(resource, constant, None)
+        if which is None:
+            continue
+        try:
+            _, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)  # a lower limit someone set already stays
+            resource.setrlimit(which, (value, value))
+        except (OSError, ValueError):  # macOS: RLIMIT_AS cannot be lowered like this
+            continue
+        held.append(name)
+    return held

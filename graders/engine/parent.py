@@ -4,12 +4,14 @@ The child may hang, exit, crash, fork or flood its output; none of that can make
 check passes only when the child reported it passed, on its private pipe, with the run's secret
 token (written on the child's stdin, so the student's code never sees it in the environment or the
 command line). When the child stops answering during a check, that check fails, the child is killed
-with its whole process group, and a new child goes on with the next check, as long as the
+with every process it started, and a new child goes on with the next check, as long as the
 exercise's time budget lasts. As the contract says, a hang or an early exit fails only the check it
 happened in; the other checks keep their own verdicts and points. (An import that fails, hangs or
-exits fails every check: none of them could run.) Where /proc exists, the parent also counts the
-processes of the child's group and kills the group when there are too many: the child refuses
-forks beyond its limit itself (graders/engine/guard.py), and this count catches what gets past it.
+exits fails every check: none of them could run.) Where the child's processes can be counted
+(/proc on Linux, a job object on Windows), the parent also kills them when there are too many: the
+child refuses forks beyond its limit itself (graders/engine/guard.py), and this count catches what
+gets past it. How a child is started, counted and killed on each platform is
+graders/engine/processes.py.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ import contextlib
 import importlib.util
 import os
 import secrets
-import selectors
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.engine import messages
+from graders.engine import messages, processes
 from graders.engine.limits import (
     CHECK_SECONDS,
     EXERCISE_SECONDS,
@@ -36,8 +36,8 @@ from graders.engine.limits import (
     MAX_PROCESSES,
     MEMORY_BYTES,
     ChildLimits,
-    limit_child,
 )
+from graders.engine.processes import Child, Isolation, start_child
 from graders.engine.protocol import (
     Event,
     Finished,
@@ -49,16 +49,15 @@ from graders.engine.protocol import (
     Result,
     Start,
 )
-from graders.engine.where import ask_where, stopped_at
+from graders.engine.where import WHERE_SIGNAL, ask_where, stopped_at
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.kit.failure import Failure, Frame
 from graders.manifest import PACK_ROOT, Exercise
 
 __all__ = ["CHECK_SECONDS", "EXERCISE_SECONDS", "IMPORT_SECONDS", "MAX_PROCESSES", "MEMORY_BYTES",
-           "ChildLimits", "grade"]
+           "ChildLimits", "Grading", "grade", "run_grading"]
 
 OUTPUT_TAIL_BYTES = 4096
-READ_BYTES = 1024**2
 PROCESS_COUNT_SECONDS = 0.5
 """How often the parent counts the child's processes while it waits for events."""
 
@@ -75,6 +74,7 @@ class _Run:
     """Why it ended without finishing: "", "timeout" (its step's limit), "budget" (the
     exercise's), "exit", or "processes" (too many)."""
     returncode: int | None = None
+    isolation: Isolation | None = None
     where_dump: bytes = b""
     """The child's stack when it was stopped (graders/engine/where.py); empty if it ended."""
 
@@ -87,14 +87,21 @@ class _Run:
 
 
 def _child_command(
-    exercise: Exercise, folder: Path, start: int, results_fd: int, limits: ChildLimits,
-    where_fd: int,
+    exercise: Exercise, folder: Path, start: int, limits: ChildLimits, where_fd: int | None
 ) -> list[str]:
-    return [
+    where = ["--where-fd", str(where_fd)] if where_fd is not None else []
+    return [  # graders/engine/processes.py appends how the results pipe was passed
         sys.executable, "-m", "graders.engine.child", exercise.number, str(folder.resolve()),
-        "--start", str(start), "--results-fd", str(results_fd),
-        "--max-processes", str(limits.max_processes), "--where-fd", str(where_fd),
+        "--start", str(start), "--max-processes", str(limits.max_processes), *where,
     ]
+
+
+def _where_pipe() -> tuple[int, int] | None:
+    """The pipe on which a child dumps its stack when asked (graders/engine/where.py), where
+    there are signals to ask with and descriptors to pass; None elsewhere (Windows)."""
+    if not processes.posix_processes() or WHERE_SIGNAL is None:
+        return None
+    return os.pipe()
 
 
 def _run_child(
@@ -104,10 +111,8 @@ def _run_child(
 ) -> _Run:
     """Start a child at check `start`; collect its events until it finishes, exits or hangs.
     `while_starting` runs here while the child starts up."""
-    read_fd, write_fd = os.pipe()
-    where_read, where_write = os.pipe()
     token = secrets.token_hex(16)
-    # A folder the child left that cannot be removed must not stop the grading.
+    # Windows may hold a dead child's files a moment longer: a folder left behind loses nothing.
     with tempfile.TemporaryDirectory(prefix="awaitlings-", ignore_cleanup_errors=True) as workdir:
         env = {
             **os.environ,
@@ -116,31 +121,30 @@ def _run_child(
             "PYTHONUNBUFFERED": "1",
             "PYTHONIOENCODING": "utf-8",
             "TMPDIR": workdir,  # the only folder the child may write to
+            "TEMP": workdir,  # the same on Windows
+            "TMP": workdir,
         }
-        process = subprocess.Popen(
-            _child_command(exercise, folder, start, write_fd, limits, where_write),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(write_fd, where_write),
-            cwd=workdir,
-            env=env,
-            start_new_session=True,
-            preexec_fn=lambda: limit_child(limits.memory_bytes, int(limits.exercise_seconds) + 5),
-        )
-        os.close(write_fd)
-        os.close(where_write)
-        _send_token(process, token)
+        where = _where_pipe()
+        try:
+            child = start_child(
+                _child_command(exercise, folder, start, limits, where[1] if where else None),
+                env=env, cwd=workdir, limits=limits, extra_fds=where[1:] if where else (),
+            )
+        finally:
+            if where:
+                os.close(where[1])
+        _send_token(child.process, token)
         try:
             while_starting()
-            run = _collect(process, read_fd, limits, deadline, token, on_start)
-            if run.ended in ("timeout", "budget", "processes"):  # alive, stopped: where was it?
-                run.where_dump = ask_where(process, where_read)
+            run = _collect(child, limits, deadline, token, on_start)
+            run.isolation = child.isolation
+            if where and run.ended in ("timeout", "budget", "processes"):  # where was it?
+                run.where_dump = ask_where(child.process, where[0])
             return run
         finally:
-            _kill_group(process)
-            os.close(read_fd)
-            os.close(where_read)
+            child.stop()
+            if where:
+                os.close(where[0])
 
 
 def _send_token(process: subprocess.Popen, token: str) -> None:
@@ -153,14 +157,10 @@ def _send_token(process: subprocess.Popen, token: str) -> None:
 
 
 def _collect(
-    process: subprocess.Popen, read_fd: int, limits: ChildLimits, deadline: float, token: str,
+    child: Child, limits: ChildLimits, deadline: float, token: str,
     on_start: Callable[[int], object] = lambda index: None,
 ) -> _Run:
     run = _Run()
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(read_fd, selectors.EVENT_READ, "results")
-    selector.register(process.stdout, selectors.EVENT_READ, "output")
     events = Reader(token)
     open_streams = 2
     step_deadline = time.monotonic() + limits.import_seconds
@@ -173,17 +173,14 @@ def _collect(
             return run
         if now >= next_count:
             next_count = now + PROCESS_COUNT_SECONDS
-            if (_group_size(process.pid) or 0) > limits.max_processes + 1:
+            if (child.process_count() or 0) > limits.max_processes + 1:
                 run.ended = "processes"
                 return run
-        for key, _ in selector.select(timeout=min(wait, max(0.0, next_count - now))):
-            fd = key.fd if key.data == "results" else process.stdout.fileno()
-            chunk = os.read(fd, READ_BYTES)
+        for stream, chunk in child.read(timeout=min(wait, max(0.0, next_count - now))):
             if not chunk:
-                selector.unregister(key.fileobj)
                 open_streams -= 1
                 continue
-            if key.data == "output":
+            if stream == "output":
                 run.output_bytes += len(chunk)
                 run.output_tail = (run.output_tail + chunk[-OUTPUT_TAIL_BYTES:])[
                     -OUTPUT_TAIL_BYTES:
@@ -199,42 +196,12 @@ def _collect(
                 if isinstance(event, Finished | ImportFailed | Restart):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
-        run.returncode = process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
+        run.returncode = child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
     except subprocess.TimeoutExpired:
         run.ended = "budget" if deadline < step_deadline else "timeout"
         return run
     run.ended = "exit"
     return run
-
-
-def _group_size(pgid: int) -> int | None:
-    """How many live processes are in the process group, from /proc; None without /proc."""
-    group = str(pgid).encode()
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return None
-    count = 0
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                data = stat.read()
-        except OSError:
-            continue
-        fields = data[data.rfind(b")") + 2:].split()  # state, ppid, pgrp, ...
-        if len(fields) > 2 and fields[2] == group and fields[0] != b"Z":  # zombies hold nothing
-            count += 1
-    return count
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
 
 
 def grade(
@@ -243,7 +210,25 @@ def grade(
 ) -> list[CheckResult]:
     """Every check's result for the student's code in `folder`, in order. With `checks` None,
     the exercise's suite is imported while the first child starts, which imports it too: the
-    two imports (~0.3 s each) overlap instead of adding up.
+    two imports (~0.3 s each) overlap instead of adding up."""
+    return run_grading(exercise, checks, folder, limits, on_start).results
+
+
+@dataclass
+class Grading:
+    """What `run_grading` found: the results, and how the child was held."""
+
+    results: list[CheckResult]
+    isolation: Isolation | None
+    """What held around the last child (the same for every child of a grading); None if none
+    ran."""
+
+
+def run_grading(
+    exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
+    limits: ChildLimits | None = None, on_start: Callable[[Check], object] | None = None,
+) -> Grading:
+    """`grade`, with the isolation the grading had, for the report.
 
     Whatever happens while the children are run and judged, the results are returned: a check
     that could not be judged fails with the reason (the parent never crashes). `on_start` is
@@ -256,27 +241,29 @@ def grade(
         if from_suite and not checks:
             checks.extend(exercise.checks())
 
-    results: dict[int, CheckResult] = {}
-    try:
-        def started(index: int) -> None:
-            if on_start is not None and index < len(checks):
-                on_start(checks[index])
+    def started(index: int) -> None:
+        if on_start is not None and index < len(checks):
+            on_start(checks[index])
 
-        _grade_in_children(exercise, checks, folder, limits, load_checks, results, started)
+    results: dict[int, CheckResult] = {}
+    isolations: list[Isolation | None] = [None]
+    try:
+        _grade_in_children(exercise, checks, folder, limits, load_checks, results, started,
+                           isolations)
         ordered = [results[index] for index in range(len(checks))]
-        return point_to_earlier_failures(checks, ordered)
+        return Grading(point_to_earlier_failures(checks, ordered), isolations[-1])
     except Exception as error:  # the grader's own fault: what was judged stays, the rest fails
         with contextlib.suppress(Exception):
             load_checks()
         failure = messages.grader_failed(error)
-        return [results.get(index) or _failed(check, failure)
-                for index, check in enumerate(checks)]
+        return Grading([results.get(index) or _failed(check, failure)
+                        for index, check in enumerate(checks)], isolations[-1])
 
 
 def _grade_in_children(
     exercise: Exercise, checks: list[Check], folder: Path, limits: ChildLimits,
     load_checks: Callable[[], None], results: dict[int, CheckResult],
-    on_start: Callable[[int], object],
+    on_start: Callable[[int], object], isolations: list[Isolation | None],
 ) -> None:
     """Run children, one after another from where the last one stopped, until every check of
     `checks` (filled by `load_checks` while the first child starts) has its result."""
@@ -288,6 +275,7 @@ def _grade_in_children(
             _fail_rest(results, checks, start, messages.budget_spent(limits))
             return
         run = _run_child(exercise, folder, start, limits, deadline, load_checks, on_start)
+        isolations.append(run.isolation)
         for event in run.events:
             if isinstance(event, Result) and event.index < len(checks):
                 results[event.index] = _result_from_event(checks[event.index], event)

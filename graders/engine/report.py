@@ -65,6 +65,9 @@ class Line:
 class ExerciseReport:
     exercise: Exercise
     results: list[CheckResult]
+    isolation: str = ""
+    """How the grading process was held, in a sentence (graders/engine/processes.py, Isolation);
+    "" when not known."""
 
     @property
     def score(self) -> float:
@@ -116,6 +119,8 @@ def report_lines(report: ExerciseReport, *, only_first_failure: bool = False) ->
     else:
         lines.append(Line(f"Stuck? `make hint EXERCISE={ex.number}` gives a hint for the first "
                           "check that failed.", "aside", indent=2))
+    if report.isolation:
+        lines.append(Line(report.isolation, "aside", indent=2))
     return lines
 
 
@@ -186,10 +191,13 @@ def results_json(reports: list[ExerciseReport]) -> dict:
     summary = "; ".join(
         f"{r.exercise.label} {_points(r.score)}/{_points(r.max_score)}" for r in reports
     )
+    isolations = "".join(  # one line for each different one; the same on one machine
+        f"\n{isolation}" for isolation in dict.fromkeys(r.isolation for r in reports) if isolation
+    )
     return {
         "score": score,
         "max_score": max_score,
-        "output": f"{_points(score)}/{_points(max_score)} points ({summary})",
+        "output": f"{_points(score)}/{_points(max_score)} points ({summary}){isolations}",
         "tests": tests,
     }
 

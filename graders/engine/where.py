@@ -26,7 +26,8 @@ from pathlib import Path
 
 from graders.kit.failure import Frame
 
-WHERE_SIGNAL = signal.SIGUSR1
+WHERE_SIGNAL: signal.Signals | None = getattr(signal, "SIGUSR1", None)
+"""None where there is no such signal (Windows): no dump is asked for there."""
 WHERE_SECONDS = 1.0
 """How long the parent waits for the dump before it kills the child all the same."""
 QUIET_SECONDS = 0.05
@@ -42,6 +43,8 @@ _THREAD = re.compile(r"^(Current thread|Thread) 0x[0-9a-fA-F]+")
 
 def ask_where(process: subprocess.Popen, where_fd: int) -> bytes:
     """Ask the child for its stack (WHERE_SIGNAL) and read what it dumps, within WHERE_SECONDS."""
+    if WHERE_SIGNAL is None:
+        return b""
     try:
         os.kill(process.pid, WHERE_SIGNAL)
     except (ProcessLookupError, PermissionError):
