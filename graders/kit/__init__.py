@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "CoveredTime": "vtime",
     "FakeClock": "vtime",
     "ImportRefused": "checks",
+    "Listener": "webserve",
     "NOT_WRITTEN_YET": "checks",
     "PrintedLine": "capture",
     "Replacement": "running",
@@ -37,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "Step": "tracing",
     "Suite": "checks",
     "Tag": "checks",
+    "WITHIN": "webserve",
     "TimeSleepCall": "sleeps",
     "Timeline": "timeline",
     "advice_for": "context",
@@ -46,6 +48,8 @@ _EXPORTS: dict[str, str] = {
     "fail_on_blocking_runs": "running",
     "fail_on_handler_errors": "webserve",
     "gantt_side_by_side": "timeline",
+    "listeners": "webserve",
+    "make_narrow": "webserve",
     "no_server_on_import": "webserve",
     "plainly_equal": "plain",
     "real_clock_recorded": "sleeps",
@@ -63,10 +67,12 @@ _EXPORTS: dict[str, str] = {
     "scan_source": "blocking",
     "serving": "webserve",
     "side_by_side": "timeline",
+    "stalled_client": "webserve",
     "time_sleep_recorded": "sleeps",
     "too_fast_advice": "vtime",
     "trace": "tracing",
     "virtual_loop": "vtime",
+    "within": "webserve",
 }
 """Each name the kit offers suites, and the module of the kit that defines it."""
 
