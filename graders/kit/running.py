@@ -126,6 +126,8 @@ def run_student(
     if echo:
         for line in ran.texts:
             print(line)
+        if recorder.dropped_lines:
+            print(f"... and {recorder.dropped_lines} more lines, not kept")
     if blocking_lesson is not None:
         fail_on_blocking_calls(
             ran.blocking,
