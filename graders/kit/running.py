@@ -89,8 +89,9 @@ def run_student(
       `make()` is called as it is (code that takes the grader's fake clock, or plain code).
     - clock: the time printed lines are noted with; by default the running loop's, with a guard
       against code that prints on and on while virtual time stands still.
-    - watch_blocking: watch for blocking calls on the loop's thread (True: every call blockbuster
-      knows; a tuple: only names with these prefixes, "socket." for the network alone).
+    - watch_blocking: watch for blocking calls on the loop's thread (True, or an empty tuple:
+      every call blockbuster knows; a tuple: only names with these prefixes, "socket." for the
+      network alone).
     - blocking_lesson: fail with the blocking calls seen, and this lesson, if there were any.
     - disarm_sleep: time.sleep returns at once and is noted; record_clock_reads: the student's
       reads of the real clock are noted.
@@ -99,7 +100,6 @@ def run_student(
     - echo: what was printed is printed again afterwards, for the output shown with a failure.
     """
     ran = Ran()
-    recorder = None
     with contextlib.ExitStack() as stack:
         for where, name, value in replacing:
             stack.enter_context(replaced(where, name, value))
