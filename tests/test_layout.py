@@ -159,3 +159,17 @@ def test_the_map_in_developing_md_is_the_tree():
     mapped.discard("graders/suites/")
     assert sorted(mapped - actual) == [], "the map lists what is not in the tree"
     assert sorted(actual - mapped) == [], "the tree holds what the map does not list"
+
+
+LINES_AT_MOST = {"engine": 500, "kit": 500, "suites": 700}
+"""The longest a module of each room may grow: past it, a module holds more than one thing."""
+
+
+def test_no_module_of_the_engine_the_kit_or_the_suites_is_too_long():
+    too_long = []
+    for room_name, most in LINES_AT_MOST.items():
+        for path in sorted((GRADERS / room_name).glob("*.py")):
+            lines = len(path.read_text().splitlines())
+            if lines > most:
+                too_long.append(f"{path.relative_to(PACK_ROOT)}: {lines} lines (at most {most})")
+    assert not too_long, "\n".join(too_long)

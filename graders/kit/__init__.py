@@ -1,9 +1,10 @@
 """The kit for suites: everything a check needs to run student code and judge it.
 
 What a check is (`checks`), what it gets (`context`), virtual time (`vtime`), what student code
-prints (`capture`), blocking calls (`blocking`, `sleeps`), driving coroutines by hand (`tracing`),
-pictures of time (`timeline`), serving a student's web app (`webserve`) and comparing values without
-trusting the student's `__eq__` (`plain`).
+prints (`capture`), blocking calls (`blocking`, `sleeps`), one way to run student code with all
+of these around it (`running`), driving coroutines by hand (`tracing`), pictures of time
+(`timeline`), serving a student's web app (`webserve`) and comparing values without trusting the
+student's `__eq__` (`plain`).
 
 Who may import it: suites, the farm's checks, the engine and the exports. The kit imports nothing
 of the pack but the manifest.
@@ -17,6 +18,7 @@ from typing import Any
 _EXPORTS: dict[str, str] = {
     "BlockingCall": "blocking",
     "Check": "checks",
+    "Counting": "running",
     "CheckContext": "context",
     "CheckFailed": "checks",
     "CheckResult": "checks",
@@ -26,36 +28,53 @@ _EXPORTS: dict[str, str] = {
     "FakeClock": "vtime",
     "Frame": "failure",
     "ImportRefused": "checks",
+    "Listener": "webserve",
     "NOT_WRITTEN_YET": "checks",
     "PrintedLine": "capture",
+    "Replacement": "running",
     "RuntimeWatch": "blocking",
+    "Ran": "running",
     "Served": "webserve",
+    "SpinGuard": "capture",
+    "StandIn": "running",
     "Step": "tracing",
     "Suite": "checks",
     "Tag": "checks",
+    "WITHIN": "webserve",
     "TimeSleepCall": "sleeps",
     "Timeline": "timeline",
     "advice_for": "context",
     "compare_traces": "tracing",
+    "describe_printed": "capture",
     "fail_on_blocking_calls": "context",
+    "fail_on_blocking_runs": "running",
     "fail_on_handler_errors": "webserve",
     "gantt_side_by_side": "timeline",
+    "listeners": "webserve",
+    "make_narrow": "webserve",
     "no_server_on_import": "webserve",
     "plainly_equal": "plain",
     "real_clock_recorded": "sleeps",
     "record_span": "timeline",
+    "printed_as_expected": "capture",
     "recording_stdout": "capture",
     "render_printed": "timeline",
+    "replaced": "running",
     "require_coroutine": "tracing",
     "row_by_pattern": "timeline",
+    "run_student": "running",
+    "run_student_forever": "running",
     "run_virtual": "vtime",
     "running_loop_time": "capture",
     "scan_source": "blocking",
     "serving": "webserve",
     "side_by_side": "timeline",
+    "stalled_client": "webserve",
     "time_sleep_recorded": "sleeps",
+    "too_fast_advice": "vtime",
     "trace": "tracing",
     "virtual_loop": "vtime",
+    "within": "webserve",
 }
 """Each name the kit offers suites, and the module of the kit that defines it."""
 

@@ -95,6 +95,51 @@ class OutputRecorder(io.TextIOBase):
         return "\n".join(shown)
 
 
+class PrintedWithoutWaiting(Exception):
+    """Raised into the student's print() when it prints on and on while virtual time stands."""
+
+
+@dataclass
+class SpinGuard:
+    """A clock for the recorder that stops a coroutine printing in a loop that never waits: it
+    would hold the event loop (and the grader) until the wall-clock limit."""
+
+    limit: int = 1000
+    _time: float | None = None
+    _count: int = 0
+
+    def __call__(self) -> float | None:
+        now = running_loop_time()
+        if now is None or now != self._time:
+            self._time, self._count = now, 0
+        self._count += 1
+        if now is not None and self._count > self.limit:
+            raise PrintedWithoutWaiting(
+                f"{self.limit} lines printed at {now:.1f} s without the event loop moving on: "
+                "a loop that never awaits anything that really waits"
+            )
+        return now
+
+
+def printed_as_expected(lines: list[PrintedLine], expected: list[PrintedLine],
+                        tolerance: float = 0.05) -> bool:
+    """The same texts in the same order, each printed within `tolerance` of its expected time."""
+    return len(lines) == len(expected) and all(
+        a.text == b.text and a.time is not None and abs(a.time - (b.time or 0)) < tolerance
+        for a, b in zip(lines, expected, strict=True)
+    )
+
+
+def describe_printed(lines: list[PrintedLine]) -> str:
+    """The lines one a row, each after its time when it has one; "nothing" for none."""
+    if not lines:
+        return "nothing"
+    return "\n".join(
+        f"{line.time:5.1f} s  {line.text}" if line.time is not None else f"       {line.text}"
+        for line in lines
+    )
+
+
 @contextmanager
 def recording_stdout(
     clock: Callable[[], float | None] = running_loop_time,

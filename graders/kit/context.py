@@ -56,12 +56,27 @@ class CheckContext:
                 where=self.frames(error), not_written_yet=True,
                 advice="replace the `raise NotImplementedError` under the TODO with your code.",
             ) from error
+        except ExceptionGroup as group:
+            raise self._group_failure(description, group) from group
         except Exception as error:
             raise CheckFailed(
                 f"{description} raised {type(error).__name__}: {error}",
                 where=self.frames(error),
                 advice=advice_for(error),
             ) from error
+
+    def _group_failure(self, description: str, group: BaseExceptionGroup) -> CheckFailed:
+        # A TaskGroup's errors come wrapped in a group whose own message says nothing of them:
+        # they are shown one by one, each with the student's line.
+        leaves = _leaves(group)
+        unwritten = any(isinstance(error, NotImplementedError) for error in leaves)
+        return CheckFailed(
+            f"{description} raised, inside a task group: " + "; ".join(
+                f"{type(error).__name__}: {error}" for error in leaves),
+            details="\n".join(self.where(error) for error in leaves),
+            advice="replace the `raise NotImplementedError` under each TODO with your code."
+            if unwritten else None,
+        )
 
     def frames(self, error: BaseException) -> tuple[Frame, ...]:
         """The lines of the student's files in an exception's traceback, the last three."""
@@ -189,6 +204,13 @@ def advice_for(error: Exception) -> str | None:
         return "a value is None where a number or an object was expected: does a function "\
             "forget to return (or a coroutine to yield) its value?"
     return None
+
+
+def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
+    leaves: list[BaseException] = []
+    for error in group.exceptions:
+        leaves.extend(_leaves(error) if isinstance(error, BaseExceptionGroup) else [error])
+    return leaves
 
 
 def _raised_in(error: BaseException, function: str) -> bool:

@@ -38,6 +38,9 @@ looptime = _import_looptime_without_pytest()
 
 T = TypeVar("T")
 
+_ASYNCIO_SLEEP = asyncio.sleep
+"""asyncio's own sleep, kept when the kit is imported: before any student code runs."""
+
 VIRTUAL_LIMIT = 600.0
 """Virtual seconds a check may run: far beyond any correct answer, so a loop without end stops."""
 
@@ -107,6 +110,20 @@ def run_virtual(
                 "happens (a task nobody starts, an event nobody sets).",
             ) from error
         return Timed(value, loop.time())
+
+
+def too_fast_advice() -> str:
+    """What to try when work took less virtual time than its waits: something did not wait."""
+    advice = (
+        "something did not really wait: a time.sleep, or a wait that is never awaited. Every "
+        "wait inside a coroutine is an `await asyncio.sleep(...)`."
+    )
+    if asyncio.sleep is not _ASYNCIO_SLEEP:
+        advice += (
+            " Also, asyncio.sleep is not asyncio's own any more: something in your module "
+            "replaced it. Leave asyncio.sleep alone."
+        )
+    return advice
 
 
 async def _as_coroutine(make_awaitable: Callable[[], Awaitable[T]]) -> T:

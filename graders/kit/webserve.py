@@ -9,7 +9,9 @@ their client leaves. aiohttp.test_utils.TestServer turns cancellation on, which 
 streaming handler that never notices its client is gone; an app that wants cancellation asks for it
 itself (`web.Application(handler_args={"handler_cancellation": True})`).
 
-Everything listens on 127.0.0.1, on a port the system picks.
+Everything listens on 127.0.0.1, on a port the system picks. The clients of the checks talk to
+it from the same loop: streaming listeners, a client that stalls, `within` to let the loop run
+until something holds.
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from yarl import URL
 
 from graders.kit.checks import CheckFailed, ImportRefused
 from graders.kit.context import CheckContext, advice_for
 
+WITHIN = 1.0
+"""Virtual seconds for anything that needs no waiting: a message to arrive, a queue to leave."""
+POLL = 0.05
+"""Virtual seconds between two looks of `within`."""
 SHUTDOWN_SECONDS = 1.0
 """Virtual seconds the server waits for handlers still running when a check ends."""
 
@@ -150,3 +157,102 @@ def no_server_on_import() -> Iterator[None]:
         yield
     finally:
         web.run_app = original
+
+
+# --- Talking to a served app ----------------------------------------------------------------------
+
+
+async def within(condition: Callable[[], bool], seconds: float = WITHIN) -> bool:
+    """Let the loop run until `condition()` holds, for at most `seconds` of virtual time."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(POLL)
+    return True
+
+
+@dataclass
+class Listener:
+    """A client streaming GET /, with its own session, recording what it receives."""
+
+    name: str
+    session: aiohttp.ClientSession
+    data: bytearray = field(default_factory=bytearray)
+    status: int | None = None
+    content_type: str | None = None
+    error: BaseException | None = None
+    task: asyncio.Task | None = None
+
+    async def _run(self, url: Any) -> None:
+        try:
+            async with self.session.get(url) as response:
+                self.status = response.status
+                self.content_type = response.headers.get("Content-Type")
+                async for chunk in response.content.iter_any():
+                    self.data += chunk
+        except aiohttp.ClientError as error:
+            self.error = error
+
+    async def leave(self) -> None:
+        """Hang up: close the connection, as a browser tab that is closed."""
+        await self.session.close()
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+
+    @property
+    def messages(self) -> list[str]:
+        """The complete lines received so far, whatever they end with (\\r\\n or \\n)."""
+        *complete, _ = bytes(self.data).decode("utf-8", "replace").split("\n")
+        return [text.removesuffix("\r") for text in complete]
+
+    def has(self, messages: list[str]) -> bool:
+        return len(self.messages) >= len(messages)
+
+
+@contextlib.asynccontextmanager
+async def listeners() -> AsyncIterator[Callable[[Served, str], Listener]]:
+    """Start listeners with `listen(served, name)`; all of them hang up at the end."""
+    started: list[Listener] = []
+
+    def listen(served: Served, name: str) -> Listener:
+        listener = Listener(name, aiohttp.ClientSession())
+        listener.task = asyncio.create_task(listener._run(served.at("/")))
+        started.append(listener)
+        return listener
+
+    try:
+        yield listen
+    finally:
+        for listener in started:
+            await listener.leave()
+
+
+def make_narrow(transport: asyncio.Transport | None) -> None:
+    """Shrink the server's buffers for one connection to a few KB, as on a slow network.
+
+    Left alone, the kernel would take megabytes for a client that reads nothing (how much
+    depends on the machine) before the handler had to wait.
+    """
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    transport.set_write_buffer_limits(high=16384)
+
+
+@contextlib.asynccontextmanager
+async def stalled_client(served: Served) -> AsyncIterator[socket.socket]:
+    """A connection, with a small receive buffer, that never reads what it is sent."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    try:
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", served.url.port))
+        yield sock
+    finally:
+        sock.close()

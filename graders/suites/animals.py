@@ -43,8 +43,8 @@ from graders.kit import (
     PrintedLine,
     Suite,
     fail_on_blocking_calls,
-    recording_stdout,
-    run_virtual,
+    replaced,
+    run_student,
     side_by_side,
 )
 
@@ -106,30 +106,27 @@ def on_farm(
     the blocking calls it made when it blocked, or else the exception it raised.
     """
     log = FarmLog()
-    printed: list[PrintedLine] = []
+    started: list[float] = []
     elapsed: list[float] = []
 
     async def scenario() -> Any:
         async with farm_on_loop(delay, GRADING_ANIMALS, log) as farm:
             loop = asyncio.get_running_loop()
-            with aimed_at(ctx.module, farm), recording_stdout() as recorder:
-                start = loop.time()
+            with aimed_at(ctx.module, farm):
+                started.append(loop.time())
                 try:
                     return await student_part(farm)
                 finally:
-                    elapsed.append(loop.time() - start)
-                    recorder.finish()
-                    printed.extend(PrintedLine(line.text, (line.time or start) - start)
-                                   for line in recorder.lines)
+                    elapsed.append(loop.time() - started[0])
 
-    watch = ctx.runtime_watch()
-    with watch.watching(only=watch_only), safety_socket_timeout():
-        try:
-            value = ctx.call(call, lambda: run_virtual(scenario, call=call).value)
-        except CheckFailed as failure:
-            explain_failure(failure, log, expected_paths, call, watch.hits)
-            raise
-    return FarmRun(value, elapsed[0] if elapsed else 0.0, log, printed, watch.hits)
+    with safety_socket_timeout():
+        ran = run_student(ctx, call, scenario, watch_blocking=watch_only, keep_failure=True)
+    if ran.failure is not None:
+        explain_failure(ran.failure, log, expected_paths, call, ran.blocking)
+        raise ran.failure
+    start = started[0] if started else 0.0
+    printed = [PrintedLine(line.text, (line.time or start) - start) for line in ran.printed]
+    return FarmRun(ran.value, elapsed[0] if elapsed else 0.0, log, printed, ran.blocking)
 
 
 def explain_failure(failure: CheckFailed, log: FarmLog, expected_paths: list[str], call: str,
@@ -168,11 +165,8 @@ def sessions_recorded() -> Iterator[list[tuple[aiohttp.ClientSession, str]]]:
         made.append((self, str(url)))
         return await original(self, method, url, *args, **kwargs)
 
-    aiohttp.ClientSession._request = _request  # type: ignore[method-assign]
-    try:
+    with replaced(aiohttp.ClientSession, "_request", _request):
         yield made
-    finally:
-        aiohttp.ClientSession._request = original  # type: ignore[method-assign]
 
 
 async def with_session(student: Callable[[aiohttp.ClientSession], Awaitable[Any]]) -> Any:

@@ -21,6 +21,7 @@ from graders.kit import (
     ClockPolledTooOften,
     FakeClock,
     PrintedLine,
+    Ran,
     Step,
     Suite,
     Timeline,
@@ -29,10 +30,8 @@ from graders.kit import (
     fail_on_blocking_calls,
     gantt_side_by_side,
     plainly_equal,
-    real_clock_recorded,
-    recording_stdout,
     require_coroutine,
-    time_sleep_recorded,
+    run_student,
     trace,
 )
 
@@ -85,12 +84,18 @@ WHY_TIME_SLEEP = (
 )
 
 
+def driven(ctx: CheckContext, call: str, drive: Callable[[], Any], **options: Any) -> Ran:
+    """Call `drive()`, the student's code driving coroutines by hand, with time.sleep disarmed
+    and noted (`options` go to run_student)."""
+    return run_student(ctx, call, drive, virtual=False, disarm_sleep=True, **options)
+
+
 def traced(ctx: CheckContext, name: str, argument: int) -> list[Step]:
     call = f"{name}({argument})"
     function = ctx.function(name)
     coroutine = require_coroutine(ctx.call(call, lambda: function(argument)), call)
-    with time_sleep_recorded(ctx) as slept:
-        steps = ctx.call(f"driving {call}", lambda: trace(coroutine, call))
+    ran = driven(ctx, f"driving {call}", lambda: trace(coroutine, call))
+    steps, slept = ran.value, ran.slept
     if slept:
         raise CheckFailed(
             f"Driven by hand, {call} waited with time.sleep itself instead of yielding its delay "
@@ -129,7 +134,8 @@ def manual_sleep_yields_delay(ctx: CheckContext) -> None:
         await manual_sleep(2.5)
         return "resumed"
 
-    steps = ctx.call("awaiting manual_sleep(2.5)", lambda: trace(awaits_it(), "manual_sleep(2.5)"))
+    steps = driven(ctx, "awaiting manual_sleep(2.5)",
+                   lambda: trace(awaits_it(), "manual_sleep(2.5)")).value
     compare_traces(
         "a coroutine that awaits manual_sleep(2.5) and then returns 'resumed'",
         [Step("yield", 2.5), Step("return", "resumed")],
@@ -177,9 +183,10 @@ def run_by_hand_returns_result(ctx: CheckContext) -> None:
     run_by_hand = ctx.function("run_by_hand")
     fake = FakeClock()
     coroutine = waits([1, 2.5], "done")
-    with closing_all([coroutine]), time_sleep_recorded(ctx) as slept:
-        result = ctx.call("run_by_hand(nap_then_done(), sleep=pretend_sleep)",
-                          lambda: run_by_hand(coroutine, sleep=fake.sleep))
+    with closing_all([coroutine]):
+        ran = driven(ctx, "run_by_hand(nap_then_done(), sleep=pretend_sleep)",
+                     lambda: run_by_hand(coroutine, sleep=fake.sleep))
+    result, slept = ran.value, ran.slept
     if not plainly_equal(result, "done") or fake.sleeps != [1, 2.5]:
         summary = ("run_by_hand did not drive nap_then_done(), a coroutine that waits 1 s, then "
                    "2.5 s, then returns 'done'.")
@@ -197,9 +204,10 @@ def run_by_hand_returns_result(ctx: CheckContext) -> None:
     cube_fake = FakeClock()
     cube = ctx.function("cube")
     coroutine = cube(2)
-    with closing_all([coroutine]), time_sleep_recorded(ctx) as slept:
-        result = ctx.call("run_by_hand(cube(2), sleep=pretend_sleep)",
-                          lambda: run_by_hand(coroutine, sleep=cube_fake.sleep))
+    with closing_all([coroutine]):
+        ran = driven(ctx, "run_by_hand(cube(2), sleep=pretend_sleep)",
+                     lambda: run_by_hand(coroutine, sleep=cube_fake.sleep))
+    result, slept = ran.value, ran.slept
     if not plainly_equal(result, 8) or cube_fake.sleeps != [3, 3]:
         raise CheckFailed(
             "run_by_hand(cube(2)) did not give cube's result after its two sleeps."
@@ -282,21 +290,21 @@ class Scheduled:
         return calls
 
 
-def run_scheduler(ctx: CheckContext, call: str, run: Callable[[], Any]) -> Any:
+def run_scheduler(ctx: CheckContext, call: str, run: Callable[[], Any], **options: Any) -> Ran:
     """Call the student's scheduler; a scheduler that spins on the clock fails with a reason."""
-    try:
-        return ctx.call(call, run)
-    except CheckFailed as failure:
-        if isinstance(failure.__cause__, ClockPolledTooOften):
-            raise CheckFailed(
-                f"{call} kept reading the clock without ever sleeping.",
-                actual=str(failure.__cause__),
-                why="A scheduler that spins on the clock burns a whole CPU doing nothing, and "
-                "here, where the clock is a pretend one, it never gets anywhere.",
-                advice="when no coroutine is due yet, call sleep() for the time until the "
-                "first one is due.",
-            ) from None
-        raise
+    ran = driven(ctx, call, run, keep_failure=True, **options)
+    if isinstance(ran.error, ClockPolledTooOften):
+        raise CheckFailed(
+            f"{call} kept reading the clock without ever sleeping.",
+            actual=str(ran.error),
+            why="A scheduler that spins on the clock burns a whole CPU doing nothing, and "
+            "here, where the clock is a pretend one, it never gets anywhere.",
+            advice="when no coroutine is due yet, call sleep() for the time until the "
+            "first one is due.",
+        ) from None
+    if ran.failure is not None:
+        raise ran.failure
+    return ran
 
 
 def scheduled(ctx: CheckContext, call: str,
@@ -306,12 +314,11 @@ def scheduled(ctx: CheckContext, call: str,
     timeline = Timeline("Your scheduler")
     named = make_coros()
     coros = [observed(row, coro, fake, timeline, fake.now) for row, coro in named]
-    with time_sleep_recorded(ctx) as slept, real_clock_recorded(ctx) as real_clock, \
-            recording_stdout(clock=lambda: fake.now) as printed, \
-            closing_all([*coros, *(coro for _, coro in named)]):
-        results = run_scheduler(
-            ctx, call, lambda: run_concurrently(*coros, clock=fake.clock, sleep=fake.sleep))
-    return Scheduled(results, fake, printed.lines, timeline, slept, real_clock)
+    with closing_all([*coros, *(coro for _, coro in named)]):
+        ran = run_scheduler(
+            ctx, call, lambda: run_concurrently(*coros, clock=fake.clock, sleep=fake.sleep),
+            record_clock_reads=True, clock=lambda: fake.now)
+    return Scheduled(ran.value, fake, ran.printed, timeline, ran.slept, ran.clock_reads)
 
 
 def planned_timeline(title: str, plans: dict[str, list[float]]) -> Timeline:
@@ -502,10 +509,12 @@ def never_time_sleep(ctx: CheckContext) -> None:
     run_by_hand = ctx.function("run_by_hand")
     fake = FakeClock()
     coros = [square(1), cube(2), cube(3)]
-    with time_sleep_recorded(ctx) as slept, closing_all(coros):
-        run_scheduler(ctx, "run_concurrently(square(1), cube(2))",
-                      lambda: run_concurrently(*coros[:2], clock=fake.clock, sleep=fake.sleep))
-        ctx.call("run_by_hand(cube(3))", lambda: run_by_hand(coros[2], sleep=fake.sleep))
+    with closing_all(coros):
+        slept = run_scheduler(
+            ctx, "run_concurrently(square(1), cube(2))",
+            lambda: run_concurrently(*coros[:2], clock=fake.clock, sleep=fake.sleep)).slept
+        slept += driven(ctx, "run_by_hand(cube(3))",
+                        lambda: run_by_hand(coros[2], sleep=fake.sleep)).slept
     if slept:
         raise CheckFailed(
             "Your code called time.sleep itself while it drove square and cube:\n"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -27,11 +27,11 @@ from typing import Any
 from graders.kit import (
     CheckContext,
     CheckFailed,
+    Ran,
     Suite,
     fail_on_blocking_calls,
     require_coroutine,
-    run_virtual,
-    time_sleep_recorded,
+    run_student,
 )
 from graders.manifest import find_exercise
 
@@ -123,32 +123,6 @@ def kitchen_module() -> ModuleType:
     return module
 
 
-def call_student(ctx: CheckContext, description: str, function: Callable[[], Any]) -> Any:
-    """ctx.call, with errors raised inside a TaskGroup shown one by one rather than as a group."""
-    try:
-        return ctx.call(description, function)
-    except CheckFailed as failure:
-        group = failure.__cause__
-        if not isinstance(group, BaseExceptionGroup):
-            raise
-        leaves = _leaves(group)
-        unwritten = any(isinstance(e, NotImplementedError) for e in leaves)
-        raise CheckFailed(
-            f"{description} raised, inside a task group: " + "; ".join(
-                f"{type(e).__name__}: {e}" for e in leaves),
-            details="\n".join(ctx.where(e) for e in leaves),
-            advice="replace the `raise NotImplementedError` under each TODO with your code."
-            if unwritten else None,
-        ) from group
-
-
-def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
-    leaves: list[BaseException] = []
-    for error in group.exceptions:
-        leaves.extend(_leaves(error) if isinstance(error, BaseExceptionGroup) else [error])
-    return leaves
-
-
 @dataclass
 class Cooked:
     """What a run in the kitchen gave: the value returned, the kitchen, the virtual minutes."""
@@ -156,10 +130,12 @@ class Cooked:
     value: Any
     kitchen: Any
     minutes: float
+    ran: Ran
 
 
-def cook_virtually(ctx: CheckContext, function_name: str) -> Cooked:
-    """Call the student's coroutine function with a fresh Kitchen and run it in virtual time."""
+def cook_virtually(ctx: CheckContext, function_name: str, **options: Any) -> Cooked:
+    """Call the student's coroutine function with a fresh Kitchen and run it in virtual time,
+    time.sleep disarmed; `options` go to run_student."""
     function = ctx.function(function_name)
     kitchen_class = kitchen_module().Kitchen
     call = f"{function_name}(kitchen)"
@@ -170,8 +146,8 @@ def cook_virtually(ctx: CheckContext, function_name: str) -> Cooked:
         made.append(kitchen)
         return await require_coroutine(function(kitchen), call)
 
-    timed = call_student(ctx, call, lambda: run_virtual(cook, call=call))
-    return Cooked(timed.value, made[0], timed.seconds)
+    ran = run_student(ctx, call, cook, disarm_sleep=True, **options)
+    return Cooked(ran.value, made[0] if made else None, ran.seconds, ran)
 
 
 def record_of(kitchen: Any, recipe: Recipe) -> list[Any]:
@@ -258,8 +234,7 @@ def require_dish(call: str, value: Any, recipe: Recipe, kitchen: Any, position: 
 
 def check_recipe_alone(ctx: CheckContext, recipe: Recipe) -> None:
     call = f"{recipe.function}(kitchen)"
-    with time_sleep_recorded(ctx):
-        cooked = cook_virtually(ctx, recipe.function)
+    cooked = cook_virtually(ctx, recipe.function)
     compare_steps(call, recipe, cooked.kitchen.steps, exact_times=True, origin=0.0)
     require_dish(call, cooked.value, recipe, cooked.kitchen)
 
@@ -306,16 +281,14 @@ def require_dinner(call: str, value: Any, kitchen: Any, *, exact_times: bool) ->
 
 @SUITE.check("make_salmon_dinner serves (salmon, rice, beans)", points=1.5, tags=("results",))
 def dinner_served(ctx: CheckContext) -> None:
-    with time_sleep_recorded(ctx):
-        cooked = cook_virtually(ctx, "make_salmon_dinner")
+    cooked = cook_virtually(ctx, "make_salmon_dinner")
     require_dinner("make_salmon_dinner(kitchen)", cooked.value, cooked.kitchen, exact_times=True)
 
 
 @SUITE.check("make_salmon_dinner takes as long as the rice, not the sum", points=2,
              tags=("timing",))
 def dinner_overlaps(ctx: CheckContext) -> None:
-    with time_sleep_recorded(ctx):
-        cooked = cook_virtually(ctx, "make_salmon_dinner")
+    cooked = cook_virtually(ctx, "make_salmon_dinner")
     if DINNER_MINUTES - 0.01 <= cooked.minutes < SLOWEST_PARTLY_CONCURRENT:
         return
     ctx.timeline = side_by_side(cooked.kitchen.steps)
@@ -357,14 +330,10 @@ def side_by_side(steps: list[Any]) -> str:
 @SUITE.check("nothing blocks the event loop while dinner cooks", points=1.5, tags=("blocking",))
 def dinner_never_blocks(ctx: CheckContext) -> None:
     found = ctx.static_blocking_calls()
-    failure: CheckFailed | None = None
-    with time_sleep_recorded(ctx), ctx.runtime_watch().watching() as watch:
-        try:
-            cook_virtually(ctx, "make_salmon_dinner")
-        except CheckFailed as error:
-            failure = error
+    ran = cook_virtually(ctx, "make_salmon_dinner", watch_blocking=True, keep_failure=True).ran
+    failure = ran.failure
     fail_on_blocking_calls(
-        [*found, *watch.hits],
+        [*found, *ran.blocking],
         summary="A recipe of yours waits by blocking: while it waits, the cook can do nothing "
         "else, in any recipe.",
         step_lesson="A coroutine gives the cook back only at an await. Every wait in this "
@@ -424,7 +393,7 @@ def _run_threaded_dinner(ctx: CheckContext, function: Any) -> ThreadedDinner:
     def dine() -> None:
         run.caller = threading.get_ident()
         try:
-            run.value = call_student(ctx, call, lambda: function(run.kitchen))
+            run.value = ctx.call(call, lambda: function(run.kitchen))
         except CheckFailed as failure:
             run.failure = failure
 

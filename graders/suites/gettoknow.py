@@ -16,32 +16,30 @@ how many squares were running meanwhile, which is what the executor checks judge
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
 import inspect
-import linecache
-import sys
-import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from types import ModuleType
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graders.kit import (
-    BlockingCall,
     CheckContext,
     CheckFailed,
+    Counting,
     PrintedLine,
+    Ran,
+    Replacement,
+    StandIn,
     Suite,
+    describe_printed,
     fail_on_blocking_calls,
-    recording_stdout,
+    fail_on_blocking_runs,
+    printed_as_expected,
     render_printed,
-    run_virtual,
-    running_loop_time,
+    run_student,
+    run_student_forever,
     side_by_side,
-    virtual_loop,
+    too_fast_advice,
 )
 
 SUITE = Suite()
@@ -55,8 +53,7 @@ STOP_GUARD = 10.0
 """Virtual seconds after the countdown at which the grader stops a loop that stop_in never
 stopped."""
 
-# Kept before any student code runs: a submission may replace asyncio.sleep or time.sleep.
-_ASYNCIO_SLEEP = asyncio.sleep
+# Kept before any student code runs: a submission may replace time.sleep.
 _REAL_SLEEP = time.sleep
 
 THREAD_ADVICE = (
@@ -84,29 +81,6 @@ def waiting(x: Any) -> str:
 # --- Running the student's code ------------------------------------------------------------------
 
 
-@dataclass
-class SquareCounter:
-    """Wraps the student's square to know, from any thread, how many squares are running."""
-
-    square: Callable[[Any], Awaitable[Any]]
-    started: list[Any] = field(default_factory=list)
-    running: int = 0
-
-    def wrapped(self) -> Callable[[Any], Awaitable[Any]]:
-        counter, original = self, self.square
-
-        @functools.wraps(original)
-        async def square(x: Any) -> Any:
-            counter.started.append(x)
-            counter.running += 1
-            try:
-                return await original(x)
-            finally:
-                counter.running -= 1
-
-        return square
-
-
 @dataclass(frozen=True)
 class ThreadCall:
     """One call of blocking_square made off the event loop's thread."""
@@ -118,191 +92,40 @@ class ThreadCall:
     """How many of them were still running then: more than 0 means it ran alongside them."""
 
 
-class BlockingSquareStandIn:
-    """Stands in for the provided blocking_square during a check.
+def blocking_square_stand_in(ctx: CheckContext, counter: Counting | None = None,
+                             patience: float = 0.0) -> StandIn:
+    """Stands in for the provided blocking_square: it answers x * x at once on the loop's thread
+    (noting the student's line, a blocking call there would have stopped everything); off it, it
+    waits (for real, `patience` seconds at most) until a square is running beside it, and notes
+    what ran meanwhile (`off_loop_notes`)."""
 
-    Off the event loop's thread, it waits (for real, `patience` seconds at most) until a square is
-    running beside it, then answers x * x and notes what ran meanwhile. On the loop's thread, it
-    answers at once and notes the student's line that called it: a blocking call there would have
-    stopped everything.
-    """
-
-    def __init__(self, ctx: CheckContext, counter: SquareCounter | None = None,
-                 patience: float = 0.0) -> None:
-        paths = ctx.module_paths
-        self._files = {str(path) for path in paths} | {str(path.resolve()) for path in paths}
-        self._loop_thread = threading.get_ident()
-        self._counter = counter
-        self._patience = patience
-        self.arguments: list[Any] = []
-        """Every call's argument, in any thread."""
-        self.thread_calls: list[ThreadCall] = []
-        self._loop_sites: list[tuple[str, int, str]] = []
-
-    def __call__(self, x: Any) -> Any:
-        # No file access in here: blockbuster watches this thread, and the student's module is
-        # on the stack. The source line is read afterwards (blocking_calls).
-        self.arguments.append(x)
-        if threading.get_ident() == self._loop_thread:
-            self._loop_sites.append(self._call_site(sys._getframe(1)))
-        else:
-            self.thread_calls.append(self._alongside_squares(x))
-        return x * x
-
-    def _alongside_squares(self, x: Any) -> ThreadCall:
-        counter = self._counter
+    def alongside_squares(x: Any) -> ThreadCall:
         if counter is None:
             return ThreadCall(x, 0, 0)
-        deadline = time.monotonic() + self._patience
+        deadline = time.monotonic() + patience
         while counter.running == 0 and time.monotonic() < deadline:
             _REAL_SLEEP(0.002)
         return ThreadCall(x, len(counter.started), counter.running)
 
-    def _call_site(self, frame: Any) -> tuple[str, int, str]:
-        while frame is not None and frame.f_code.co_filename not in self._files:
-            frame = frame.f_back
-        if frame is None:
-            return ("?", 0, "?")
-        return (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
-
-    @property
-    def blocking_calls(self) -> list[BlockingCall]:
-        """The calls made on the event loop's thread, with the student's line that made them."""
-        return [
-            BlockingCall(
-                call="blocking_square",
-                file=Path(filename).name,
-                line=line,
-                function=function,
-                code=linecache.getline(filename, line).strip(),
-                instead=THREAD_ADVICE,
-            )
-            for filename, line, function in self._loop_sites
-        ]
+    return StandIn(ctx, "blocking_square", lambda x: x * x, instead=THREAD_ADVICE,
+                   off_loop=alongside_squares)
 
 
-class PrintedWithoutWaiting(Exception):
-    """Raised into the student's print() when it prints on and on while virtual time stands."""
-
-
-@dataclass
-class SpinGuard:
-    """A clock for the output recorder that stops a coroutine printing in a loop that never
-    waits: it would hold the event loop (and the grader) until the wall-clock limit."""
-
-    limit: int = 1000
-    _time: float | None = None
-    _count: int = 0
-
-    def __call__(self) -> float | None:
-        now = running_loop_time()
-        if now is None or now != self._time:
-            self._time, self._count = now, 0
-        self._count += 1
-        if now is not None and self._count > self.limit:
-            raise PrintedWithoutWaiting(
-                f"{self.limit} lines printed at {now:.1f} s without the event loop moving on: "
-                "a loop that never awaits anything that really waits"
-            )
-        return now
-
-
-@contextlib.contextmanager
-def replaced(module: ModuleType, name: str, value: Any) -> Iterator[Any]:
-    """module.name is value for as long as this lasts."""
-    missing = object()
-    saved = module.__dict__.get(name, missing)
-    setattr(module, name, value)
-    try:
-        yield value
-    finally:
-        if saved is missing:
-            module.__dict__.pop(name, None)
-        else:
-            setattr(module, name, saved)
-
-
-@dataclass
-class Run:
-    """What one call of the student's code did on a virtual-time loop."""
-
-    value: Any
-    seconds: float
-    lines: list[PrintedLine]
-
-    def texts(self) -> list[str]:
-        return [line.text for line in self.lines]
-
-
-def run(
-    ctx: CheckContext,
-    call: str,
-    make_awaitable: Callable[[], Awaitable[Any]],
-    stand_in: BlockingSquareStandIn | None = None,
-) -> Run:
-    """Run the student's `make_awaitable()` to its end on a fresh virtual-time loop.
-
-    `call` names it in messages. Fails when a blocking call raised on the loop (blockbuster); an
-    exception the code raised fails through ctx.call, with the student's line. Calls of
-    blocking_square on the loop's thread are only noted (stand_in.blocking_calls): they answer at
-    once, and the checks that care judge them.
-    """
-    stand_in = stand_in or BlockingSquareStandIn(ctx)
-    watch = ctx.runtime_watch()
-    printed = None
-    try:
-        with recording_stdout(SpinGuard()) as printed, \
-                replaced(ctx.module, "blocking_square", stand_in), watch.watching():
-            timed = ctx.call(call, lambda: run_virtual(make_awaitable, call=call))
-    except CheckFailed:
-        ensure_not_blocked(call, watch.hits)
-        raise
-    finally:
-        for line in printed.texts if printed else []:
-            print(line)  # for the tail of output shown with a failure
-    ensure_not_blocked(call, watch.hits)
-    return Run(timed.value, timed.seconds, printed.lines)
-
-
-def ensure_not_blocked(call: str, found: list[BlockingCall]) -> None:
-    fail_on_blocking_calls(
-        found,
-        summary=f"{call} blocked the event loop, so this check cannot judge it.",
-        step_lesson=BLOCKING_LESSON,
-    )
-
-
-def describe_lines(lines: list[PrintedLine]) -> str:
-    if not lines:
-        return "nothing"
-    return "\n".join(
-        f"{line.time:5.1f} s  {line.text}" if line.time is not None else f"       {line.text}"
-        for line in lines
-    )
+def run(ctx: CheckContext, call: str, make_awaitable: Callable[[], Awaitable[Any]],
+        stand_in: StandIn | None = None, replacing: tuple[Replacement, ...] = (),
+        keep_failure: bool = False) -> Ran:
+    """Run the student's `make_awaitable()` to its end on a fresh virtual-time loop, with
+    blocking_square stood in for: a run that blocked the loop fails with its blocking calls.
+    Calls of blocking_square on the loop's thread are only noted (stand_in.blocking_calls): they
+    answer at once, and the checks that care judge them."""
+    stand_in = stand_in or blocking_square_stand_in(ctx)
+    return run_student(ctx, call, make_awaitable, watch_blocking=True,
+                       blocking_lesson=BLOCKING_LESSON, keep_failure=keep_failure,
+                       replacing=((ctx.module, "blocking_square", stand_in), *replacing))
 
 
 def at(seconds: float, text: str) -> PrintedLine:
     return PrintedLine(text, seconds)
-
-
-def same_times(lines: list[PrintedLine], expected: list[PrintedLine]) -> bool:
-    return len(lines) == len(expected) and all(
-        a.text == b.text and a.time is not None and abs(a.time - (b.time or 0)) < TOLERANCE
-        for a, b in zip(lines, expected, strict=True)
-    )
-
-
-def too_fast_advice() -> str:
-    advice = (
-        "something did not really wait: a time.sleep, or a wait that is never awaited. Every "
-        "wait inside a coroutine is an `await asyncio.sleep(...)`."
-    )
-    if asyncio.sleep is not _ASYNCIO_SLEEP:
-        advice += (
-            " Also, asyncio.sleep is not asyncio's own any more: something in your module "
-            "replaced it. Leave asyncio.sleep alone."
-        )
-    return advice
 
 
 def squares_timeline(numbers: list[int], failing: tuple[int, ...] = ()) -> list[PrintedLine]:
@@ -313,48 +136,30 @@ def squares_timeline(numbers: list[int], failing: tuple[int, ...] = ()) -> list[
 # --- square -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Outcome:
-    """A value returned, or an exception raised, by the student's coroutine."""
-
-    value: Any = None
-    error: Exception | None = None
-
-
-async def outcome_of(make_awaitable: Callable[[], Awaitable[Any]]) -> Outcome:
-    try:
-        return Outcome(value=await make_awaitable())
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        return Outcome(error=error)
-
-
 @SUITE.check("square prints, sleeps 3 s and returns x * x, or fails for 7", points=0.5,
              tags=("results",))
 def square_works(ctx: CheckContext) -> None:
     square = ctx.function("square")
     four = run(ctx, "square(4)", lambda: square(4))
     expected = [at(0, starting(4)), at(SQUARE_SECONDS, finishing(4))]
-    if four.value != 16 or not same_times(four.lines, expected):
+    if four.value != 16 or not printed_as_expected(four.printed, expected):
         raise CheckFailed(
             "square(4) did not print, sleep and return as it should.",
-            expected="16, printing these lines at these times:\n" + describe_lines(expected)
+            expected="16, printing these lines at these times:\n" + describe_printed(expected)
             + "\nin 3.0 s",
-            actual=f"{four.value!r}, printing:\n{describe_lines(four.lines)}\nin "
+            actual=f"{four.value!r}, printing:\n{describe_printed(four.printed)}\nin "
             f"{four.seconds:.1f} s",
             advice="print the start line, `await asyncio.sleep(3)`, print the finish line, "
             "return x * x; check the exact wording of the lines.",
         )
-    seven = run(ctx, "square(7)", lambda: outcome_of(lambda: square(7)))
-    outcome: Outcome = seven.value
-    if not isinstance(outcome.error, ValueError) or seven.texts() != [starting(7)]:
-        got = (f"it raised {type(outcome.error).__name__}: {outcome.error}" if outcome.error
-               else f"it returned {outcome.value!r}")
+    seven = run(ctx, "square(7)", lambda: square(7), keep_failure=True)
+    if not isinstance(seven.error, ValueError) or seven.texts != [starting(7)]:
+        got = (f"it raised {type(seven.error).__name__}: {seven.error}" if seven.error
+               else f"it returned {seven.value!r}")
         raise CheckFailed(
             "square(7) should print its start line and then raise ValueError.",
             expected=f"the line {starting(7)!r}, then a ValueError",
-            actual=f"{got}, printing:\n{describe_lines(seven.lines)}",
+            actual=f"{got}, printing:\n{describe_printed(seven.printed)}",
             advice="after the start line, `if x == 7: raise ValueError(...)`: the next steps "
             "are about what a failing coroutine does to the others.",
         )
@@ -371,13 +176,13 @@ def square_works(ctx: CheckContext) -> None:
 # --- list_squares -------------------------------------------------------------------------------
 
 
-def gathered(ctx: CheckContext, n: int) -> tuple[Run, SquareCounter]:
+def gathered(ctx: CheckContext, n: int) -> tuple[Ran, Counting]:
     list_squares = ctx.function("list_squares")
-    counter = SquareCounter(ctx.function("square"))
+    counter = Counting(ctx.function("square"))
     call = f"list_squares({n})"
     try:
-        with replaced(ctx.module, "square", counter.wrapped()):
-            return run(ctx, call, lambda: list_squares(n)), counter
+        return run(ctx, call, lambda: list_squares(n),
+                   replacing=((ctx.module, "square", counter.wrapped()),)), counter
     except CheckFailed as failure:
         error = failure.__cause__
         if isinstance(error, ValueError | BaseExceptionGroup):
@@ -452,7 +257,7 @@ def list_squares_overlap(ctx: CheckContext) -> None:
         got, _ = gathered(ctx, n)
         if abs(got.seconds - SQUARE_SECONDS) <= TOLERANCE:
             continue
-        ctx.timeline = side_by_side(f"list_squares({n})", got.lines,
+        ctx.timeline = side_by_side(f"list_squares({n})", got.printed,
                                     "All at once", squares_timeline(list(range(n))))
         raise CheckFailed(
             f"list_squares({n}) took {got.seconds:.1f} s of virtual time; running every square "
@@ -469,43 +274,37 @@ def list_squares_overlap(ctx: CheckContext) -> None:
 # --- list_squares_with_executor -----------------------------------------------------------------
 
 
-@dataclass
-class ExecutorRun:
-    run: Run
-    counter: SquareCounter
-    stand_in: BlockingSquareStandIn
-
-
-def with_executor(ctx: CheckContext, n: int, patience: float = 0.0) -> ExecutorRun:
+def with_executor(ctx: CheckContext, n: int,
+                  patience: float = 0.0) -> tuple[Ran, Counting, StandIn]:
     """list_squares_with_executor(n), the stand-in waiting up to `patience` real seconds for a
-    square to run beside it."""
+    square to run beside it: what the run gave, the squares and the stand-in."""
     function = ctx.function("list_squares_with_executor")
-    counter = SquareCounter(ctx.function("square"))
-    stand_in = BlockingSquareStandIn(ctx, counter, patience)
+    counter = Counting(ctx.function("square"))
+    stand_in = blocking_square_stand_in(ctx, counter, patience)
     call = f"list_squares_with_executor({n})"
-    with replaced(ctx.module, "square", counter.wrapped()):
-        got = run(ctx, call, lambda: function(n), stand_in)
-    return ExecutorRun(got, counter, stand_in)
+    got = run(ctx, call, lambda: function(n), stand_in,
+              replacing=((ctx.module, "square", counter.wrapped()),))
+    return got, counter, stand_in
 
 
 @SUITE.check("list_squares_with_executor gives a number for every square", points=1,
              tags=("results",))
 def executor_results(ctx: CheckContext) -> None:
     for n in (10, 9):
-        done = with_executor(ctx, n)
+        got, counter, stand_in = with_executor(ctx, n)
         call = f"list_squares_with_executor({n})"
-        problems = result_problems(done.run.value, n, failing=())
+        problems = result_problems(got.value, n, failing=())
         if problems:
             raise CheckFailed(
                 f"{call} gave the wrong results.",
                 expected=expected_squares(n, failing=()),
-                actual=repr(done.run.value),
+                actual=repr(got.value),
                 details="\n".join(problems),
                 advice="square 7 with blocking_square (which has no trouble with 7) in a worker "
                 "thread, every other number with square, and keep the results in order.",
             )
-        sevens = done.stand_in.arguments
-        others = sorted(done.counter.started)
+        sevens = stand_in.arguments
+        others = sorted(counter.started)
         if sevens != [7] or others != [x for x in range(n) if x != 7]:
             raise CheckFailed(
                 f"{call} did not share the work as asked.",
@@ -520,14 +319,14 @@ def executor_results(ctx: CheckContext) -> None:
 def executor_overlaps(ctx: CheckContext) -> None:
     n = 10
     call = f"list_squares_with_executor({n})"
-    done = with_executor(ctx, n, patience=THREAD_PATIENCE)
+    done, _, stand_in = with_executor(ctx, n, patience=THREAD_PATIENCE)
     fail_on_blocking_calls(
-        done.stand_in.blocking_calls,
+        stand_in.blocking_calls,
         summary=f"{call} called blocking_square on the event loop's thread: for 3 s nothing "
         "else could have run.",
         step_lesson=BLOCKING_LESSON,
     )
-    calls = done.stand_in.thread_calls
+    calls = stand_in.off_loop_notes
     if not calls:
         raise CheckFailed(
             f"{call} never ran blocking_square in a worker thread.",
@@ -547,15 +346,15 @@ def executor_overlaps(ctx: CheckContext) -> None:
             "put it in the same asyncio.gather(...) as the squares (to_thread and "
             "run_in_executor both give something gather accepts).",
         )
-    if abs(done.run.seconds - SQUARE_SECONDS) > TOLERANCE:
-        ctx.timeline = render_printed(call, done.run.lines)
+    if abs(done.seconds - SQUARE_SECONDS) > TOLERANCE:
+        ctx.timeline = render_printed(call, done.printed)
         raise CheckFailed(
-            f"{call} took {done.run.seconds:.1f} s of virtual time; it should take 3.0 s.",
+            f"{call} took {done.seconds:.1f} s of virtual time; it should take 3.0 s.",
             expected="3.0 s: the squares and the thread all wait at the same time",
-            actual=f"{done.run.seconds:.1f} s",
+            actual=f"{done.seconds:.1f} s",
             advice="start everything before waiting for anything: one asyncio.gather(...) over "
             "the squares and the thread's awaitable."
-            if done.run.seconds > SQUARE_SECONDS else too_fast_advice(),
+            if done.seconds > SQUARE_SECONDS else too_fast_advice(),
         )
 
 
@@ -575,32 +374,32 @@ def launch_square_polls(ctx: CheckContext) -> None:
     launch_square = ctx.function("launch_square")
     got = run(ctx, "launch_square(4)", lambda: launch_square(4))
     check_launch(ctx, "launch_square(4)", got, 4, SQUARE_SECONDS, allowed_polls=(3, 4))
-    with replaced(ctx.module, "square", slow_square):
-        call = "launch_square(5), with the grader's square that takes 5.5 s"
-        slow = run(ctx, call, lambda: launch_square(5))
+    call = "launch_square(5), with the grader's square that takes 5.5 s"
+    slow = run(ctx, call, lambda: launch_square(5),
+               replacing=((ctx.module, "square", slow_square),))
     check_launch(ctx, call, slow, 5, 5.5, allowed_polls=(6,))
 
 
-def check_launch(ctx: CheckContext, call: str, got: Run, x: int, duration: float,
+def check_launch(ctx: CheckContext, call: str, got: Ran, x: int, duration: float,
                  allowed_polls: tuple[int, ...]) -> None:
-    polls = [line for line in got.lines if line.text == waiting(x)]
-    square_lines = [line for line in got.lines if line.text in (starting(x), finishing(x))]
+    polls = [line for line in got.printed if line.text == waiting(x)]
+    square_lines = [line for line in got.printed if line.text in (starting(x), finishing(x))]
     expected_polls = [[at(k, waiting(x)) for k in range(count)] for count in allowed_polls]
     expected_square = [at(0, starting(x)), at(duration, finishing(x))]
     longest = max(allowed_polls)
     problem = ""
     if got.value != x * x:
         problem = f"it returned {got.value!r}, not the task's result {x * x}."
-    elif not same_times(square_lines, expected_square):
+    elif not printed_as_expected(square_lines, expected_square):
         problem = "square did not run as a task from the start, next to the waiting lines."
-    elif not any(same_times(polls, lines) for lines in expected_polls):
+    elif not any(printed_as_expected(polls, lines) for lines in expected_polls):
         problem = "the waiting lines are not one a second while the task runs."
     elif not duration - TOLERANCE <= got.seconds <= longest + TOLERANCE:
         problem = f"it took {got.seconds:.1f} s."
     if not problem:
         return
     ctx.timeline = side_by_side(
-        "Your launch_square", got.lines,
+        "Your launch_square", got.printed,
         "Polling once a second", sorted(expected_square + expected_polls[0],
                                         key=lambda line: line.time or 0.0),
     )
@@ -608,7 +407,8 @@ def check_launch(ctx: CheckContext, call: str, got: Run, x: int, duration: float
         f"{call}: {problem}",
         expected=f"{waiting(x)!r} at 0, 1, 2, ... s for as long as the task is not done "
         f"(square takes {duration:g} s), then the task's result {x * x}",
-        actual=f"{got.value!r} after {got.seconds:.1f} s, printing:\n{describe_lines(got.lines)}",
+        actual=f"{got.value!r} after {got.seconds:.1f} s, printing:\n"
+        f"{describe_printed(got.printed)}",
         advice="create the task first (asyncio.create_task), then loop: while the task is not "
         "done, print the line and `await asyncio.sleep(1)`; at the end, return task.result(). "
         "Count nothing yourself: the task knows when it is done.",
@@ -618,62 +418,34 @@ def check_launch(ctx: CheckContext, call: str, got: Run, x: int, duration: float
 # --- stop_in ------------------------------------------------------------------------------------
 
 
-@dataclass
-class Forever:
-    stopped_at: float
-    lines: list[PrintedLine]
-    stopped_by_grader: bool
-
-
-def run_forever_with(ctx: CheckContext, n: int) -> Forever:
-    """`loop.create_task(stop_in(n)); loop.run_forever()` on a virtual loop, with a guard."""
-    stop_in = ctx.function("stop_in")
-    call = f"stop_in({n})"
-    watch = ctx.runtime_watch()
-    with virtual_loop() as loop, recording_stdout(SpinGuard()) as printed, watch.watching():
-        guard_fired: list[bool] = []
-
-        def guard() -> None:
-            guard_fired.append(True)
-            loop.stop()
-
-        loop.call_later(n + STOP_GUARD, guard)
-        task = ctx.call(f"loop.create_task({call})", lambda: loop.create_task(stop_in(n)))
-        loop.run_forever()
-        stopped_at = loop.time()
-    for line in printed.texts:
-        print(line)
-    ensure_not_blocked(call, watch.hits)
-    if task.done() and not task.cancelled() and task.exception() is not None:
-        ctx.call(call, task.result)
-    return Forever(stopped_at, printed.lines, bool(guard_fired))
-
-
 @SUITE.check("stop_in counts down and stops the running loop", points=1,
              tags=("results", "timing"))
 def stop_in_stops(ctx: CheckContext) -> None:
+    stop_in = ctx.function("stop_in")
     for n in (3, 2):
-        done = run_forever_with(ctx, n)
+        done = run_student_forever(
+            ctx, f"stop_in({n})", lambda loop, n=n: loop.create_task(stop_in(n)),
+            guard_after=n + STOP_GUARD, watch_blocking=True, blocking_lesson=BLOCKING_LESSON)
         expected = [at(n - left, f"Shutdown in {left}...") for left in range(n, 0, -1)]
-        if done.stopped_by_grader:
+        if done.value:  # the grader had to stop the loop
             raise CheckFailed(
                 f"stop_in({n}) never stopped the loop that runs it: run_forever() was still "
                 f"running {n + STOP_GUARD:g} s later, when the grader stopped it.",
                 expected=f"run_forever() returns after {n} s",
-                actual=f"it printed:\n{describe_lines(done.lines)}",
+                actual=f"it printed:\n{describe_printed(done.printed)}",
                 advice="call stop() on the loop the coroutine runs on: "
                 "asyncio.get_running_loop() inside the coroutine. A loop fetched at import "
                 "time, or a new one, is another loop.",
             )
-        if not same_times(done.lines, expected) or abs(done.stopped_at - n) > TOLERANCE:
-            ctx.timeline = side_by_side(f"Your stop_in({n})", done.lines,
+        if not printed_as_expected(done.printed, expected) or abs(done.seconds - n) > TOLERANCE:
+            ctx.timeline = side_by_side(f"Your stop_in({n})", done.printed,
                                         "Counting down", expected)
             raise CheckFailed(
                 f"loop.create_task(stop_in({n})); loop.run_forever() did not count down and "
                 "stop on time.",
-                expected=f"{describe_lines(expected)}\nthen run_forever() returns at {n:.1f} s",
-                actual=f"{describe_lines(done.lines)}\nthen run_forever() returned at "
-                f"{done.stopped_at:.1f} s",
+                expected=f"{describe_printed(expected)}\nthen run_forever() returns at {n:.1f} s",
+                actual=f"{describe_printed(done.printed)}\nthen run_forever() returned at "
+                f"{done.seconds:.1f} s",
                 advice="for each k from n down to 1: print the line, `await asyncio.sleep(1)`; "
                 "only then stop the loop.",
             )
@@ -907,7 +679,6 @@ def session_problems(session: Session) -> list[str]:
 
 @SUITE.check("nothing blocks the event loop", points=1, tags=("blocking",))
 def nothing_blocks(ctx: CheckContext) -> None:
-    found = ctx.static_blocking_calls(extra={"blocking_square": THREAD_ADVICE})
     module = ctx.module
     runs: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
         ("square(4)", lambda: module.square(4)),
@@ -918,38 +689,7 @@ def nothing_blocks(ctx: CheckContext) -> None:
         ("async for over RemoteContainer([1, 2])", lambda: consume(module.RemoteContainer([1, 2]))),
         ("async with Connection(...)", lambda: use_connection(module.Connection, False)),
     ]
-    not_written = []
-    for call, make_awaitable in runs:
-        hits, error = blocking_calls_of(ctx, call, make_awaitable)
-        found.extend(hits)
-        missing = isinstance(error, AttributeError) and getattr(error, "obj", None) is module
-        if isinstance(error, NotImplementedError) or missing:
-            not_written.append(call)
-    fail_on_blocking_calls(
-        found,
-        summary="Your code blocks the event loop: while these calls wait, no other coroutine "
-        "can run.",
-        step_lesson=BLOCKING_LESSON,
+    fail_on_blocking_runs(
+        ctx, runs, step_lesson=BLOCKING_LESSON, extra={"blocking_square": THREAD_ADVICE},
+        replacing=lambda: ((module, "blocking_square", blocking_square_stand_in(ctx)),),
     )
-    if not_written:
-        raise CheckFailed(
-            "Some of your code is not written yet, so it cannot be checked for blocking calls.",
-            actual="not written (NotImplementedError, or missing): " + ", ".join(not_written),
-            advice="write every TODO; this check then runs all of it.",
-        )
-
-
-def blocking_calls_of(
-    ctx: CheckContext, call: str, make_awaitable: Callable[[], Awaitable[Any]]
-) -> tuple[list[BlockingCall], BaseException | None]:
-    """The blocking calls one run made; its errors are other checks' business, but returned."""
-    stand_in = BlockingSquareStandIn(ctx)
-    watch = ctx.runtime_watch()
-    error: BaseException | None = None
-    with recording_stdout(SpinGuard()), replaced(ctx.module, "blocking_square", stand_in), \
-            watch.watching():
-        try:
-            run_virtual(make_awaitable, call=call)
-        except Exception as raised:
-            error = raised
-    return watch.hits + stand_in.blocking_calls, error

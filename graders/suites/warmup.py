@@ -39,7 +39,7 @@ from graders.farm.clients import (
     wrong_requests,
 )
 from graders.farm.service import RunningFarm, farm_in_thread, not_found
-from graders.kit import CheckContext, CheckFailed, Suite, recording_stdout
+from graders.kit import CheckContext, CheckFailed, Ran, Suite, replaced, run_student
 
 SUITE = Suite()
 
@@ -68,28 +68,25 @@ def sessions_recorded() -> Iterator[list[tuple[requests.Session, str]]]:
         made.append((self, str(request.url)))
         return original(self, request, **kwargs)
 
-    requests.Session.send = send  # type: ignore[method-assign]
-    try:
+    with replaced(requests.Session, "send", send):
         yield made
-    finally:
-        requests.Session.send = original  # type: ignore[method-assign]
 
 
 def call_reaching_farm(ctx: CheckContext, farm: RunningFarm, call: str, function: Any,
-                       expected_paths: list[str]) -> Any:
-    """Call student code; when it fails after asking the farm for the wrong thing (or could not
-    reach it), say that first."""
-    try:
-        return ctx.call(call, function)
-    except CheckFailed as failure:
-        error = failure.__cause__
-        missed = not farm.log.visits and isinstance(error, requests.ConnectionError)
-        if farm.log.visits or missed:
-            wrong = wrong_requests(farm.log, expected_paths, call)
-            if wrong is not None:
-                wrong.details = failure.render()
-                raise wrong from failure
-        raise
+                       expected_paths: list[str]) -> Ran:
+    """Call student code, what it prints recorded; when it fails after asking the farm for the
+    wrong thing (or could not reach it), say that first."""
+    ran = run_student(ctx, call, function, virtual=False, keep_failure=True)
+    failure = ran.failure
+    if failure is None:
+        return ran
+    missed = not farm.log.visits and isinstance(ran.error, requests.ConnectionError)
+    if farm.log.visits or missed:
+        wrong = wrong_requests(farm.log, expected_paths, call)
+        if wrong is not None:
+            wrong.details = failure.render()
+            raise wrong from failure
+    raise failure
 
 
 @SUITE.check("speak returns the animal's line from the farm", points=2, tags=("results",))
@@ -99,7 +96,7 @@ def speak_returns_line(ctx: CheckContext) -> None:
     with grading_farm(ctx) as farm, requests.Session() as session:
         said = [
             call_reaching_farm(ctx, farm, f"speak({animal!r}, session)",
-                               lambda a=animal: speak(a, session), paths_for(animals))
+                               lambda a=animal: speak(a, session), paths_for(animals)).value
             for animal in animals
         ]
     compare_lines(
@@ -148,7 +145,7 @@ def speak_raises_on_unknown_animal(ctx: CheckContext) -> None:
     with grading_farm(ctx) as farm, requests.Session() as session:
         try:
             said = call_reaching_farm(ctx, farm, call, lambda: speak(UNKNOWN_ANIMAL, session),
-                                      paths_for([UNKNOWN_ANIMAL]))
+                                      paths_for([UNKNOWN_ANIMAL])).value
         except CheckFailed as failure:
             raised_the_error_wanted(
                 failure, call, requests.HTTPError,
@@ -173,13 +170,13 @@ def run_main(ctx: CheckContext, animals: list[str] | None) -> tuple[str, list[st
     main = ctx.function("main")
     call = "main()" if animals is None else f"main({tuple(animals)!r})"
     asked = ["cow", "pig", "chicken"] if animals is None else animals
-    with grading_farm(ctx) as farm, recording_stdout(clock=lambda: None) as printed:
-        returned = call_reaching_farm(
+    with grading_farm(ctx) as farm:
+        ran = call_reaching_farm(
             ctx, farm, call, (lambda: main()) if animals is None else (lambda: main(animals)),
             paths_for(asked),
         )
     check_requests(farm.log, paths_for(asked), call)
-    return call, lines_for(asked), returned, printed.texts
+    return call, lines_for(asked), ran.value, ran.texts
 
 
 @SUITE.check("main prints and returns every line, in the order given, only when called",
@@ -204,7 +201,7 @@ def main_prints_and_returns_lines(ctx: CheckContext) -> None:
 @SUITE.check("main uses one session for every animal", points=1, tags=("results",))
 def main_uses_one_session(ctx: CheckContext) -> None:
     main = ctx.function("main")
-    with grading_farm(ctx) as farm, sessions_recorded() as made, recording_stdout():
+    with grading_farm(ctx) as farm, sessions_recorded() as made:
         call_reaching_farm(ctx, farm, "main()", lambda: main(), paths_for(["cow", "pig",
                                                                            "chicken"]))
     sessions = {id(session) for session, _ in made}
@@ -222,7 +219,7 @@ def main_uses_one_session(ctx: CheckContext) -> None:
 @SUITE.check("main asks for one animal after another", points=1, tags=("timing",))
 def main_is_sequential(ctx: CheckContext) -> None:
     main = ctx.function("main")
-    with grading_farm(ctx, OVERLAP_DELAY) as farm, recording_stdout():
+    with grading_farm(ctx, OVERLAP_DELAY) as farm:
         call_reaching_farm(ctx, farm, "main()", lambda: main(), paths_for(["cow", "pig",
                                                                            "chicken"]))
     overlaps = farm.log.overlapping()

@@ -22,6 +22,7 @@ from graders.kit import (
     CheckContext,
     CheckFailed,
     PrintedLine,
+    Ran,
     Served,
     Suite,
     TimeSleepCall,
@@ -29,9 +30,8 @@ from graders.kit import (
     fail_on_handler_errors,
     no_server_on_import,
     render_printed,
-    run_virtual,
+    run_student,
     serving,
-    time_sleep_recorded,
 )
 
 SUITE = Suite(import_guard=no_server_on_import)
@@ -98,17 +98,21 @@ def student_app(ctx: CheckContext) -> web.Application:
 
 
 def on_farm(ctx: CheckContext, call: str,
-            scenario: Callable[[aiohttp.ClientSession, Served], Awaitable[Any]]) -> Any:
-    """Serve the student's app and run `scenario` against it in virtual time."""
+            scenario: Callable[[aiohttp.ClientSession, Served], Awaitable[Any]],
+            judge_handlers: bool = True, **options: Any) -> Ran:
+    """Serve the student's app and run `scenario` against it in virtual time, time.sleep
+    disarmed unless `options` say otherwise (they go to run_student); a handler's error fails
+    the run, unless `judge_handlers` is false."""
     app = student_app(ctx)
 
     async def run() -> Any:
         async with serving(app) as served, aiohttp.ClientSession() as session:
             result = await scenario(session, served)
-            fail_on_handler_errors(ctx, served)
+            if judge_handlers:
+                fail_on_handler_errors(ctx, served)
             return result
 
-    return run_virtual(run, call=call).value
+    return run_student(ctx, call, run, **{"disarm_sleep": True, **options})
 
 
 def describe_sleeps(slept: list[TimeSleepCall]) -> str:
@@ -126,8 +130,7 @@ def greeting(ctx: CheckContext) -> None:
     async def scenario(session: aiohttp.ClientSession, served: Served) -> Answer:
         return await fetch(session, served, "/animals")
 
-    with time_sleep_recorded(ctx):
-        answer = on_farm(ctx, "GET /animals", scenario)
+    answer = on_farm(ctx, "GET /animals", scenario).value
     if (answer.status, answer.text) != (200, GREETING):
         raise CheckFailed(
             "GET /animals did not answer with the greeting.",
@@ -144,8 +147,7 @@ def every_sound(ctx: CheckContext) -> None:
     async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
         return await fetch_all(session, served, [f"/animals/{name}" for name in TUTORIAL_FARM])
 
-    with time_sleep_recorded(ctx):
-        answers = on_farm(ctx, "GET /animals/{name} for every animal", scenario)
+    answers = on_farm(ctx, "GET /animals/{name} for every animal", scenario).value
     wrong = [a for a, sound in zip(answers, TUTORIAL_FARM.values(), strict=True)
              if (a.status, a.text) != (200, sound)]
     if wrong:
@@ -189,8 +191,7 @@ def unknown_is_404(ctx: CheckContext) -> None:
     async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
         return await fetch_all(session, served, [f"/animals/{name}" for name in UNKNOWN])
 
-    with time_sleep_recorded(ctx):
-        answers = on_farm(ctx, "GET /animals/unicorn", scenario)
+    answers = on_farm(ctx, "GET /animals/unicorn", scenario).value
     wrong = [a for a, name in zip(answers, UNKNOWN, strict=True)
              if (a.status, a.text) != (404, not_found_text(name))]
     if wrong:
@@ -209,8 +210,8 @@ def unknown_at_once(ctx: CheckContext) -> None:
     async def scenario(session: aiohttp.ClientSession, served: Served) -> Answer:
         return await fetch(session, served, "/animals/unicorn")
 
-    with time_sleep_recorded(ctx) as slept:
-        answer = on_farm(ctx, "GET /animals/unicorn", scenario)
+    ran = on_farm(ctx, "GET /animals/unicorn", scenario)
+    answer, slept = ran.value, ran.slept
     if answer.seconds > AT_ONCE or slept:
         raise CheckFailed(
             "GET /animals/unicorn made the client wait, though there is nothing to wait for.",
@@ -231,8 +232,8 @@ def crowd_within_one_delay(ctx: CheckContext) -> None:
     async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
         return await fetch_all(session, served, paths)
 
-    with time_sleep_recorded(ctx) as slept:
-        answers = on_farm(ctx, f"{len(paths)} requests at once", scenario)
+    ran = on_farm(ctx, f"{len(paths)} requests at once", scenario)
+    answers, slept = ran.value, ran.slept
     delay_is_the_tutorials(ctx)
     total = max(a.answered for a in answers) - min(a.sent for a in answers)
     known = [a for a, name in zip(answers, names, strict=True) if name in TUTORIAL_FARM]
@@ -272,16 +273,10 @@ def never_blocks(ctx: CheckContext) -> None:
     lesson = ("A server runs every handler on one event loop: while one handler blocks, no other "
               "request is answered, however many clients wait.")
     fail_on_blocking_calls(ctx.static_blocking_calls(), step_lesson=lesson)
-    with ctx.runtime_watch().watching() as watch:
-        async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
-            return await fetch_all(session, served, ["/animals", "/animals/cow",
-                                                     "/animals/unicorn"])
 
-        app = student_app(ctx)
+    async def scenario(session: aiohttp.ClientSession, served: Served) -> list[Answer]:
+        return await fetch_all(session, served, ["/animals", "/animals/cow", "/animals/unicorn"])
 
-        async def run() -> None:
-            async with serving(app) as served, aiohttp.ClientSession() as session:
-                await scenario(session, served)
-
-        run_virtual(run, call="GET /animals, /animals/cow and /animals/unicorn")
-    fail_on_blocking_calls(watch.hits, step_lesson=lesson)
+    ran = on_farm(ctx, "GET /animals, /animals/cow and /animals/unicorn", scenario,
+                  judge_handlers=False, disarm_sleep=False, watch_blocking=True)
+    fail_on_blocking_calls(ran.blocking, step_lesson=lesson)
