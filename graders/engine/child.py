@@ -37,6 +37,7 @@ from types import ModuleType
 
 from graders.engine.guard import Guard, Integrity, Policy, describe_changes
 from graders.engine.processes import results_fd
+from graders.kit.atimport import recording_import_calls
 from graders.kit.capture import recording_stdout
 from graders.kit.checks import Check, CheckFailed, ImportRefused
 from graders.kit.context import CheckContext
@@ -248,7 +249,7 @@ def load_student_modules(
             reporter.send("import_failed", message=f"{name} is missing from {folder.name}/.")
             _exit(0)
         try:
-            with recording_stdout() as printed, import_guard():
+            with recording_stdout() as printed, import_guard(), recording_import_calls(path):
                 modules[name] = load_module(path)
         except BaseException as error:
             raise _ImportFailed(describe_import_error(error, path)) from None
