@@ -38,7 +38,7 @@ from types import ModuleType
 from graders.engine.guard import Guard, Integrity, Policy, describe_changes
 from graders.engine.processes import results_fd
 from graders.kit.atimport import recording_import_calls
-from graders.kit.capture import recording_stdout
+from graders.kit.capture import recording_stdout, route_standard_output
 from graders.kit.checks import Check, CheckFailed, ImportRefused
 from graders.kit.context import CheckContext
 from graders.kit.timeline import printed_picture
@@ -319,6 +319,7 @@ def main(argv: list[str] | None = None) -> None:
         on_refusal=lambda entry: reporter.send("refused", what=entry),
     )
     guard.install()
+    route_standard_output()  # before the import: a handle on stdout taken then is the route
     integrity = Integrity.of_loaded_modules()
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only
     # A bound method, taken now: replacing Spoilers.find later changes nothing here.
