@@ -6,6 +6,9 @@
 - At run time: `blockbuster` wraps blocking functions and complains when one is called on the
   event loop's thread with the student's module on the stack. Its exception could be swallowed by
   a bare `except`, so every hit is recorded as it is made, whatever happens to the exception.
+
+Pure functions never block: of urllib, only the functions that open URLs are listed (quote,
+urljoin and parse_qs compute a string).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ BLOCKING_CALLS: dict[str, str] = {
     "subprocess.call": "asyncio.create_subprocess_exec",
     "subprocess.check_output": "asyncio.create_subprocess_exec",
     "urllib.request.urlopen": "an aiohttp.ClientSession",
+    "urllib.request.urlretrieve": "an aiohttp.ClientSession",
     "socket.create_connection": "asyncio.open_connection",
 }
 # Places in the standard library allowed to block though the student's code is on the stack.
@@ -43,7 +47,6 @@ MAY_BLOCK_IN: dict[str, list[tuple[str, set[str]]]] = {
 }
 BLOCKING_MODULES: dict[str, str] = {
     "requests": "an aiohttp.ClientSession",
-    "urllib": "an aiohttp.ClientSession",
     "http.client": "an aiohttp.ClientSession",
 }
 
