@@ -37,6 +37,7 @@ from types import ModuleType
 
 from graders.engine.guard import Guard, Integrity, Policy, describe_changes
 from graders.engine.processes import results_fd
+from graders.kit import watched
 from graders.kit.atimport import recording_import_calls
 from graders.kit.capture import recording_stdout, route_standard_output
 from graders.kit.checks import Check, CheckFailed, ImportRefused
@@ -319,7 +320,9 @@ def main(argv: list[str] | None = None) -> None:
         on_refusal=lambda entry: reporter.send("refused", what=entry),
     )
     guard.install()
-    route_standard_output()  # before the import: a handle on stdout taken then is the route
+    # Before the import, so that every alias of time.sleep or sys.stdout binds the watched one.
+    watched.install(student_files)
+    route_standard_output()
     integrity = Integrity.of_loaded_modules()
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only
     # A bound method, taken now: replacing Spoilers.find later changes nothing here.
