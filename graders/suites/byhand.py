@@ -431,12 +431,14 @@ waits with time.sleep would make a one-after-another scheduler look right)."""
     "cubes of 6 s each take 6 s together, not 12.",
 )
 def overlaps_sleeps(ctx: CheckContext) -> None:
-    call = "run_concurrently(a, b), two coroutines that wait as cube(5) and cube(10) do,"
+    call = "run_concurrently(a, b)"
     run = scheduled(ctx, call, lambda: [(row, waits(delays, result))
                                         for row, (delays, result) in LIKE_CUBES.items()])
     if not same_results(run.results, [125, 1000]):
         raise CheckFailed(f"{call} gave the wrong results.", expected="[125, 1000]",
-                          actual=repr(run.results))
+                          actual=repr(run.results),
+                          details="a and b are coroutines of the grader's that wait as cube(5) "
+                          "and cube(10) do, and return 125 and 1000.")
     if run.fake.now != CUBES_TOGETHER:
         expected = planned_timeline("Overlapping", {row: delays
                                                     for row, (delays, _) in LIKE_CUBES.items()})
