@@ -41,8 +41,6 @@ BLOCKING_CALLS: dict[str, str] = {
     "urllib.request.urlretrieve": "an aiohttp.ClientSession",
     "socket.create_connection": "asyncio.open_connection",
 }
-HOLD_ADVICE = ("an await of what really waits (asyncio.sleep, an aiohttp call, an asyncio.Event), "
-               "or the slow work handed to a thread (asyncio.to_thread)")
 # Places in the standard library allowed to block though the student's code is on the stack.
 # Leaving `with ThreadPoolExecutor() as pool:` inside a coroutine joins the pool's workers; once
 # their work is awaited, they are idle and the join is over at once. (Leaving it with work still
@@ -219,7 +217,7 @@ class RuntimeWatch:
             return
         self.hits.append(BlockingCall(
             call="held the event loop", file=hold.file, line=hold.line,
-            function=hold.function, code=hold.code, instead=HOLD_ADVICE,
+            function=hold.function, code=hold.code, instead=watchdog.HOLD_ADVICE,
             in_coroutine=hold.in_coroutine,
         ))
 

@@ -33,11 +33,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from graders.kit.checks import CheckFailed
+
+HOLD_ADVICE = ("an await of what really waits (asyncio.sleep, an aiohttp call, an asyncio.Event), "
+               "or the slow work handed to a thread (asyncio.to_thread)")
 POLL_SECONDS = 0.05
 ENDING_POLL_SECONDS = 0.002
 HELD_SECONDS = 2.0
@@ -46,11 +50,27 @@ HELD_CPU_SECONDS = 0.25
 """CPU seconds of the loop's thread without a wait for events: a busy loop."""
 KNOWN_HOLD_SECONDS = 0.02
 """Seconds after which a line that has held the loop before is taken to hold it again."""
-INTERRUPT = signal.SIGUSR2
+INTERRUPT = getattr(signal, "SIGUSR2", None)
+"""The signal that interrupts the loop's thread; where Python has none (Windows), a hold is
+recorded and ends the loop's run when the student's code gives control back, and the parent's
+wall-clock limit stops code that never does."""
+_thread_cpu_clock = getattr(time, "pthread_getcpuclockid", None)
+"""Another thread's CPU clock; where Python has none, holds are judged by real time alone."""
 
 
-class LoopHeld(Exception):
-    """Raised in the student's code, and then out of the loop, when it held the event loop."""
+class LoopHeld(CheckFailed):
+    """Raised in the student's code, and then out of the loop, when it held the event loop: a
+    failure that says so by itself, wherever it ends a check (a handler's error, a check's run)."""
+
+    def __init__(self, hold: Hold) -> None:
+        super().__init__(
+            hold.describe(),
+            why="While a coroutine holds the event loop, nothing else runs: no other coroutine, "
+            "no timer, no server's answer. Every wait in a coroutine must be an await.",
+            advice="make every wait an await of what really waits (asyncio.sleep, an aiohttp "
+            "call, an asyncio.Event), or hand the slow work to a thread (asyncio.to_thread).",
+        )
+        self.hold = hold
 
 
 @dataclass(frozen=True)
@@ -67,14 +87,14 @@ class Hold:
 
     def describe(self) -> str:
         kind = "async def" if self.in_coroutine else "def"
-        return (f"your code held the event loop for {self.seconds:.1f} s of real time without "
+        return (f"Your code held the event loop for {self.seconds:.1f} s of real time without "
                 f"awaiting anything, at {self.file}:{self.line} {self.code} inside {kind} "
-                f"{self.function}: while it runs, no other coroutine can")
+                f"{self.function}.")
 
 
 _listeners: list[Callable[[Hold], None]] = []
-_places_held: set[tuple[str, int]] = set()
-"""(file, line) of every hold found in this process."""
+_places_held: dict[tuple[str, int], float] = {}
+"""(file, line) of every hold found in this process, with the longest it held the loop."""
 _firing: list[_LoopWatch] = []
 """The watch whose interrupt is on its way to the main thread."""
 
@@ -109,15 +129,16 @@ class _LoopWatch:
         self._selector = selector
         self._files = student_files
         self._thread = threading.get_ident()
-        self._cpu_clock = time.pthread_getcpuclockid(self._thread)
+        self._cpu_clock = _thread_cpu_clock(self._thread) if _thread_cpu_clock else None
         self._busy_since: tuple[float, float] | None = None  # until the loop first runs
-        self._ending: str | None = None
+        self._ending: Hold | None = None
         """Set once a hold is found: the loop's next select raises LoopHeld with it."""
         self._stopped = threading.Event()
         self._can_interrupt = _interrupt_ready()
 
     def _now(self) -> tuple[float, float]:
-        return time.perf_counter(), time.clock_gettime(self._cpu_clock)
+        cpu = time.clock_gettime(self._cpu_clock) if self._cpu_clock is not None else 0.0
+        return time.perf_counter(), cpu
 
     def start(self) -> None:
         real_select = self._selector.select
@@ -160,9 +181,10 @@ class _LoopWatch:
             if not (self._ending or (hold.file, hold.line) in _places_held
                     or held >= HELD_SECONDS or cpu >= HELD_CPU_SECONDS):
                 continue
-            _places_held.add((hold.file, hold.line))
+            place = (hold.file, hold.line)
+            _places_held[place] = max(_places_held.get(place, 0.0), held)
             self._busy_since = now  # a hold that goes on is reported again, a bound later
-            self._report(hold)
+            self._report(replace(hold, seconds=_places_held[place]))
 
     def _hold(self, seconds: float) -> Hold | None:
         frame = _innermost_in(sys._current_frames().get(self._thread), self._files)
@@ -176,12 +198,12 @@ class _LoopWatch:
     def _report(self, hold: Hold) -> None:
         for listener in list(_listeners):
             listener(hold)
-        self._ending = hold.describe()
+        self._ending = hold
         if self._can_interrupt and self._thread == threading.main_thread().ident:
             _firing[:] = [self]
             signal.pthread_kill(self._thread, INTERRUPT)
 
-    def interrupt_here(self, frame: FrameType | None) -> str | None:
+    def interrupt_here(self, frame: FrameType | None) -> Hold | None:
         """What to raise in the main thread, where the signal landed, or None."""
         if self._ending is None or _innermost_in(frame, self._files) is None:
             return None  # the hold ended by itself: the next select ends the run
@@ -198,13 +220,15 @@ def _innermost_in(frame: FrameType | None, files: frozenset[str]) -> FrameType |
 
 def _on_interrupt(signum: int, frame: FrameType | None) -> None:
     watch = _firing.pop() if _firing else None
-    message = watch.interrupt_here(frame) if watch is not None else None
-    if message is not None:
-        raise LoopHeld(message)
+    hold = watch.interrupt_here(frame) if watch is not None else None
+    if hold is not None:
+        raise LoopHeld(hold)
 
 
 def _interrupt_ready() -> bool:
     """The interrupt's handler, installed once, from the main thread only."""
+    if INTERRUPT is None or not hasattr(signal, "pthread_kill"):
+        return False
     if signal.getsignal(INTERRUPT) is _on_interrupt:
         return True
     if threading.current_thread() is not threading.main_thread():
