@@ -1,11 +1,11 @@
 """The kit for suites: everything a check needs to run student code and judge it.
 
-What a check is (`checks`), what it gets (`context`), virtual time (`vtime`), what student code
-prints (`capture`), blocking calls (`blocking`, `sleeps`, `watched`, `watchdog`), what a module ran
-while it was imported (`atimport`), one way to run student code with all of these around it
-(`running`), driving coroutines by hand (`tracing`), pictures of time (`timeline`), serving a
-student's web app (`webserve`) and comparing values without trusting the student's `__eq__`
-(`plain`).
+What a check is (`checks`), what it gets (`context`), what to try for a beginner's mistake
+(`advice`), virtual time (`vtime`), what student code prints (`capture`), blocking calls
+(`blocking`, `sleeps`, `watched`, `watchdog`), what a module ran while it was imported
+(`atimport`), one way to run student code with all of these around it (`running`), driving
+coroutines by hand (`tracing`), pictures of time (`timeline`), serving a student's web app
+(`webserve`) and comparing values without trusting the student's `__eq__` (`plain`).
 
 Who may import it: suites, the farm's checks, the engine and the exports. The kit imports nothing
 of the pack but the manifest.
@@ -42,7 +42,7 @@ _EXPORTS: dict[str, str] = {
     "WITHIN": "webserve",
     "TimeSleepCall": "sleeps",
     "Timeline": "timeline",
-    "advice_for": "context",
+    "advice_for": "advice",
     "compare_traces": "tracing",
     "describe_printed": "capture",
     "fail_on_blocking_calls": "context",
