@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import types
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from conftest import grade_folder, make_submission, solution_files
 
 from graders.farm.clients import calls_at_import, check_base_url, wrong_requests
 from graders.farm.service import FarmLog, Visit
+from graders.kit.atimport import recording_import_calls
 from graders.kit.checks import CheckFailed
 from graders.manifest import find_exercise
 
@@ -58,8 +60,13 @@ def test_wrong_requests_are_explained(paths, advice):
 
 
 def write(tmp_path: Path, text: str) -> Path:
+    """A module written and imported as the child imports a student's, its calls recorded."""
     path = tmp_path / "animals.py"
     path.write_text(text)
+    spec = importlib.util.spec_from_file_location("animals_under_test", path)
+    assert spec is not None and spec.loader is not None
+    with recording_import_calls(path):
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
     return path
 
 
@@ -67,6 +74,18 @@ def test_calls_of_main_at_the_top_level_are_found(tmp_path):
     path = write(tmp_path, "import asyncio\n\ndef main():\n    pass\n\nmain()\n"
                            "try:\n    asyncio.run(main())\nexcept Exception:\n    pass\n")
     assert calls_at_import(path) == ["line 6: main()", "line 8: asyncio.run(main())"]
+
+
+def test_a_program_under_match_name_is_not_run_at_import(tmp_path):
+    path = write(tmp_path, "def main():\n    pass\n\nmatch __name__:\n"
+                           '    case "__main__":\n        main()\n')
+    assert calls_at_import(path) == []
+
+
+def test_a_program_run_under_a_guard_that_is_always_true_is_found(tmp_path):
+    path = write(tmp_path, "def main():\n    pass\n\nif __name__ != '__main__':\n"
+                           "    main()\n")
+    assert calls_at_import(path) == ["line 5: main()"]
 
 
 def test_calls_under_the_main_guard_or_inside_functions_are_fine(tmp_path):

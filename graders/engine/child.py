@@ -38,7 +38,8 @@ from graders.engine.protocol import (
     Writer,
 )
 from graders.engine.where import WHERE_SIGNAL
-from graders.kit.capture import recording_stdout
+from graders.kit import watched
+from graders.kit.capture import recording_stdout, route_standard_output
 from graders.kit.checks import Check, CheckFailed
 from graders.kit.context import CheckContext
 from graders.kit.failure import Failure
@@ -191,6 +192,9 @@ def main(argv: list[str] | None = None) -> None:
         on_refusal=lambda entry: reporter.send(Refused(entry)),
     )
     guard.install()
+    # Before the import, so that every alias of time.sleep or sys.stdout binds the watched one.
+    watched.install(student_files)
+    route_standard_output()
     integrity = Integrity.of_loaded_modules()
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only
     # A bound method, taken now: replacing Spoilers.find later changes nothing here.

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from graders.kit.atimport import recording_import_calls
 from graders.kit.capture import recording_stdout
 from graders.kit.checks import ImportRefused
 
@@ -75,7 +76,7 @@ def load_student_modules(
         if not path.is_file():
             raise StudentImportFailed(f"{name} is missing from {folder.name}/.")
         try:
-            with recording_stdout() as printed, import_guard():
+            with recording_stdout() as printed, import_guard(), recording_import_calls(path):
                 modules[name] = load_module(path)
         except BaseException as error:
             raise StudentImportFailed(describe_import_error(error, path)) from None

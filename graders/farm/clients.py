@@ -7,7 +7,6 @@ and read the farm's log to say what the client really asked for when its answer 
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import os
 from collections.abc import Iterator, Sequence
@@ -16,7 +15,7 @@ from types import ModuleType
 from urllib.parse import urlsplit
 
 from graders.farm.service import FARM, FarmLog, RunningFarm, speech
-from graders.kit import CheckFailed, plainly_equal
+from graders.kit import CheckFailed, import_calls, plainly_equal
 
 GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
 """The farm the graders serve: the tutorial's animals and one more, so a line made up in advance
@@ -145,66 +144,22 @@ def compare_lines(call: str, what: str, expected: Sequence[str], actual: object,
     )
 
 
-PROGRAM_FUNCTIONS = frozenset({"main", "speak"})
-"""The functions of the contract that ask the farm: calling them at import runs the program."""
+PROGRAM_FUNCTIONS = frozenset({"main", "speak", "asyncio.run"})
+"""The calls that run the program: the contract's functions that ask the farm, and asyncio.run."""
 
 
 def calls_at_import(path: Path) -> list[str]:
-    """Lines at the top level of a module that run its program (main or speak, directly or
-    through a function of its own that calls them, or asyncio.run) when it is imported, outside
-    `if __name__ == "__main__":`. Read from the source, so that they are found even when they
-    happen to succeed (a farm listening on port 8080 while the grader runs). A helper of the
+    """The lines of a module's top level under which its program ran (main or speak, however
+    indirectly, or asyncio.run) while the grader imported it. Taken from what happened during the
+    import (graders/kit/atimport.py), not from how the code reads: a program behind any guard
+    (`if __name__ == "__main__":`, `match __name__:`) that did not run is fine, and one that ran
+    is found even when it happened to succeed or its error was swallowed. A helper of the
     module's own called at the top level (HEADERS = make_headers()) is fine."""
-    try:
-        source = path.read_text(encoding="utf-8")
-        tree = ast.parse(source)
-    except (OSError, SyntaxError, ValueError):
-        return []
-    lines = source.splitlines()
-    work = _functions_that_run_the_program(tree)
-    found = []
-    for statement in tree.body:
-        if _is_main_guard(statement):
-            continue
-        for node in ast.walk(statement):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                break
-            if isinstance(node, ast.Call) and _runs_work(node.func, work):
-                found.append(f"line {node.lineno}: {lines[node.lineno - 1].strip()}")
-                break
-    return found
-
-
-def _functions_that_run_the_program(tree: ast.Module) -> set[str]:
-    """The module's own top-level functions that are, or call (however indirectly), main or
-    speak, or call asyncio.run."""
-    calls: dict[str, set[str]] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            calls[node.name] = {_called_name(call.func) for call in ast.walk(node)
-                                if isinstance(call, ast.Call)}
-    work = {name for name, called in calls.items()
-            if name in PROGRAM_FUNCTIONS or "asyncio.run" in called}
-    while True:
-        more = {name for name, called in calls.items() if name not in work and called & work}
-        if not more:
-            return work
-        work |= more
-
-
-def _called_name(func: ast.expr) -> str:
-    return func.id if isinstance(func, ast.Name) else ast.unparse(func)
-
-
-def _is_main_guard(statement: ast.stmt) -> bool:
-    return (isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare)
-            and "__name__" in ast.unparse(statement.test))
-
-
-def _runs_work(func: ast.expr, work: set[str]) -> bool:
-    if isinstance(func, ast.Name):
-        return func.id in work
-    return isinstance(func, ast.Attribute) and ast.unparse(func) in ("asyncio.run",)
+    found: dict[int, str] = {}
+    for call in import_calls(path):
+        if call.function in PROGRAM_FUNCTIONS:
+            found.setdefault(call.line, f"line {call.line}: {call.code}")
+    return [found[line] for line in sorted(found)]
 
 
 def check_no_work_at_import(path: Path) -> None:

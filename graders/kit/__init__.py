@@ -1,10 +1,11 @@
 """The kit for suites: everything a check needs to run student code and judge it.
 
-What a check is (`checks`), what it gets (`context`), virtual time (`vtime`), what student code
-prints (`capture`), blocking calls (`blocking`, `sleeps`), one way to run student code with all
-of these around it (`running`), driving coroutines by hand (`tracing`), pictures of time
-(`timeline`), serving a student's web app (`webserve`) and comparing values without trusting the
-student's `__eq__` (`plain`).
+What a check is (`checks`), what it gets (`context`), what to try for a beginner's mistake
+(`advice`), virtual time (`vtime`), what student code prints (`capture`), blocking calls
+(`blocking`, `sleeps`, `watched`, `watchdog`), what a module ran while it was imported
+(`atimport`), one way to run student code with all of these around it (`running`), driving
+coroutines by hand (`tracing`), pictures of time (`timeline`), serving a student's web app
+(`webserve`) and comparing values without trusting the student's `__eq__` (`plain`).
 
 Who may import it: suites, the farm's checks, the engine and the exports. The kit imports nothing
 of the pack but the manifest.
@@ -43,13 +44,14 @@ _EXPORTS: dict[str, str] = {
     "WITHIN": "webserve",
     "TimeSleepCall": "sleeps",
     "Timeline": "timeline",
-    "advice_for": "context",
+    "advice_for": "advice",
     "compare_traces": "tracing",
     "describe_printed": "capture",
     "fail_on_blocking_calls": "context",
     "fail_on_blocking_runs": "running",
     "fail_on_handler_errors": "webserve",
     "gantt_side_by_side": "timeline",
+    "import_calls": "atimport",
     "listeners": "webserve",
     "make_narrow": "webserve",
     "no_server_on_import": "webserve",
@@ -57,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "real_clock_recorded": "sleeps",
     "record_span": "timeline",
     "printed_as_expected": "capture",
+    "recording_import_calls": "atimport",
     "recording_stdout": "capture",
     "render_printed": "timeline",
     "replaced": "running",

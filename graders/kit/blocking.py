@@ -6,6 +6,11 @@
 - At run time: `blockbuster` wraps blocking functions and complains when one is called on the
   event loop's thread with the student's module on the stack. Its exception could be swallowed by
   a bare `except`, so every hit is recorded as it is made, whatever happens to the exception.
+  time.sleep bound under another name before the watch began (`from time import sleep`) is the
+  watched one of graders/kit/watched.py, which reports to the watch the same way.
+
+Pure functions never block: of urllib, only the functions that open URLs are listed (quote,
+urljoin and parse_qs compute a string).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from types import FrameType, ModuleType
 
 import blockbuster.blockbuster as blockbuster_module
 
+from graders.kit import watchdog, watched
+
 # Qualified names of calls that block, with the asynchronous way to say what they mean.
 BLOCKING_CALLS: dict[str, str] = {
     "time.sleep": "await asyncio.sleep(...)",
@@ -31,6 +38,7 @@ BLOCKING_CALLS: dict[str, str] = {
     "subprocess.call": "asyncio.create_subprocess_exec",
     "subprocess.check_output": "asyncio.create_subprocess_exec",
     "urllib.request.urlopen": "an aiohttp.ClientSession",
+    "urllib.request.urlretrieve": "an aiohttp.ClientSession",
     "socket.create_connection": "asyncio.open_connection",
 }
 # Places in the standard library allowed to block though the student's code is on the stack.
@@ -43,7 +51,6 @@ MAY_BLOCK_IN: dict[str, list[tuple[str, set[str]]]] = {
 }
 BLOCKING_MODULES: dict[str, str] = {
     "requests": "an aiohttp.ClientSession",
-    "urllib": "an aiohttp.ClientSession",
     "http.client": "an aiohttp.ClientSession",
 }
 
@@ -183,12 +190,36 @@ class RuntimeWatch:
         if only:
             buster.functions = {name: function for name, function in buster.functions.items()
                                 if name.startswith(only)}
+        def on_watched_call(func: str) -> None:
+            if only and not func.startswith(only):
+                return
+            # Recording reads paths (os.path.abspath): not a blocking call of the student's.
+            blockbuster_module._skip.value = True
+            try:
+                error = RecordedBlockingError(func)
+            finally:
+                blockbuster_module._skip.value = False
+            raise error
+
         buster.activate()
         try:
-            yield self
+            with watched.calls_reported_to(on_watched_call), \
+                    watchdog.holds_reported_to(self._record_hold):
+                yield self
         finally:
             buster.deactivate()
             blockbuster_module.BlockingError = original_error
+
+    def _record_hold(self, hold: watchdog.Hold) -> None:
+        """The watchdog found the loop held by the student's code (a busy loop, a blocking call
+        no list names): a blocking call too, at the line it was held in."""
+        if any(hit.file == hold.file and hit.line == hold.line for hit in self.hits):
+            return
+        self.hits.append(BlockingCall(
+            call="held the event loop", file=hold.file, line=hold.line,
+            function=hold.function, code=hold.code, instead=watchdog.HOLD_ADVICE,
+            in_coroutine=hold.in_coroutine,
+        ))
 
     def _record(self, func: str, frame: FrameType | None) -> None:
         while frame is not None:

@@ -3,6 +3,12 @@
 The recorder stands in for sys.stdout during a check. It keeps at most a bounded number of lines
 and characters, so code that prints without end cannot exhaust the grader's memory; the lines past
 the bound are only counted.
+
+A handle on standard output taken before the check (`from sys import stdout` at import, then
+`stdout.write(...)` or `print(..., file=stdout)`) would miss a recorder put in sys.stdout. So the
+child installs `StandardOutput` in sys.stdout and sys.__stdout__ before the student's code is
+loaded (`route_standard_output`): whatever handle the student's code holds is that one, and it hands
+every write to the recorder of the check running then, or to the process's real output.
 """
 
 from __future__ import annotations
@@ -10,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 MAX_LINES = 5_000
 MAX_CHARS = 500_000
@@ -140,15 +147,66 @@ def describe_printed(lines: list[PrintedLine]) -> str:
     )
 
 
+class StandardOutput:
+    """The process's standard output, as the student's code sees it: writes go to the recorder of
+    the check running now, or else to the real stream, which answers everything else.
+
+    `write` and `flush` are the target's own bound methods, set whenever the target changes, so
+    that a print costs no more than it does straight into the recorder (a flood of prints must
+    stay as cheap as before)."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self._recorders: list[OutputRecorder] = []
+        self._aim()
+
+    def push(self, recorder: OutputRecorder) -> None:
+        self._recorders.append(recorder)
+        self._aim()
+
+    def pop(self, recorder: OutputRecorder) -> None:
+        self._recorders.remove(recorder)
+        self._aim()
+
+    def _aim(self) -> None:
+        target = self._recorders[-1] if self._recorders else self._real
+        self.write = target.write
+        self.flush = target.flush
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # encoding, fileno, isatty, buffer, ...
+        return getattr(self._real, name)
+
+
+_routed: list[StandardOutput] = []
+"""The StandardOutput installed, if any."""
+
+
+def route_standard_output() -> None:
+    """sys.stdout and sys.__stdout__ become one StandardOutput, before student code runs."""
+    if not _routed:
+        _routed.append(StandardOutput(sys.stdout))
+    sys.stdout = sys.__stdout__ = _routed[0]  # type: ignore[misc, assignment]
+
+
 @contextmanager
 def recording_stdout(
     clock: Callable[[], float | None] = running_loop_time,
 ) -> Iterator[OutputRecorder]:
     recorder = OutputRecorder(clock)
     saved = sys.stdout
-    sys.stdout = recorder
+    # Where standard output is routed, the route itself stands in sys.stdout, so that a handle
+    # taken now (`from sys import stdout` while a module is imported) outlives this recording.
+    sys.stdout = _routed[0] if _routed else recorder  # type: ignore[assignment]
+    for route in _routed:
+        route.push(recorder)
     try:
         yield recorder
     finally:
+        for route in _routed:
+            route.pop(recorder)
         sys.stdout = saved
         recorder.finish()

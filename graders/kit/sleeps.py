@@ -1,6 +1,7 @@
 """time.sleep made harmless while a check runs: every call returns at once and is recorded with
 the student's line that made it, so that blocking code never makes the grader wait and can be
-named in the message."""
+named in the message. A sleep bound under another name at import (`from time import sleep`) is
+the watched one (graders/kit/watched.py), which hands the call to the same recorder."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from graders.kit import watched
 from graders.kit.context import CheckContext
 
 
@@ -40,7 +42,8 @@ def time_sleep_recorded(ctx: CheckContext) -> Iterator[list[TimeSleepCall]]:
 
     time.sleep = recorder  # type: ignore[assignment]
     try:
-        yield calls
+        with watched.sleeps_handled_by(recorder):  # time.sleep bound under another name too
+            yield calls
     finally:
         time.sleep = real_sleep
 

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from graders.kit import watchdog, watched
 from graders.kit.checks import CheckFailed
 
 
@@ -59,11 +60,13 @@ class CoveredTime:
 
 @contextlib.contextmanager
 def virtual_loop(limit: float = VIRTUAL_LIMIT) -> Iterator[asyncio.AbstractEventLoop]:
-    """A fresh looptime event loop at virtual time 0, set as current, cleaned up afterwards."""
+    """A fresh looptime event loop at virtual time 0, set as current, cleaned up afterwards;
+    the watchdog (graders/kit/watchdog.py) watches it for the student's code holding it."""
     loop = looptime.new_event_loop(start=0.0, end=limit)
     asyncio.set_event_loop(loop)
     try:
-        yield loop
+        with watchdog.watching(loop, watched.student_files()):
+            yield loop
     finally:
         CoveredTime.seconds += loop.time()
         _close(loop)

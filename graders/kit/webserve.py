@@ -28,8 +28,9 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
+from graders.kit.advice import advice_for
 from graders.kit.checks import CheckFailed, ImportRefused
-from graders.kit.context import CheckContext, advice_for
+from graders.kit.context import CheckContext
 
 WITHIN = 1.0
 """Virtual seconds for anything that needs no waiting: a message to arrive, a queue to leave."""

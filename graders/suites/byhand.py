@@ -419,30 +419,36 @@ def same_results(results: Any, expected: list[Any]) -> bool:
 
 
 CUBES_TOGETHER = 6.0
+LIKE_CUBES = {"like cube(5)": ([3, 3], 125), "like cube(10)": ([3, 3], 1000)}
+"""The overlap check's coroutines, the grader's own, each waiting as cube does (3 s, then 3 s in
+square): its verdict holds on its own, whatever the student's cube and square do (a square that
+waits with time.sleep would make a one-after-another scheduler look right)."""
 
 
 @SUITE.check(
     "run_concurrently overlaps sleeps", points=2, tags=("timing",),
     why="This is the point of coroutines: while one waits, the scheduler runs another, so two "
     "cubes of 6 s each take 6 s together, not 12.",
-    needs=("cube_by_hand",),
 )
 def overlaps_sleeps(ctx: CheckContext) -> None:
-    cube = ctx.function("cube")
-    call = "run_concurrently(cube(5), cube(10))"
-    run = scheduled(ctx, call, lambda: [("cube(5)", cube(5)), ("cube(10)", cube(10))])
+    call = "run_concurrently(a, b)"
+    run = scheduled(ctx, call, lambda: [(row, waits(delays, result))
+                                        for row, (delays, result) in LIKE_CUBES.items()])
     if not same_results(run.results, [125, 1000]):
         raise CheckFailed(f"{call} gave the wrong results.", expected="[125, 1000]",
-                          actual=repr(run.results))
+                          actual=repr(run.results),
+                          details="a and b are coroutines of the grader's that wait as cube(5) "
+                          "and cube(10) do, and return 125 and 1000.")
     if run.fake.now != CUBES_TOGETHER:
-        expected = planned_timeline("Overlapping", {"cube(5)": [3, 3], "cube(10)": [3, 3]})
+        expected = planned_timeline("Overlapping", {row: delays
+                                                    for row, (delays, _) in LIKE_CUBES.items()})
         ctx.timeline = gantt_side_by_side(run.timeline, expected)
         what, advice = diagnose(run, CUBES_TOGETHER)
         raise CheckFailed(
-            f"cube(5) and cube(10) took {run.fake.now:g} s of your scheduler's clock; "
-            f"overlapping, they take {CUBES_TOGETHER:g} s. {what}".rstrip(),
-            expected="6 s: each cube sleeps 3 s, then 3 s more in square, and the two cubes "
-            "sleep at the same time",
+            "Two coroutines that wait as cube(5) and cube(10) do (3 s, then 3 s more) took "
+            f"{run.fake.now:g} s of your scheduler's clock; overlapping, they take "
+            f"{CUBES_TOGETHER:g} s. {what}".rstrip(),
+            expected="6 s: each waits 3 s twice, and the two wait at the same time",
             actual=f"{run.fake.now:g} s, with sleep called with {run.fake.sleeps}",
             advice=advice,
         )
