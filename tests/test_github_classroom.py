@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -160,10 +161,33 @@ def test_the_learners_commands_work_in_the_template(template: Path, tmp_path: Pa
     assert hint.returncode == 0 and "Hint 1 of" in hint.stdout, hint.stdout + hint.stderr
     progress = run_in(template, f"{make} progress", env)
     assert progress.returncode == 0 and "not started" in progress.stdout, progress.stdout
-    check = run_in(template, "python -m graders check 03", env)
-    assert check.returncode == 1 and "not written yet" in check.stdout, check.stdout
+    check = run_in(template, f"{make} check EXERCISE=03", env)
+    assert check.returncode == 2 and "not written yet" in check.stdout, check.stdout
+    for command, says in ((f"{make} farm PORT=0 DELAY=0", "The farm is open on"),
+                          (f"{make} watch EXERCISE=03", "Watching 03_byhand/")):
+        assert says in first_words_of(template, command, env, says)
     visible = run_in(template, "python -m pytest -q -p no:cacheprovider exercises/03_byhand", env)
     assert visible.returncode == 1 and "failed" in visible.stdout, visible.stdout
+
+
+def first_words_of(repo: Path, command: str, env: dict[str, str], until: str) -> str:
+    """What a command that runs until stopped (the farm, watch) prints, up to `until`; then it is
+    stopped. (`timeout` ends it anyway, should it never say so.)"""
+    process = subprocess.Popen(["timeout", "120", "bash", "-c", command], cwd=repo, env=env,
+                               text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    seen = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            seen.append(line)
+            if until in line:
+                break
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    return "".join(seen)
 
 
 def step_result(step: dict, repo: Path, env: dict[str, str], tmp_path: Path) -> dict:
