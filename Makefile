@@ -38,7 +38,7 @@ help:
 	@echo "  make reset EXERCISE=03      start an exercise again from its stub (your work is kept)"
 	@echo "  make farm                   the slow animals service of 01 and 05 (PORT=, DELAY=)"
 	@echo "For teachers and people who change the pack (README.md, TEACHERS.md, DEVELOPING.md):"
-	@echo "  make test, test-pythons, lint, generate, bench, classroom, gradescope, grade-all SUBMISSIONS=DIR"
+	@echo "  make test, test-pythons, lint, generate, bench, classroom, gradescope, lock, grade-all SUBMISSIONS=DIR"
 	@echo "The first command sets up .venv/ by itself."
 
 $(CORE_STAMP): pyproject.toml

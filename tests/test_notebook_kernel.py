@@ -86,14 +86,21 @@ def test_notebook_words_name_the_notebooks_commands():
     assert said == "Stuck? `%hint` shows a hint; `%check` after every change."
 
 
-def test_hints_are_counted_beside_the_notebook(tmp_path: Path, monkeypatch):
+def test_hints_follow_the_notebooks_last_grading_kept_beside_it(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("AWAITLINGS_STATE_DIR", raising=False)
     exercise = find_exercise("03")
     assert exercise is not None
-    first, second = notebook.hint_text(exercise), notebook.hint_text(exercise)
-    assert first.startswith("Hint 1 of") and second.startswith("Hint 2 of")
+    before = notebook.hint_text(exercise)
+    assert "You have not checked" in before and "`%check`" in before
+    for module in exercise.modules:
+        (tmp_path / module).write_text((exercise.exercise_dir / module).read_text())
+    report = notebook.report_text(exercise)  # %check: the stub fails, and that is remembered
+    assert "✗" in report and "make " not in report
+    after = notebook.hint_text(exercise)
+    assert "You have not checked" not in after and "Hint" in after and "make " not in after
     assert (tmp_path / ".awaitlings" / "state.json").is_file()
+    assert "Hint" in notebook.hint_text(exercise, show_all=True)
 
 
 def test_run_main_runs_the_saved_module_as_a_program(tmp_path: Path, monkeypatch, capsys):

@@ -189,6 +189,7 @@ Run these after the `%%module` cell. They are the grader's checks, worth the poi
 NOTEBOOK_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"`make check EXERCISE=\d+`"), "`%check`"),
     (re.compile(r"`make hint EXERCISE=\d+`"), "`%hint`"),
+    (re.compile(r"`make hint EXERCISE=\d+ ALL=1`"), "`%hint --all`"),
     (re.compile(r"`make check`"), "`%check`"),
     (re.compile(r"`make farm`"), "`%farm`"),
     (re.compile(r"\bCtrl-C\b"), "an interrupt (■, in a notebook)"),

@@ -8,7 +8,8 @@ call.
   notebook so that later cells can try them;
 - `%exercise 03`: which exercise the other commands mean (the notebook's setup cell says it);
 - `%check`: the grader's report on the saved modules (`make check EXERCISE=03`);
-- `%hint`: the next hint, one more each time (`make hint EXERCISE=03`);
+- `%hint`: the next hint, one more each time (`make hint EXERCISE=03`), for the first check that
+  failed when the module was last graded; `%hint --all` shows again the hints seen;
 - `%run_main`: the saved module run as a program, in a process of its own, as
   `python exercises/03_byhand/byhand.py` does (a server runs until the cell is interrupted);
 - `%farm [--port N] [--delay S]`, `%farm stop`: the slow animals farm in a process of its own
@@ -177,10 +178,14 @@ def _run_grader(exercise: Exercise, files: dict[str, bytes]) -> dict[str, Any]:
             sys.executable, "-m", "graders", "check", exercise.number,
             "--submission", str(submission), "--json", str(results_path),
         ]
+        from graders.learner.commands import STATE_DIR_VARIABLE
+
+        # The grading is remembered beside the notebook, for %hint to follow its first failure.
+        env = {**os.environ, STATE_DIR_VARIABLE: state_dir()}
         try:
             finished = subprocess.run(
                 command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                timeout=GRADER_SECONDS, cwd=workdir,
+                timeout=GRADER_SECONDS, cwd=workdir, env=env,
             )
         except subprocess.TimeoutExpired:
             return {"output": f"The grader did not finish within {GRADER_SECONDS:.0f} s.",
@@ -228,14 +233,23 @@ def report_text(exercise: Exercise) -> str:
     return "\n".join(lines)
 
 
-def hint_text(exercise: Exercise) -> str:
-    """`%hint`: the next hint, counted in `.awaitlings/` beside the notebook (the pack itself may
-    be installed where a student cannot write)."""
-    from graders.learner.commands import STATE_DIR_VARIABLE, next_hint
+def state_dir() -> str:
+    """Where the notebook's gradings and hints are remembered: `.awaitlings/` beside the notebook
+    (the pack itself may be installed where a student cannot write), unless the environment names
+    a place."""
+    from graders.learner.commands import STATE_DIR_VARIABLE
 
-    with _environment(STATE_DIR_VARIABLE, os.environ.get(STATE_DIR_VARIABLE)
-                      or str(Path.cwd() / ".awaitlings")):
-        return notebook_words(next_hint(exercise))
+    return os.environ.get(STATE_DIR_VARIABLE) or str(Path.cwd() / ".awaitlings")
+
+
+def hint_text(exercise: Exercise, show_all: bool = False) -> str:
+    """`%hint`: the next hint for the first check that failed when the module was last graded
+    (`%check` or a test cell); `%hint --all`: the hints seen so far, again."""
+    from graders.learner.commands import STATE_DIR_VARIABLE, hints_seen, next_hint
+
+    with _environment(STATE_DIR_VARIABLE, state_dir()):
+        text = hints_seen(exercise) if show_all else next_hint(exercise, Path.cwd())
+    return notebook_words(text)
 
 
 @contextlib.contextmanager
@@ -367,7 +381,9 @@ def load_ipython_extension(ipython: Any) -> None:
         print(report_text(current_exercise(line)))
 
     def hint_magic(line: str) -> None:
-        print(hint_text(current_exercise(line)))
+        words = line.split()
+        show_all = "--all" in words
+        print(hint_text(current_exercise(" ".join(w for w in words if w != "--all")), show_all))
 
     def run_main_magic(line: str) -> None:
         run_main(current_exercise(line))
