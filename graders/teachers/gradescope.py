@@ -93,7 +93,8 @@ def direct_pins() -> dict[str, str]:
     data = tomllib.loads((PACK_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     pins = {}
     for requirement in data["project"]["dependencies"]:
-        name, _, version = requirement.partition("==")
+        pin, _, _marker = requirement.partition(";")  # the lock says where it applies too
+        name, _, version = pin.partition("==")
         pins[canonical(name.strip())] = version.strip()
     return pins
 
