@@ -16,7 +16,7 @@ SETUP_LOG := $(VENV)/setup.log
 SUBMISSIONS ?=
 GRADES ?= build/grades
 
-.PHONY: help check test test-pythons lint generate bench farm clean-venv hint progress watch reset classroom gradescope grade-all
+.PHONY: help check test test-pythons lint generate bench farm clean-venv hint progress watch reset classroom gradescope grade-all lock
 .DEFAULT_GOAL := help
 PORT ?= 8080
 DELAY ?= 5
@@ -38,7 +38,7 @@ help:
 	@echo "  make reset EXERCISE=03      start an exercise again from its stub (your work is kept)"
 	@echo "  make farm                   the slow animals service of 01 and 05 (PORT=, DELAY=)"
 	@echo "For teachers and people who change the pack (README.md, TEACHERS.md, DEVELOPING.md):"
-	@echo "  make test, test-pythons, lint, generate, bench, classroom, gradescope, grade-all SUBMISSIONS=DIR"
+	@echo "  make test, test-pythons, lint, generate, bench, classroom, gradescope, lock, grade-all SUBMISSIONS=DIR"
 	@echo "The first command sets up .venv/ by itself."
 
 $(CORE_STAMP): pyproject.toml
@@ -113,6 +113,15 @@ clean-venv:
 # Teachers: see TEACHERS.md.
 classroom: $(CLASSROOM_STAMP)
 	$(PY) -m graders.teachers.classroom
+
+# Every package the grader needs, pinned with hashes, for Gradescope (needs the network; the check
+# in `make test` does not).
+UV_VERSION ?= 0.13.9
+LOCK := classroom/requirements-lock.txt
+lock: $(CORE_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(PY) -m uv pip compile pyproject.toml --universal --generate-hashes --quiet \
+		--custom-compile-command "make lock" -o $(LOCK)
 
 gradescope: $(CORE_STAMP)
 	$(PY) -m graders.teachers.gradescope build $(if $(EXERCISE),--exercises $(EXERCISE)) --out build/autograder.zip

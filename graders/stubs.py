@@ -12,14 +12,33 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from graders.manifest import Exercise, load_exercises
+from graders.manifest import PACK_ROOT, Exercise, load_exercises
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
 END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
 
 
+STUBS_DIR_NAME = "stubs"
+"""Where a copy of the pack without solutions/ (GitHub Classroom's template repository) keeps
+the stubs, `stubs/NN_slug/module.py`, for `reset` to put back."""
+
+
 class MarkerError(ValueError):
     pass
+
+
+def stub_text(exercise: Exercise, module: str) -> str:
+    """The fresh stub of one of the exercise's modules: made from its solution, or, in a copy of
+    the pack without solutions/, the copy kept in stubs/."""
+    solution = exercise.solution_dir / module
+    if solution.is_file():
+        return make_stub(solution.read_text(encoding="utf-8"), str(solution))
+    kept = PACK_ROOT / STUBS_DIR_NAME / exercise.folder / module
+    if kept.is_file():
+        return kept.read_text(encoding="utf-8")
+    raise FileNotFoundError(
+        f"no stub for {exercise.folder}/{module}: neither {solution} nor {kept} exists"
+    )
 
 
 def make_stub(solution: str, name: str = "<solution>") -> str:

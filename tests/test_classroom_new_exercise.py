@@ -104,8 +104,8 @@ def test_the_classroom_files_go_stale_and_regenerate_with_it(pack: Path):
     tests = [s for s in sources if "check('90'" in s]
     assert len(tests) == 2 and sum("HIDDEN TESTS" in s for s in tests) == 1
     workflow = (pack / "classroom/github-classroom.yml").read_text()
-    assert "command: python -m graders check 90" in workflow
-    assert "max-score: 3" in workflow
+    assert "run: python -m graders.teachers.ghclassroom result 90 --scale " in workflow
+    assert "runners: " in workflow and ",exercise-90" in workflow
 
 
 def test_gradescope_grades_it(pack: Path, tmp_path: Path):

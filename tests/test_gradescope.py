@@ -56,11 +56,41 @@ def test_the_scripts_are_valid_bash():
         subprocess.run(["bash", "-n"], input=script, text=True, check=True)
 
 
-def test_requirements_are_the_packs_pinned_dependencies(autograder_zip: Path):
+def test_requirements_are_the_packs_lock(autograder_zip: Path):
     with zipfile.ZipFile(autograder_zip) as archive:
-        pins = archive.read("requirements.txt").decode().split()
-    assert pins and all("==" in pin for pin in pins)
-    assert any(pin.startswith("looptime==") for pin in pins)
+        requirements = archive.read("requirements.txt").decode()
+    assert requirements == gradescope.LOCK_PATH.read_text()
+    assert gradescope.lock_problems(requirements) == []
+    locked = gradescope.lock_entries(requirements)
+    assert len(locked) > len(gradescope.direct_pins())  # what the pins need is locked too
+    assert all(hashes > 0 for _, hashes in locked.values())
+
+
+LOCKED = """\
+aiohttp==3.14.5 \\
+    --hash=sha256:0133c3c3b54a0bf1e71fa5c1ad95c93f07fd54e24ef1fe182f5122e1573d2bf1
+    # via awaitlings
+yarl==1.0 ; python_version >= '3.11' \\
+    --hash=sha256:038c2c7e8caa26b6c8423779b5eaf1893904048a512c19b32fe841ffa5592b50
+"""
+
+
+def test_a_lock_behind_pyproject_is_reported(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(gradescope, "direct_pins", lambda: {"aiohttp": "3.14.6", "yarl": "1.0"})
+    assert gradescope.lock_problems(LOCKED) == [
+        "pyproject pins aiohttp==3.14.6, the lock has 3.14.5: run `make lock`"]
+    monkeypatch.setattr(gradescope, "direct_pins", lambda: {"rich": "15.0.0"})
+    assert gradescope.lock_problems(LOCKED) == [
+        "pyproject pins rich==15.0.0, the lock does not have it: run `make lock`"]
+
+
+def test_a_lock_without_hashes_is_reported(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(gradescope, "direct_pins", lambda: {"aiohttp": "3.14.5"})
+    yarl_hash = LOCKED.splitlines()[4] + "\n"
+    unhashed = LOCKED.replace(yarl_hash, "")
+    assert gradescope.lock_problems(unhashed) == ["yarl==1.0 in the lock has no hash"]
+    assert gradescope.lock_problems(LOCKED + "requests>=2\n") == [
+        "unpinned: requests>=2 in the lock is not pinned with == and hashes"]
 
 
 def test_the_zip_holds_no_reference_solution(autograder_zip: Path):
@@ -165,3 +195,54 @@ def test_a_zip_for_some_exercises_grades_only_those(tmp_path: Path):
         assert archive.read(gradescope.GRADED_LIST).decode().split() == [chosen[0].number]
         readmes = [name for name in archive.namelist() if name.endswith("README.md")]
     assert readmes == [f"exercises/{chosen[0].folder}/README.md"]
+
+
+FAKE_PYTHON = """\
+#!/bin/sh
+# A Python 3.13 without venv and ensurepip, as Ubuntu ships it, until apt-get installs them.
+if [ "$1" = "-c" ] && [ "$2" = "import ensurepip, venv" ] && [ ! -e "$FAKE_APT_DONE" ]; then
+    exit 1
+fi
+exec "$BASE_PYTHON" "$@"
+"""
+
+FAKE_APT_GET = """\
+#!/bin/sh
+echo "$@" >> "$FAKE_APT_LOG"
+if [ "$1" = "install" ]; then touch "$FAKE_APT_DONE"; fi
+"""
+
+
+def test_the_whole_bundle_runs_in_a_folder_of_ones_own(tmp_path: Path):
+    """setup.sh and run_autograder in a temporary AUTOGRADER_ROOT, as TEACHERS.md says, on an
+    image whose Python lacks venv: setup.sh installs it with apt-get (here, a stand-in)."""
+    exercise = next(ex for ex in EXERCISES if ex.number == "03")
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(gradescope.build([exercise], tmp_path / "03.zip")) as archive:
+        archive.extractall(root / "source")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, text in (("python3.13", FAKE_PYTHON), ("apt-get", FAKE_APT_GET)):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    env = {key: value for key, value in os.environ.items() if key != "AWAITLINGS_PYTHON"}
+    env.update(AUTOGRADER_ROOT=str(root), PATH=f"{bin_dir}{os.pathsep}{env['PATH']}",
+               BASE_PYTHON=getattr(sys, "_base_executable", sys.executable),
+               FAKE_APT_LOG=str(tmp_path / "apt.log"), FAKE_APT_DONE=str(tmp_path / "apt.done"))
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, cwd=tmp_path,
+                           capture_output=True, text=True, timeout=900)
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert f"install -y python{version}-venv" in (tmp_path / "apt.log").read_text()
+    assert (root / "source" / ".venv" / "bin" / "python").exists()
+
+    upload = root / "submission"
+    upload.mkdir()
+    for module in exercise.modules:
+        (upload / module).write_text((exercise.solution_dir / module).read_text())
+    graded = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    check_specification(results)
+    assert results["score"] == results["max_score"] > 0

@@ -9,7 +9,9 @@ temporary folder and runs what a teacher runs, headless: `nbgrader generate_assi
 - blocking: the solutions, but where the pack has a variant that blocks the event loop, that
   variant: partial marks, with the blocking check lost;
 - hanging: exercise 03's module never finishes loading (a loop at its top level) and a cell stuck
-  in `await` sits below it: 03 scores 0, the rest of their work and everyone else's keeps its marks.
+  in `await` sits below it: 03 scores 0, the rest of their work and everyone else's keeps its marks;
+  in 04's free cell, `await stop_in(2)` stops the running loop, the kernel's own: refused, so 04
+  keeps its full marks (a stopped kernel would have scored the whole notebook 0).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ STUDENTS = ("solved", "untouched", "blocking", "hanging")
 HANGING_EXERCISE = "03"
 MODULE_HANG = "\n\nwhile True:  # never lets the module finish loading\n    pass\n"
 AWAIT_HANG = "import asyncio\nawait asyncio.Event().wait()  # waits for ever\n"
+LOOP_STOPPER = ("04", "await stop_in(2)  # stops the running loop: in a notebook, the kernel's\n")
+TERMINAL_WORDS = ("`make ", "python exercises/", "pytest", "terminal", "curl", "Ctrl-C")
 
 
 def test_the_committed_course_is_what_the_pack_generates():
@@ -60,6 +64,36 @@ def test_each_exercise_has_a_notebook_with_a_test_cell_per_check(exercise: Exerc
 def test_a_test_cell_naming_a_check_the_grader_lacks_says_which_checks_it_has():
     with pytest.raises(notebook.CheckNotPassed, match=r"no check 'renamed_away'.*overlaps_sleeps"):
         notebook.check("03", "renamed_away")
+
+
+def notebook_markdown(exercise: Exercise) -> str:
+    cells = nbcourse.notebook(exercise)["cells"]
+    return "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda ex: ex.folder)
+def test_the_notebook_speaks_of_the_notebooks_commands_not_the_terminals(exercise: Exercise):
+    text = notebook_markdown(exercise)
+    assert not [word for word in TERMINAL_WORDS if word in text], text
+    assert text.count("## Try it") == 1
+    assert "`%check`" in text and "`%hint`" in text and "%run_main" in text
+    readme = (exercise.exercise_dir / "README.md").read_text()
+    assert ("%farm" in text) == ("make farm" in readme)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda ex: ex.folder)
+def test_the_notebook_keeps_the_readmes_own_words(exercise: Exercise):
+    readme = (exercise.exercise_dir / "README.md").read_text()
+    text = notebook_markdown(exercise)
+    for heading in ("## The idea", "## What to do", "## Things to notice"):
+        if heading in readme:  # the section word for word, in the notebook's commands
+            section = readme.split(heading, 1)[1].split("\n## ", 1)[0]
+            assert nbcourse.notebook_words(section) in text, heading
+
+
+def test_a_readme_command_without_a_notebook_form_is_refused():
+    with pytest.raises(ValueError, match="no notebook form"):
+        nbcourse.notebook_try_it("    make watch   # checks on every save\n")
 
 
 def test_hidden_checks_follow_their_tags():
@@ -127,6 +161,9 @@ def hand_in(course: Path, student: str) -> None:
             elif (cell.cell_type == "code" and not cell.source and student == "hanging"
                   and exercise.number == HANGING_EXERCISE):
                 cell.source = AWAIT_HANG
+            elif (cell.cell_type == "code" and not cell.source and student == "hanging"
+                  and exercise.number == LOOP_STOPPER[0]):
+                cell.source = LOOP_STOPPER[1]
         folder = course / "submitted" / student / exercise.folder
         shutil.copytree(released, folder)
         nbformat.write(notebook, folder / name)
@@ -227,6 +264,20 @@ def test_test_cells_show_the_graders_message_and_nothing_on_stderr(graded_course
                     assert outputs[0]["output_type"] == "error"
                     shown = "\n".join(outputs[0]["traceback"])
                     assert shown.startswith("✗ ") and "Traceback" not in shown
+
+
+@pytest.mark.nbgrader
+def test_a_students_cell_cannot_stop_the_kernels_loop(graded_course: Path):
+    number, source = LOOP_STOPPER
+    exercise = next(ex for ex in EXERCISES if ex.number == number)
+    path = graded_course / "autograded" / "hanging" / exercise.folder / f"{exercise.folder}.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    cell = next(cell for cell in cells if "".join(cell["source"]) == source)
+    shown = "".join("".join(output.get("text", "")) for output in cell["outputs"])
+    assert "Shutdown in 1..." in shown and "notebook's own event loop" in shown
+    tests = [cell for cell in cells if cell["metadata"].get("nbgrader", {}).get("grade")]
+    assert tests and all(not cell["outputs"] or cell["outputs"][0]["output_type"] == "stream"
+                         for cell in tests)
 
 
 @pytest.mark.nbgrader

@@ -219,3 +219,105 @@ def test_only_looptimes_warning_about_the_current_loop_is_silenced(tmp_path):
     warned = finished.stdout.partition("warnings summary")[2]
     assert "(its own)" in warned
     assert "looptime/_internal" not in warned, warned
+
+
+class FakeWin32:
+    """Stands in for pywin32's win32api, win32con and win32job: records what the job is told."""
+
+    JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000
+    JOB_OBJECT_LIMIT_JOB_MEMORY = 0x200
+    JOB_OBJECT_LIMIT_JOB_TIME = 0x4
+    JOB_OBJECT_LIMIT_ACTIVE_PROCESS = 0x8
+    JobObjectBasicAccountingInformation = 1
+    JobObjectExtendedLimitInformation = 9
+    PROCESS_SET_QUOTA = 0x100
+    PROCESS_TERMINATE = 0x1
+
+    def __init__(self, refuse_assignment: bool = False) -> None:
+        self.refuse_assignment = refuse_assignment
+        self.limits: dict = {}
+        self.assigned: list[int] = []
+        self.terminated = False
+
+    def CreateJobObject(self, attributes, name):
+        return self
+
+    def QueryInformationJobObject(self, job, kind):
+        if kind == self.JobObjectBasicAccountingInformation:
+            return {"ActiveProcesses": 3}
+        return {"BasicLimitInformation": {"LimitFlags": 0, "ActiveProcessLimit": 0,
+                                          "PerJobUserTimeLimit": 0}, "JobMemoryLimit": 0}
+
+    def SetInformationJobObject(self, job, kind, info):
+        self.limits = info
+
+    def OpenProcess(self, access, inherit, pid):
+        return pid
+
+    def AssignProcessToJobObject(self, job, process):
+        if self.refuse_assignment:
+            raise OSError("access denied")
+        self.assigned.append(process)
+
+    def CloseHandle(self, handle):
+        pass
+
+    def TerminateJobObject(self, job, code):
+        self.terminated = True
+
+    def Close(self):
+        pass
+
+
+@pytest.fixture
+def fake_win32(monkeypatch) -> FakeWin32:
+    fake = FakeWin32()
+    for name in ("win32api", "win32con", "win32job"):
+        monkeypatch.setitem(sys.modules, name, fake)
+    return fake
+
+
+class FakeProcess:
+    pid = 4242
+
+
+def test_a_job_object_caps_memory_cpu_and_processes(fake_win32):
+    limits = ChildLimits(memory_bytes=1024**3, max_processes=4, exercise_seconds=20)
+    job = processes._Job.holding(FakeProcess(), limits)
+    assert job is not None and fake_win32.assigned == [FakeProcess.pid]
+    basic = fake_win32.limits["BasicLimitInformation"]
+    assert basic["LimitFlags"] & FakeWin32.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+    assert basic["LimitFlags"] & FakeWin32.JOB_OBJECT_LIMIT_ACTIVE_PROCESS
+    assert basic["ActiveProcessLimit"] == 5  # the child and the four it may start
+    assert basic["PerJobUserTimeLimit"] == limits.cpu_seconds * 10_000_000
+    assert fake_win32.limits["JobMemoryLimit"] == 1024**3
+    assert job.process_count() == 3
+    job.kill()
+    assert fake_win32.terminated
+
+
+def test_a_job_the_system_refuses_leaves_a_single_process(fake_win32):
+    fake_win32.refuse_assignment = True
+    assert processes._Job.holding(FakeProcess(), ChildLimits()) is None
+
+
+def test_without_pywin32_there_is_no_job(monkeypatch):
+    monkeypatch.setitem(sys.modules, "win32job", None)  # import win32job raises ImportError
+    assert processes._Job.holding(FakeProcess(), ChildLimits()) is None
+
+
+def test_the_portable_path_holds_the_child_in_a_job_where_there_is_one(fake_win32, monkeypatch):
+    monkeypatch.setattr(limits_module, "resource", None)  # no POSIX limits: the portable path
+    child = processes.start_child(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], env=os.environ, cwd=os.getcwd(),
+        limits=ChildLimits(),
+    )
+    try:
+        assert child.isolation == processes.Isolation(
+            ("job object",), ("memory", "CPU time", "processes")
+        )
+        assert fake_win32.assigned == [child.process.pid]
+        assert child.process_count() == 3
+    finally:
+        child.stop()
+    assert fake_win32.terminated and child.process.returncode is not None

@@ -18,6 +18,7 @@ from graders.kit.watchdog import LoopHeld
 
 STUDENT = '''\
 import asyncio
+import select
 import time
 from time import sleep
 
@@ -34,6 +35,11 @@ async def spins():
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline: pass  # one line, whatever instruction is sampled
     return "spun"
+
+
+async def waits_in_select():
+    select.select([], [], [], 30)
+    return "waited"
 
 
 async def spins_in_every_task():
@@ -80,7 +86,7 @@ def test_a_sleep_bound_at_import_is_named_by_a_watch_with_its_line(student):
     with watch.watching(), pytest.raises(Exception, match=r"time\.sleep"):
         run_virtual(student.naps, call="naps()")
     assert [(hit.call, hit.line, hit.code) for hit in watch.hits] == [
-        ("time.sleep", 9, "sleep(30)")]
+        ("time.sleep", 10, "sleep(30)")]
 
 
 def test_a_watch_narrowed_to_sockets_lets_the_sleep_return_at_once(student):
@@ -98,9 +104,17 @@ def test_a_busy_loop_on_the_event_loop_is_interrupted_and_named(student):
     watch = RuntimeWatch([student])
     with watch.watching(), pytest.raises(LoopHeld) as held:
         run_virtual(student.spins, call="spins()")
-    assert "student_code.py:16 while time.monotonic() < deadline: pass" in str(held.value)
+    assert "student_code.py:17 while time.monotonic() < deadline: pass" in str(held.value)
     assert [(hit.call, hit.line, hit.function) for hit in watch.hits] == [
-        ("held the event loop", 16, "spins")]
+        ("held the event loop", 17, "spins")]
+
+
+def test_a_blocking_call_no_list_names_is_interrupted_after_a_long_real_hold(student):
+    # select.select is not a blocking call blockbuster knows: the watchdog's real-time bound
+    # catches it, and its signal cuts the 30 s wait short.
+    with pytest.raises(LoopHeld) as held:
+        run_virtual(student.waits_in_select, call="waits_in_select()")
+    assert "student_code.py:22 select.select([], [], [], 30)" in str(held.value)
 
 
 def test_every_busy_task_of_a_held_turn_is_interrupted(student):

@@ -182,6 +182,8 @@ def results_json(reports: list[ExerciseReport]) -> dict:
             "status": "passed" if result.passed else "failed",
             "tags": list(result.tags),
             "output": "" if result.passed else failure_text(result),
+            # The picture alone too (it is also in the output), for the notebooks to draw it.
+            "timeline": "" if result.passed else result.timeline,
         }
         for report in reports
         for result in report.results

@@ -4,8 +4,9 @@ What a check is (`checks`), what it gets (`context`), what to try for a beginner
 (`advice`), virtual time (`vtime`), what student code prints (`capture`), blocking calls
 (`blocking`, `sleeps`, `watched`, `watchdog`), what a module ran while it was imported
 (`atimport`), one way to run student code with all of these around it (`running`), driving
-coroutines by hand (`tracing`), pictures of time (`timeline`), serving a student's web app
-(`webserve`) and comparing values without trusting the student's `__eq__` (`plain`).
+coroutines by hand (`tracing`), pictures of time (`timeline`), serving a student's web app and
+talking to it (`webserve`) and comparing values without trusting the student's `__eq__`
+(`plain`).
 
 Who may import it: suites, the farm's checks, the engine and the exports. The kit imports nothing
 of the pack but the manifest.

@@ -22,7 +22,7 @@ from pathlib import Path
 from graders.engine.report import ExerciseReport
 from graders.kit.checks import Check
 from graders.manifest import PACK_ROOT, Exercise, load_exercises, locate_in_submission
-from graders.stubs import make_stub
+from graders.stubs import stub_text
 
 STATE_DIR_VARIABLE = "AWAITLINGS_STATE_DIR"
 DEFAULT_SUBMISSION = PACK_ROOT / "exercises"
@@ -107,10 +107,11 @@ def record(reports: list[ExerciseReport], submission: Path) -> None:
 
 def is_untouched_stub(exercise: Exercise, folder: Path) -> bool:
     for name in exercise.modules:
-        path, solution = folder / name, exercise.solution_dir / name
-        if not path.is_file() or not solution.is_file():
-            return False
-        if path.read_text(encoding="utf-8") != make_stub(solution.read_text(encoding="utf-8")):
+        path = folder / name
+        try:
+            if not path.is_file() or path.read_text(encoding="utf-8") != stub_text(exercise, name):
+                return False
+        except FileNotFoundError:  # no stub to compare with
             return False
     return True
 
@@ -281,7 +282,8 @@ def progress_bar(rows: list[ExerciseProgress]) -> str:
 
 
 def reset(exercise: Exercise, folder: Path) -> str:
-    """Put back the stub of each module (generated from the solution), keeping a copy first."""
+    """Put back the stub of each module (generated from the solution, or kept in stubs/ where
+    there is no solution), keeping a copy first."""
     if is_untouched_stub(exercise, folder):
         reset_hints(exercise)
         return (f"{folder.name}/ already holds the untouched stub: nothing to put back. Its "
@@ -294,8 +296,7 @@ def reset(exercise: Exercise, folder: Path) -> str:
         if path.is_file():
             shutil.copy2(path, backup / name)
             kept.append(str(backup / name))
-        solution = (exercise.solution_dir / name).read_text(encoding="utf-8")
-        path.write_text(make_stub(solution, str(exercise.solution_dir / name)), encoding="utf-8")
+        path.write_text(stub_text(exercise, name), encoding="utf-8")
     state = LearnerState.load()
     state.results.pop(exercise.number, None)
     state.hints_shown.pop(exercise.number, None)

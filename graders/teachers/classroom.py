@@ -4,7 +4,9 @@
 They are generated from the manifest, the exercises, the solutions and the grader's suites, like
 the stubs: the nbgrader course (classroom/nbgrader/) and the GitHub Classroom workflow
 (classroom/github-classroom.yml). `--check` (run by `make test`) fails when a committed file
-differs from what would be written, or when a generated folder holds a file nothing generates.
+differs from what would be written, or when a generated folder holds a file nothing generates,
+or when the lock of Gradescope's requirements (classroom/requirements-lock.txt, written by
+`make lock`, which needs the network) is not current with pyproject (checked without it).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 from pathlib import Path
 
 from graders.manifest import PACK_ROOT, load_exercises
-from graders.teachers import ghclassroom, nbcourse
+from graders.teachers import ghclassroom, gradescope, nbcourse
 
 CLASSROOM_DIR = PACK_ROOT / "classroom"
 COURSE_DIR = CLASSROOM_DIR / "nbgrader"
@@ -71,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         for path in stale:
             print(f"stale: {path.relative_to(PACK_ROOT)} is not what the pack generates; "
                   "run `make classroom`", file=sys.stderr)
-        return 1 if stale else 0
+        lock = gradescope.lock_problems()
+        for problem in lock:
+            print(f"stale: {gradescope.LOCK_PATH.relative_to(PACK_ROOT)}: {problem}",
+                  file=sys.stderr)
+        return 1 if stale or lock else 0
     for path in write_files():
         print(f"wrote {path.relative_to(PACK_ROOT)}")
     return 0

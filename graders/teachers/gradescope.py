@@ -2,8 +2,14 @@
 
 `python -m graders.teachers.gradescope build --out build/autograder.zip [--exercises 03 04]` writes
 a zip with setup.sh and run_autograder at its root, the grader (graders/), the manifest, each graded
-exercise's README and provided files, and requirements.txt pinned like the pack. No solution, no
-stub, no visible test goes in: the grader needs none of them.
+exercise's README and provided files, and requirements.txt: the pack's lock,
+classroom/requirements-lock.txt, every package pinned with its hashes (`make lock` writes it with
+uv; `lock_problems`, run by `make test`, checks without the network that it pins what pyproject
+does, with a hash on every package). No solution, no stub, no visible test goes in: the grader
+needs none of them.
+
+setup.sh and run_autograder both honour $AUTOGRADER_ROOT (default /autograder), so that the whole
+bundle can be tried in any folder, as TEACHERS.md shows.
 
 `python -m graders.teachers.gradescope run` (what run_autograder calls) lays out the student's
 upload from $AUTOGRADER_ROOT/submission (default /autograder; flat files or exercise folders, see
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 import tomllib
@@ -35,9 +42,11 @@ GRADED_LIST = "graded_exercises.txt"
 
 SETUP_SH = """\
 #!/usr/bin/env bash
-# Gradescope runs this once, when it builds the autograder's image.
+# Gradescope runs this once, as root, when it builds the autograder's image. AUTOGRADER_ROOT
+# (default /autograder) moves everything, as in run_autograder, to try the bundle elsewhere.
 set -euo pipefail
-cd /autograder/source
+root="${AUTOGRADER_ROOT:-/autograder}"
+cd "$root/source"
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do
     if command -v "$candidate" >/dev/null &&
@@ -49,8 +58,15 @@ if [ -z "$python" ]; then  # older images: Ubuntu's own Python 3.11
     apt-get update && apt-get install -y python3.11 python3.11-venv
     python=python3.11
 fi
+# Ubuntu's Pythons come without venv and ensurepip until pythonX.Y-venv is installed.
+if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    apt-get update
+    apt-get install -y "python$version-venv" || apt-get install -y python3-venv
+fi
+# The grader's own set-up goes here (what its sandbox needs from the image).
 "$python" -m venv .venv
-.venv/bin/python -m pip install --disable-pip-version-check -r requirements.txt
+.venv/bin/python -m pip install --disable-pip-version-check --require-hashes -r requirements.txt
 """
 
 RUN_AUTOGRADER = """\
@@ -63,10 +79,66 @@ cd "$root/source"
 AUTOGRADER_ROOT="$root" exec "$python" -m graders.teachers.gradescope run
 """
 
+LOCK_PATH = PACK_ROOT / "classroom" / "requirements-lock.txt"
+"""Every package the grader needs, pinned, with hashes (`make lock`)."""
+LOCK_ENTRY = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;\\]+)")
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def direct_pins() -> dict[str, str]:
+    """pyproject's dependencies: name -> the version it pins."""
+    data = tomllib.loads((PACK_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = {}
+    for requirement in data["project"]["dependencies"]:
+        pin, _, _marker = requirement.partition(";")  # the lock says where it applies too
+        name, _, version = pin.partition("==")
+        pins[canonical(name.strip())] = version.strip()
+    return pins
+
+
+def lock_entries(text: str) -> dict[str, tuple[str, int]]:
+    """The lock's packages: name -> (version, how many hashes)."""
+    entries: dict[str, tuple[str, int]] = {}
+    current = None
+    for line in text.splitlines():
+        entry = LOCK_ENTRY.match(line)
+        if entry:
+            current = canonical(entry["name"])
+            entries[current] = (entry["version"], 0)
+        elif current and line.strip().startswith("--hash=sha256:"):
+            version, hashes = entries[current]
+            entries[current] = (version, hashes + 1)
+        elif line.strip() and not line.lstrip().startswith("#") and not line.startswith(" "):
+            entries[f"unpinned: {line.strip()}"] = ("", 0)
+    return entries
+
+
+def lock_problems(text: str | None = None) -> list[str]:
+    """Why the lock is not current with pyproject, in sentences; none when it is."""
+    if text is None:
+        if not LOCK_PATH.is_file():
+            return [f"{LOCK_PATH.name} is missing: run `make lock`"]
+        text = LOCK_PATH.read_text(encoding="utf-8")
+    entries = lock_entries(text)
+    problems = [f"{name} in the lock is not pinned with == and hashes"
+                for name in entries if name.startswith("unpinned: ")]
+    problems += [f"{name}=={version} in the lock has no hash"
+                 for name, (version, hashes) in entries.items()
+                 if hashes == 0 and not name.startswith("unpinned: ")]
+    for name, version in direct_pins().items():
+        locked = entries.get(name, ("", 0))[0]
+        if locked != version:
+            problems.append(f"pyproject pins {name}=={version}, the lock "
+                            + (f"has {locked}" if locked else "does not have it")
+                            + ": run `make lock`")
+    return problems
+
 
 def requirements() -> str:
-    data = tomllib.loads((PACK_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    return "\n".join(data["project"]["dependencies"]) + "\n"
+    return LOCK_PATH.read_text(encoding="utf-8")
 
 
 def zip_members(exercises: list[Exercise]) -> dict[str, bytes]:
@@ -117,6 +189,7 @@ def gradescope_results(reports: list[ExerciseReport], seconds: float,
     }
     for number, test in enumerate(results["tests"], start=1):
         hidden = any(tag in HIDDEN_TAGS for tag in checks[test["name"]].tags)
+        test.pop("timeline", None)  # already in the output; not a field of Gradescope's
         test["number"] = str(number)
         test["visibility"] = "after_due_date" if hidden else "visible"
     missing = [r.exercise for r in reports if r.exercise.number not in found]

@@ -3,8 +3,12 @@
 Each assignment `source/NN_slug/` holds one notebook, NN_slug.ipynb, and the files the exercise
 provides. The notebook reads, in order:
 
-- the exercise's README (locked);
-- `%load_ext graders.teachers.notebook` (locked), which adds the `%%module` cell magic;
+- the exercise's README (locked), in a notebook's words (`notebook_readme`): its `make` and
+  `python` commands become the notebook's (`%check`, `%hint`, `%run_main`, `%farm`), the lines
+  and paragraphs that only make sense in a terminal are left out, everything else is the README's
+  own text, so that the two never drift apart;
+- `%load_ext graders.teachers.notebook` and `%exercise NN` (locked), which add the `%%module` cell
+  magic and the notebook's commands;
 - one cell per module the student edits, `%%module byhand.py` followed by the solution with its
   `### BEGIN SOLUTION` / `### END SOLUTION` regions (nbgrader's own markers: `nbgrader
   generate_assignment` turns them into the same TODO the stubs of exercises/ have);
@@ -125,16 +129,17 @@ def notebook(exercise: Exercise, hidden_tags: Iterable[str] = HIDDEN_TAGS) -> di
     hidden_tags = tuple(hidden_tags)
     readme = (exercise.exercise_dir / "README.md").read_text(encoding="utf-8")
     cells = [
-        markdown_cell("instructions", readme),
+        markdown_cell("instructions", notebook_readme(readme, exercise)),
         markdown_cell("how-this-notebook-works", HOW_IT_WORKS),
-        code_cell("setup", "%load_ext graders.teachers.notebook\n", locked=True),
+        code_cell("setup", f"%load_ext graders.teachers.notebook\n%exercise {exercise.number}\n",
+                  locked=True),
     ]
     for module in exercise.modules:
         code = (exercise.solution_dir / module).read_text(encoding="utf-8")
         cells.append(code_cell(f"module-{module}", module_cell_source(module, code),
                                solution=True))
     cells += [
-        markdown_cell("try-it-heading", TRY_IT),
+        markdown_cell("free-cell-heading", FREE_CELL),
         code_cell(None, ""),
         markdown_cell("checks-heading", CHECKS),
     ]
@@ -159,13 +164,18 @@ beside this notebook (the file that is graded) and makes its names available in 
 Each cell under **Checks** runs one of the grader's checks on the saved file and shows what it
 found; a check marked hidden runs only when your work is graded. Time is virtual while grading, so
 the checks take a fraction of a second however long the tutorial's sleeps are.
+
+The notebook's commands, for any cell: `%check` grades the saved module and shows every check's
+verdict at once, `%hint` gives the next hint (one more each time you ask), and `%run_main` runs the
+saved module as a program, really waiting (interrupt the cell, ■, to stop it).
 """
 
-TRY_IT = """\
-## Try it
+FREE_CELL = """\
+## Your cell
 
-This notebook already runs an event loop, so `asyncio.run(...)` fails here: write
-`await main()` in a cell instead.
+Try your code here: this notebook already runs an event loop, so `asyncio.run(...)` fails in it;
+write `await main()` instead. What you write here is not graded, and nothing in it can stop the
+notebook: a `stop()` of the notebook's own loop is refused, with a message saying why.
 """
 
 CHECKS = """\
@@ -173,6 +183,122 @@ CHECKS = """\
 
 Run these after the `%%module` cell. They are the grader's checks, worth the points shown.
 """
+
+# The README in a notebook's words
+
+NOTEBOOK_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"`make check EXERCISE=\d+`"), "`%check`"),
+    (re.compile(r"`make hint EXERCISE=\d+`"), "`%hint`"),
+    (re.compile(r"`make hint EXERCISE=\d+ ALL=1`"), "`%hint --all`"),
+    (re.compile(r"`make check`"), "`%check`"),
+    (re.compile(r"`make farm`"), "`%farm`"),
+    (re.compile(r"\bCtrl-C\b"), "an interrupt (■, in a notebook)"),
+)
+"""The learner's terminal commands, as the notebook's commands say them (graders.teachers.notebook
+uses the same table for the grader's messages and the hints)."""
+
+TERMINAL_ONLY = re.compile(r"terminal|curl|Ctrl-C|pytest|conftest", re.IGNORECASE)
+"""A README paragraph of "Try it" that says one of these only makes sense in a terminal (or with
+the visible tests, which the notebook's checks stand in for)."""
+
+TRY_IT_HEADING = "## Try it"
+
+NOTEBOOK_TRY_IT = """\
+Run these in the free cell under your module (or in a new cell), one at a time:
+"""
+
+SERVER_NOTE = """\
+While `%run_main` serves, the notebook is busy until you interrupt the cell (■). To ask your server
+from the notebook itself, serve it on the notebook's own event loop instead, which keeps running
+between cells: `runner = web.AppRunner(make_app())`, `await runner.setup()`,
+`await web.TCPSite(runner, "127.0.0.1", 8080).start()`; then ask it from other cells with an
+`aiohttp.ClientSession`, and `await runner.cleanup()` closes it.
+"""
+
+FARM_NOTE = """\
+`%farm` opens the farm in a process of its own, which stays open while you work and ends with the
+notebook's kernel; `%farm stop` closes it sooner.
+"""
+
+
+def notebook_words(text: str) -> str:
+    for pattern, words in NOTEBOOK_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def notebook_command(command: str) -> str | None:
+    """A "Try it" command of a README as a notebook runs it; None for those it has no use for
+    (pytest: the notebook's checks are its tests; curl: the notebook has no second terminal)."""
+    words = command.split()
+    if words[:2] == ["make", "farm"]:
+        options = dict(word.split("=", 1) for word in words[2:])
+        return " ".join(["%farm", *(f"--{key.lower()} {value}" for key, value in options.items())])
+    if words[0] == "make" and words[1:2] == ["check"]:
+        return "%check"
+    if words[0] == "python" and len(words) == 2 and words[1].endswith(".py"):
+        return "%run_main"
+    if words[0] in ("pytest", "curl"):
+        return None
+    raise ValueError(f"a README's Try it has the command {command!r}, which has no notebook form "
+                     "yet: teach graders.teachers.nbcourse.notebook_command")
+
+
+def notebook_try_it(body: str, serves: bool = False) -> str:
+    """The README's "Try it" for a notebook: its commands translated (comments kept), its prose
+    kept unless it only makes sense in a terminal."""
+    commands: list[tuple[str, str]] = []
+    prose: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", body.strip("\n")):
+        lines = paragraph.splitlines()
+        if all(line.startswith("    ") for line in lines):
+            for line in lines:
+                command, _, comment = line.strip().partition("#")
+                translated = notebook_command(command.strip())
+                if translated is not None:
+                    commands.append((translated, comment.strip()))
+        elif not TERMINAL_ONLY.search(paragraph):
+            prose.append(notebook_words(paragraph))
+    width = max((len(command) for command, _ in commands), default=0) + 2
+    block = "\n".join(f"    {command:<{width}}# {comment}" if comment else f"    {command}"
+                      for command, comment in commands)
+    parts = [TRY_IT_HEADING, "", NOTEBOOK_TRY_IT, block, ""]
+    if any(command.startswith("%farm") for command, _ in commands):
+        parts += [FARM_NOTE]
+    if serves:
+        parts += [SERVER_NOTE]
+    parts += [paragraph + "\n" for paragraph in prose]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def notebook_readme(readme: str, exercise: Exercise) -> str:
+    """The exercise's README as the notebook shows it (see the module's docstring)."""
+    sections = re.split(r"(?m)^(?=## )", readme)
+    out = []
+    for section in sections:
+        heading = section.splitlines()[0] if section else ""
+        if heading.strip() == TRY_IT_HEADING:
+            out.append(notebook_try_it(section[len(heading):], serves_as_main(exercise)) + "\n")
+        elif heading.startswith("# "):
+            out.append(_notebook_title(section, exercise))
+        else:
+            out.append(notebook_words(section))
+    return "".join(out)
+
+
+def serves_as_main(exercise: Exercise) -> bool:
+    """Whether the exercise's module, run as a program, serves until it is stopped."""
+    solution = exercise.solution_dir / exercise.main_module
+    return solution.is_file() and "web.run_app(" in solution.read_text(encoding="utf-8")
+
+
+def _notebook_title(section: str, exercise: Exercise) -> str:
+    """The title, with its line of commands (**Edit:** ... **Check:** ...) said for a notebook."""
+    cells = ", ".join(f"`%%module {module}`" for module in exercise.modules)
+    commands = (f"**Edit:** the {cells} cell below · **Check:** `%check`, or the cells under "
+                "Checks · **Stuck?** `%hint`")
+    return "".join(commands + "\n" if line.startswith("**Edit:**") else line
+                   for line in section.splitlines(keepends=True))
 
 
 def notebook_text(exercise: Exercise, hidden_tags: Iterable[str] = HIDDEN_TAGS) -> str:
