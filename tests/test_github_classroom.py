@@ -16,6 +16,7 @@ from conftest import VARIANTS_DIR
 
 from graders.engine.report import ExerciseReport
 from graders.kit.checks import CheckResult
+from graders.kit.failure import Failure
 from graders.manifest import load_exercises
 from graders.stubs import BEGIN, END, STUBS_DIR_NAME
 from graders.teachers import classroom, ghclassroom
@@ -81,7 +82,7 @@ def test_the_scale_makes_every_checks_points_whole():
 def test_half_points_count_in_the_reporters_sum():
     exercise = next(ex for ex in EXERCISES if any(c.points != int(c.points) for c in ex.checks()))
     results = [CheckResult(check.name, check.points * (index % 2), check.points, index % 2 == 1,
-                           check.tags, "")
+                           check.tags, None if index % 2 else Failure("wrong"))
                for index, check in enumerate(exercise.checks())]
     report = ExerciseReport(exercise, results)
     scale = ghclassroom.point_scale(EXERCISES)
