@@ -45,7 +45,7 @@ from typing import IO, Any, NoReturn
 from graders.engine.limits import limit_child
 
 CHILD_MODULE = "graders.engine.child"
-ANSWER_SECONDS = 30.0
+ANSWER_SECONDS = 10.0
 """How long the parent waits for the server to fork (its first imports included) before it gives
 up on it and starts the child as a program."""
 MAX_FDS = 16
