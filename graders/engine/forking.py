@@ -108,7 +108,7 @@ class _Server:
         count = len(request["targets"])
         fds, self.fds = self.fds[:count], self.fds[count:]
         try:
-            _warm_up(_suite_of(request["argv"]))
+            warm_up(suite_of(request["argv"]))
             self._fork(request, fds)
         except Exception as error:  # answered: the parent starts this child as a program
             self._answer({"error": f"{type(error).__name__}: {error}"})
@@ -155,7 +155,7 @@ class _Server:
                 os.close(fd)
 
 
-def _warm_up(modules: Sequence[str]) -> None:
+def warm_up(modules: Sequence[str]) -> None:
     """Import what the children import: graders.engine.child's imports and these modules. The
     child module itself is left out of sys.modules, as it is in `python -m graders.engine.child`,
     where it runs as __main__ only."""
@@ -168,7 +168,7 @@ def _warm_up(modules: Sequence[str]) -> None:
         delattr(graders.engine, CHILD_MODULE.rpartition(".")[2])
 
 
-def _suite_of(argv: Sequence[str]) -> list[str]:
+def suite_of(argv: Sequence[str]) -> list[str]:
     """The suite the child will import (its exercise's), imported here first, once for all the
     children that grade this exercise; none when the exercise is unknown (the child says so)."""
     from graders.manifest import find_exercise
@@ -274,8 +274,11 @@ def _run_child_module(arguments: list[str]) -> int:
 def main(argv: list[str] | None = None) -> None:
     arguments = sys.argv[1:] if argv is None else argv
     connection = socket.socket(fileno=int(arguments[0]))
-    _warm_up(())
-    _Server(connection).serve()
+    warm_up(())
+    try:
+        _Server(connection).serve()
+    finally:  # nothing to finalize: a server holding the stack would take a while to
+        os._exit(0)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import os
 import signal
 import socket
@@ -41,7 +42,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO
 
 from graders.engine import forking
@@ -107,10 +108,11 @@ class ForkServer:
 
     def fork(
         self, argv: Sequence[str], *, env: Mapping[str, str], cwd: str, memory_bytes: int,
-        cpu_seconds: int, fds: Mapping[int, int],
+        cpu_seconds: int, fds: Mapping[int, int], while_forking: Callable[[], object],
     ) -> tuple[int, tuple[str, ...]]:
         """Fork a child running `argv` (a `python -m graders.engine.child ...`) with `fds` (its
-        descriptor number: ours) in place; its pid and the limits that held."""
+        descriptor number: ours) in place; its pid and the limits that held. `while_forking`
+        runs here while the server imports and forks."""
         request = {
             "op": "fork", "argv": list(argv), "env": dict(env), "cwd": cwd,
             "memory_bytes": memory_bytes, "cpu_seconds": cpu_seconds,
@@ -118,6 +120,8 @@ class ForkServer:
         }
         try:
             self._send(request, list(fds.values()))
+            with contextlib.suppress(Exception):  # the parent's own business, judged later
+                while_forking()
             answer = self._receive_answer(ANSWER_SECONDS)
         except (OSError, ValueError, TimeoutError) as error:
             self._broken = True
@@ -141,8 +145,8 @@ class ForkServer:
         """Shut the server down: it kills any child left and exits when the socket closes."""
         with contextlib.suppress(OSError):
             self._connection.close()
-        try:
-            self.process.wait(timeout=2)
+        try:  # it leaves at once (children are stopped before): a wait costs nothing
+            self.process.wait(timeout=1)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -234,7 +238,8 @@ def start_forked(
     fds = {0: stdin_read, 1: output_write, 2: output_write, **{fd: fd for fd in pass_fds}}
     try:
         pid, held = forker.fork(argv, env=env, cwd=cwd, memory_bytes=memory_bytes,
-                                cpu_seconds=cpu_seconds, fds=fds)
+                                cpu_seconds=cpu_seconds, fds=fds,
+                                while_forking=lambda: _import_suite_of(argv))
     except ForkServerError:
         forget_broken_server()
         os.close(stdin_write)
@@ -246,6 +251,13 @@ def start_forked(
     stdin = open(stdin_write, "wb")  # noqa: SIM115 (the parent closes it, as Popen's)
     stdout = open(output_read, "rb")  # noqa: SIM115 (the streams close it)
     return ForkedProcess(forker, pid, stdin, stdout), held
+
+
+def _import_suite_of(argv: Sequence[str]) -> None:
+    """The parent's own import of the suite, which it reads the checks from, done while the
+    server imports it too: the two overlap, as they do when the child is started as a program."""
+    for module in forking.suite_of(argv):
+        importlib.import_module(module)
 
 
 _server: ForkServer | None = None
