@@ -16,7 +16,7 @@ SETUP_LOG := $(VENV)/setup.log
 SUBMISSIONS ?=
 GRADES ?= build/grades
 
-.PHONY: help check test test-pythons lint generate bench farm clean-venv hint progress watch reset classroom gradescope grade-all lock
+.PHONY: help check test test-pythons lint generate bench farm clean-venv hint progress watch reset classroom gradescope grade-all lock new-exercise
 .DEFAULT_GOAL := help
 PORT ?= 8080
 DELAY ?= 5
@@ -39,6 +39,7 @@ help:
 	@echo "  make farm                   the slow animals service of 01 and 05 (PORT=, DELAY=)"
 	@echo "For teachers and people who change the pack (README.md, TEACHERS.md, DEVELOPING.md):"
 	@echo "  make test, test-pythons, lint, generate, bench, classroom, gradescope, lock, grade-all SUBMISSIONS=DIR"
+	@echo "  make new-exercise NN=08 SLUG=relay [TITLE=...]: a new exercise's files, to make its own"
 	@echo "The first command sets up .venv/ by itself."
 
 $(CORE_STAMP): pyproject.toml
@@ -97,6 +98,11 @@ test-pythons:
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
+
+# A new exercise's files, each a small working example to replace (DEVELOPING.md, "Adding an
+# exercise"): the pack's tests pass on them at once.
+new-exercise: $(CORE_STAMP)
+	$(PY) -m graders.scaffold $(NN) $(SLUG) $(if $(TITLE),--title "$(TITLE)")
 
 generate: $(CORE_STAMP)
 	$(PY) -m graders generate

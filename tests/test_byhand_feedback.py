@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import VARIANTS_DIR, grade_folder, make_submission, solution_files
 
-OVERLAP = "run_concurrently overlaps sleeps"
+OVERLAP = "overlaps_sleeps"
 
 
 def graded_variant(exercise, tmp_path: Path, name: str) -> dict:
@@ -14,7 +14,7 @@ def graded_variant(exercise, tmp_path: Path, name: str) -> dict:
     variant = (VARIANTS_DIR / "03_byhand" / name).read_text()
     files[exercise.main_module] += "\n\n" + variant
     results = grade_folder(exercise, make_submission(tmp_path, exercise, files))
-    return {result.name: result for result in results}
+    return {result.id: result for result in results}
 
 
 def test_a_scheduler_that_runs_cubes_one_after_another_sees_both_timelines(exercise_03, tmp_path):
@@ -36,7 +36,7 @@ def test_a_coroutine_resumed_late_shows_as_ready_but_not_resumed(exercise_03, tm
 
 def test_a_blocking_call_is_shown_with_its_file_and_line(exercise_03, tmp_path):
     results = graded_variant(exercise_03, tmp_path, "time_sleep_in_coroutine.py")
-    blocking = results["coroutines wait through their driver, never with time.sleep"]
+    blocking = results["never_time_sleep"]
     solution_lines = len(solution_files(exercise_03)["byhand.py"].splitlines())
     line = solution_lines + 2 + 4  # the variant starts 2 lines below; time.sleep is its 4th
     assert f"byhand.py:{line} time.sleep(3) inside async def square" in blocking.message

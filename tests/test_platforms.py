@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import make_submission, solution_files
 
+from graders.engine import forkserver, processes
 from graders.engine import limits as limits_module
-from graders.engine import processes
 from graders.engine.parent import ChildLimits, run_grading
 from graders.manifest import PACK_ROOT
 
@@ -154,6 +154,7 @@ def test_a_limit_the_platform_refuses_is_skipped_and_the_report_says_so(monkeypa
         real_setrlimit(which, value)
 
     monkeypatch.setattr(resource, "setrlimit", setrlimit_like_macos)  # the fork inherits it
+    monkeypatch.setattr(forkserver, "available", lambda: False)  # a fork of this process, then
     exercise_03 = _exercise("03")
     folder = make_submission(tmp_path, exercise_03, solution_files(exercise_03))
     grading = run_grading(exercise_03, None, folder, ChildLimits())

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from graders.engine import forkserver
 from graders.engine import limits as limits_module
 from graders.engine.limits import ChildLimits
 
@@ -128,8 +129,10 @@ def start_child(
     read_fd, write_fd = os.pipe()
     try:
         if posix_processes():
-            process, isolation, job = _start_posix(command, env, cwd, limits, write_fd,
-                                                   tuple(extra_fds))
+            process, isolation, job = (
+                _start_forked(command, env, cwd, limits, write_fd, tuple(extra_fds))
+                or _start_posix(command, env, cwd, limits, write_fd, tuple(extra_fds))
+            )
         else:
             process, isolation, job = _start_portable(command, env, cwd, limits, write_fd)
     except BaseException:
@@ -172,6 +175,22 @@ def _start_posix(
         finally:
             os.close(note_write)
         held = tuple(name for name in note.read().decode().split(",") if name)
+    return process, Isolation(("process group",), held), None
+
+
+def _start_forked(
+    command: Sequence[str], env: Mapping[str, str], cwd: str, limits: ChildLimits, write_fd: int,
+    extra_fds: tuple[int, ...] = (),
+) -> tuple[Any, Isolation, None] | None:
+    """The same child forked by a warm server (graders/engine/forkserver.py), held the same way;
+    None where the server cannot fork it."""
+    forked = forkserver.start_forked(
+        [*command, "--results-fd", str(write_fd)], env, cwd, limits.memory_bytes,
+        limits.cpu_seconds, pass_fds=(write_fd, *extra_fds),
+    )
+    if forked is None:
+        return None
+    process, held = forked
     return process, Isolation(("process group",), held), None
 
 

@@ -8,6 +8,11 @@
 4. The same verdicts, check by check, in repeated runs while both cores are kept busy by other
    processes: the solution and every wrong variant of tests/variants, graded again and again.
 
+Every wall figure is printed with its ratio to the import floor: one `python -c "import aiohttp,
+requests, blockbuster, looptime"`, measured beside it, so that a figure taken on a loaded machine
+can still be compared. A profile ends the report: where one grading's process spends its imports
+(`-X importtime`, the largest by cumulative time).
+
 It measures; it asserts nothing. The targets are in the issues; the figures go in the notes.
 """
 
@@ -26,7 +31,7 @@ import tomllib
 from pathlib import Path
 
 from graders.engine.parent import grade
-from graders.manifest import PACK_ROOT, Exercise, load_exercises
+from graders.manifest import PACK_ROOT, Exercise, find_exercise, load_exercises
 
 VARIANTS = PACK_ROOT / "tests" / "variants"
 
@@ -39,6 +44,38 @@ def timed_make_check(exercise: str | None, submission: Path) -> float:
     started = time.perf_counter()
     subprocess.run(command, capture_output=True, check=False)
     return time.perf_counter() - started
+
+
+FLOOR_IMPORTS = "import aiohttp, requests, blockbuster, looptime"
+
+
+def import_floor(repeat: int) -> float:
+    """Median wall seconds of one interpreter importing the stack every grading needs."""
+    walls = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", FLOOR_IMPORTS], capture_output=True, check=False)
+        walls.append(time.perf_counter() - started)
+    return statistics.median(walls)
+
+
+def import_profile(exercise: Exercise, submission: Path, top: int = 8) -> list[str]:
+    """The imports that take longest in the process of one `python -m graders check NN`."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "graders", "check", exercise.number,
+         "--submission", str(submission)], capture_output=True, text=True, cwd=PACK_ROOT,
+        check=False,
+    )
+    rows = []
+    for line in run.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        name = parts[2].rstrip()
+        if not name.startswith("  "):  # top-level imports only: their time holds their own
+            rows.append((int(parts[1]), name.strip()))
+    rows.sort(reverse=True)
+    return [f"  {micros / 1e6:6.3f} s  {name}" for micros, name in rows[:top]]
 
 
 def covered_virtual_seconds(exercise: Exercise, folder: Path) -> float:
@@ -177,25 +214,38 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="awaitlings-bench-") as tmp:
         root = Path(tmp)
         submission = solutions_submission(root / "solutions")
-        print("make check on the reference solutions (median wall seconds):")
+        floor = import_floor(args.repeat)
+        print(f"Import floor ({FLOOR_IMPORTS}): {floor:.2f} s; each figure x that floor in []")
+
+        def wall(seconds: float) -> str:
+            return f"{seconds:6.2f} s wall [x{seconds / floor:4.1f}]"
+
+        print("\nmake check on the reference solutions (median wall seconds):")
         for exercise in load_exercises():
             walls = [timed_make_check(exercise.number, submission) for _ in range(args.repeat)]
             virtual = covered_virtual_seconds(exercise, submission / exercise.folder)
-            print(f"  {exercise.label:<16} {statistics.median(walls):6.2f} s wall "
+            print(f"  {exercise.label:<16} {wall(statistics.median(walls))} "
                   f"(max {max(walls):.2f})  covering {virtual:7.1f} s of virtual time")
         walls = [timed_make_check(None, submission) for _ in range(max(1, args.repeat // 2))]
-        print(f"  {'all exercises':<16} {statistics.median(walls):6.2f} s wall")
-        first = load_exercises()[0]
+        print(f"  {'all exercises':<16} {wall(statistics.median(walls))}")
         print("\nClassroom scale:")
-        print(f"  grade-all, 100 submissions of {first.label}: "
-              f"{timed_grade_all(root / 'batch', 100, first):.1f} s wall")
+        for number in ("04", "01"):
+            exercise = find_exercise(number)
+            if exercise is not None:
+                seconds = timed_grade_all(root / f"batch{number}", 100, exercise)
+                print(f"  grade-all, 100 submissions of {exercise.label}: {wall(seconds)}")
         autograde = timed_nbgrader_autograde(root / "nbgrader")
         print("  nbgrader autograde, one student, every exercise: "
-              + (f"{autograde:.1f} s wall" if autograde is not None
+              + (wall(autograde) if autograde is not None
                  else "skipped (the classroom tools are not installed: make classroom)"))
         if not args.no_load:
             print("\nVerdicts under load (every core kept busy):")
             print("\n".join(stability(args.load_runs, args.variant_runs, root)))
+        slowest = find_exercise("01")
+        if slowest is not None:
+            print(f"\nWhere one grading's process spends its imports ({slowest.label}, "
+                  "-X importtime, cumulative):")
+            print("\n".join(import_profile(slowest, submission)))
     return 0
 
 

@@ -1,0 +1,302 @@
+"""A warm process that forks grading children, as multiprocessing's forkserver does (POSIX): the
+parent's side. The server's own process is graders/engine/forking.py.
+
+Starting `python -m graders.engine.child` costs an interpreter start and the import of the stack
+(aiohttp, requests, looptime, blockbuster, the suites): nearly all of a grading's time, since the
+checks run on virtual time. The fork server pays for that once per grading process. The parent
+starts it lazily, on its first child (`server()`), and it lives as long as the parent: across the
+exercises of one `python -m graders check`, across the submissions of one batch worker. For each
+child the parent sends a request on a Unix socket, with the child's pipes as file descriptors
+(SCM_RIGHTS); the server imports what the child will need (graders.engine.child and the
+exercise's suite, each once), forks, and answers with the child's pid. The child, before it runs
+any of the grader's code, is made as clean as an exec'd one (graders/engine/forking.py): its own
+session and process group, the limits of graders/engine/limits.py, its descriptors exactly those
+asked for (0, 1, 2, the results pipe), the environment, working folder, sys.path, sys.argv and
+standard streams of `python -m graders.engine.child`; then it runs that module as __main__.
+
+What keeps a verdict trustworthy: the server never runs a check and never imports a student's
+module, so each child forks from the same untouched state, and nothing a child did reaches the
+next one. A child cannot reach the server: it closes the control socket before anything else runs,
+and its descriptors are only those given. The server reaps a child only when the parent waits for
+it, as Popen does, so the parent's kill of the child's process group (graders/engine/processes.py)
+never hits a reused pid. Where the server cannot be used (no fork, not the main thread, the server
+failing to start or to answer), graders/engine/processes.py starts the child as a program, as
+before: no grading is ever lost to the server.
+
+A command wrapped by a sandbox (graders/engine/isolation.py's bubblewrap) is not the plain child
+command, so it is started as a program, as the sandbox starts it: the server forks only where no
+sandbox is asked for. Inside a sandbox the same design holds with the server itself started in it
+(one per submission: the restarts of its checks then cost a fork), or with each forked child
+closing itself in (a user and network namespace, Landlock) before it runs any of its own code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import IO
+
+from graders.engine import forking
+from graders.engine.forking import CHILD_MODULE, send_frame, take_frame
+
+ANSWER_SECONDS = 10.0
+"""How long the parent waits for the server to fork (its first imports included) before it gives
+up on it and starts the child as a program."""
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+"""Where `graders` is: the server's working folder, so that its sys.path[0] adds nothing."""
+CHILD_ONLY = ("TMPDIR", "TEMP", "TMP")
+"""What of a child's environment is the child's alone: the server gets the rest."""
+
+
+def available() -> bool:
+    """Whether this Python can fork and pass descriptors: POSIX with socket.send_fds."""
+    return (
+        hasattr(os, "fork") and hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
+        and hasattr(os, "setsid") and sys.platform != "win32"
+    )
+
+
+def is_child_command(command: Sequence[str]) -> bool:
+    """Whether `command` is the plain grading child, which the server can fork (a command wrapped
+    by a sandbox is started as a program)."""
+    return list(command[:3]) == [sys.executable, "-m", CHILD_MODULE]
+
+
+class ForkServerError(Exception):
+    """The server could not fork this child: start it as a program instead."""
+
+
+class ForkServer:
+    """The parent's connection to its fork server."""
+
+    def __init__(self, process: subprocess.Popen, connection: socket.socket) -> None:
+        self.process = process
+        self._connection = connection
+        self._pending = b""
+        self._exits: dict[int, int] = {}
+        self._broken = False
+
+    @classmethod
+    def start(cls, env: Mapping[str, str]) -> ForkServer:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", forking.__name__, str(theirs.fileno())], env=dict(env),
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                cwd=PACKAGE_ROOT,
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        return cls(process, ours)
+
+    @property
+    def usable(self) -> bool:
+        return not self._broken and self.process.poll() is None
+
+    def fork(
+        self, argv: Sequence[str], *, env: Mapping[str, str], cwd: str, memory_bytes: int,
+        cpu_seconds: int, fds: Mapping[int, int], while_forking: Callable[[], object],
+    ) -> tuple[int, tuple[str, ...]]:
+        """Fork a child running `argv` (a `python -m graders.engine.child ...`) with `fds` (its
+        descriptor number: ours) in place; its pid and the limits that held. `while_forking`
+        runs here while the server imports and forks."""
+        request = {
+            "op": "fork", "argv": list(argv), "env": dict(env), "cwd": cwd,
+            "memory_bytes": memory_bytes, "cpu_seconds": cpu_seconds,
+            "targets": list(fds),
+        }
+        try:
+            self._send(request, list(fds.values()))
+            with contextlib.suppress(Exception):  # the parent's own business, judged later
+                while_forking()
+            answer = self._receive_answer(ANSWER_SECONDS)
+        except (OSError, ValueError, TimeoutError) as error:
+            self._broken = True
+            raise ForkServerError(f"the fork server did not answer: {error}") from error
+        if "error" in answer:
+            raise ForkServerError(str(answer["error"]))
+        return int(answer["forked"]), tuple(str(name) for name in answer["held"])
+
+    def wait(self, pid: int, timeout: float | None, asked: bool) -> int | None:
+        """The child's exit status (as Popen's returncode), once it ended and the server reaped
+        it; None when `timeout` ran out first. `asked`: whether this pid's wait was sent."""
+        if not asked:
+            self._send({"op": "wait", "pid": pid}, [])
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while pid not in self._exits:
+            if self._read_message(deadline) is None:
+                return None
+        return self._exits.pop(pid)
+
+    def close(self) -> None:
+        """Shut the server down: it kills any child left and exits when the socket closes."""
+        with contextlib.suppress(OSError):
+            self._connection.close()
+        try:  # it leaves at once (children are stopped before): a wait costs nothing
+            self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def _send(self, message: dict, fds: list[int]) -> None:
+        self._connection.settimeout(ANSWER_SECONDS)  # the server reads at once, or is stuck
+        send_frame(self._connection, message, fds)
+
+    def _receive_answer(self, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._read_message(deadline)
+            if message is None:
+                raise TimeoutError(f"no answer within {timeout:.0f} s")
+            if "exited" not in message:
+                return message
+
+    def _read_message(self, deadline: float | None) -> dict | None:
+        """One message from the server, or None once `deadline` passed (a read is tried even
+        then); exits are noted, to be taken by `wait`."""
+        while True:
+            message, self._pending = take_frame(self._pending)
+            if message is not None:
+                if "exited" in message:
+                    self._exits[int(message["exited"])] = int(message["returncode"])
+                return message
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            self._connection.settimeout(left)
+            try:
+                chunk = self._connection.recv(65536)
+            except (TimeoutError, BlockingIOError):
+                return None
+            if not chunk:
+                self._broken = True
+                raise OSError("the fork server closed its socket")
+            self._pending += chunk
+
+
+class ForkedProcess:
+    """A forked child, as much of a subprocess.Popen as the parent uses: pid, stdin, stdout,
+    returncode, wait, poll, kill."""
+
+    def __init__(self, server: ForkServer, pid: int, stdin: IO[bytes], stdout: IO[bytes]) -> None:
+        self.pid = pid
+        self.stdin: IO[bytes] | None = stdin
+        self.stdout: IO[bytes] | None = stdout
+        self.returncode: int | None = None
+        self._server = server
+        self._asked = False
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            try:
+                status = self._server.wait(self.pid, timeout, self._asked)
+            except (OSError, ValueError):  # the server is gone: it killed its children first
+                status = -signal.SIGKILL
+            self._asked = True
+            if status is None:
+                raise subprocess.TimeoutExpired(CHILD_MODULE, timeout or 0.0)
+            self.returncode = status
+        return self.returncode
+
+    def poll(self) -> int | None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            return self.wait(timeout=0)
+        return None
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def start_forked(
+    argv: Sequence[str], env: Mapping[str, str], cwd: str, memory_bytes: int, cpu_seconds: int,
+    pass_fds: Sequence[int],
+) -> tuple[ForkedProcess, tuple[str, ...]] | None:
+    """Fork the child `argv` from this process's server, with stdin and stdout piped (stderr to
+    stdout) and `pass_fds` at their numbers, as graders/engine/processes.py's Popen would start
+    it; the process and the limits that held. None where the server cannot do it: start it as a
+    program then."""
+    if not is_child_command(argv):
+        return None
+    forker = server(env)
+    if forker is None:
+        return None
+    stdin_read, stdin_write = os.pipe()
+    output_read, output_write = os.pipe()
+    fds = {0: stdin_read, 1: output_write, 2: output_write, **{fd: fd for fd in pass_fds}}
+    try:
+        pid, held = forker.fork(argv, env=env, cwd=cwd, memory_bytes=memory_bytes,
+                                cpu_seconds=cpu_seconds, fds=fds,
+                                while_forking=lambda: _import_suite_of(argv))
+    except ForkServerError:
+        forget_broken_server()
+        os.close(stdin_write)
+        os.close(output_read)
+        return None
+    finally:
+        os.close(stdin_read)
+        os.close(output_write)
+    stdin = open(stdin_write, "wb")  # noqa: SIM115 (the parent closes it, as Popen's)
+    stdout = open(output_read, "rb")  # noqa: SIM115 (the streams close it)
+    return ForkedProcess(forker, pid, stdin, stdout), held
+
+
+def _import_suite_of(argv: Sequence[str]) -> None:
+    """The parent's own import of the suite, which it reads the checks from, done while the
+    server imports it too: the two overlap, as they do when the child is started as a program."""
+    for module in forking.suite_of(argv):
+        importlib.import_module(module)
+
+
+_server: ForkServer | None = None
+_server_pid: int | None = None
+_failed = False
+
+
+def server(env: Mapping[str, str]) -> ForkServer | None:
+    """This process's fork server, started on first use; None where none can be used (then the
+    child is started as a program). Only the main thread uses it: its answers are read in order."""
+    global _server, _server_pid, _failed
+    if not available() or _failed or threading.current_thread() is not threading.main_thread():
+        return None
+    if _server is not None and _server_pid == os.getpid() and _server.usable:
+        return _server
+    if _server is not None and _server_pid == os.getpid():  # it died: one more try, no more
+        _shut_down()
+        _failed = True
+        return None
+    try:  # a forked copy of a process with a server (a batch worker) starts its own
+        server_env = {key: value for key, value in env.items() if key not in CHILD_ONLY}
+        _server, _server_pid = ForkServer.start(server_env), os.getpid()
+    except OSError:
+        _failed = True
+        return None
+    atexit.register(_shut_down)
+    return _server
+
+
+def forget_broken_server() -> None:
+    """After a failed fork: the next child is started as a program, and so on for this process."""
+    global _failed
+    _failed = True
+    _shut_down()
+
+
+def _shut_down() -> None:
+    global _server
+    if _server is not None and _server_pid == os.getpid():
+        _server.close()
+    _server = None
+
