@@ -259,6 +259,7 @@ def _drive_noting(row: str, inner: Any, fake: FakeClock, timeline: Timeline,
             inner.close()
             raise
         timeline.add_wait(row, asked_at, min(due, fake.now))
+        timeline.add_early(row, fake.now, due)
         timeline.add_late(row, due, fake.now)
         timeline.add_run(row, fake.now)
 
@@ -334,6 +335,16 @@ def planned_timeline(title: str, plans: dict[str, list[float]]) -> Timeline:
     return timeline
 
 
+def early_resume(timeline: Timeline) -> str:
+    """The first coroutine resumed before its wake-up time, in words."""
+    early = timeline.early_spans()
+    if not early:
+        return "Your scheduler resumed coroutines before their wake-up times."
+    span = early[0]
+    return (f"Your scheduler resumed {span.row} at {span.start:g} s of its clock, before its "
+            f"wake-up time at {span.end:g} s: it did not wait as long as the coroutine asked.")
+
+
 def diagnose(run: Scheduled, right_seconds: float) -> tuple[str, str]:
     """What went wrong with the timing of a run, in words, and what to try."""
     timeline = run.timeline
@@ -350,15 +361,16 @@ def diagnose(run: Scheduled, right_seconds: float) -> tuple[str, str]:
                     + describe_time_sleeps(run.slept),
                     "wait with `await manual_sleep(n)` in coroutines; time passes only through "
                     "the `sleep` the scheduler was given.")
-        return ("Some waits never went through the `sleep` your scheduler was given.",
-                "time passes only through the `sleep` you were given: when no coroutine is due "
-                "yet, call it for the time left until the first one is.")
+        return (early_resume(timeline),
+                "a coroutine that asked to wait must not be resumed before its wake-up time: "
+                "look at how your scheduler decides that a coroutine is due, and what it does "
+                "while none is.")
     if timeline.ran_one_after_another():
         first, second = timeline.rows[:2]
         return (f"They ran one after another: {second} started only at "
                 f"{timeline.lifetime(second)[0]:g} s, once {first} had finished.",
-                "start every coroutine before sleeping at all, then always resume the one "
-                "whose wake-up time comes first.")
+                "look at when each coroutine gets its first send(): a coroutine not yet "
+                "started cannot wait alongside the others.")
     late = timeline.late_spans()
     if late:
         span = late[0]
