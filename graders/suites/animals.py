@@ -330,12 +330,14 @@ def main_overlaps_requests(ctx: CheckContext) -> None:
 
 
 def farm_timeline(log: FarmLog) -> list[PrintedLine]:
-    events = [PrintedLine(f"asked for {v.path}", v.arrived) for v in log.visits]
-    events += [PrintedLine(f"answered {v.path}", v.answered) for v in log.visits
-               if v.answered is not None]
+    """The farm's requests and answers in the order they happened. At one instant, each request
+    comes before its own answer, and an answer before the requests that arrived after its own
+    (a one-after-another main asks for pig the moment cow's answer came)."""
     start = min((visit.arrived for visit in log.visits), default=0.0)
-    return sorted((PrintedLine(e.text, (e.time or 0.0) - start) for e in events),
-                  key=lambda e: e.time or 0.0)
+    events = [((v.arrived, index, 0), f"asked for {v.path}") for index, v in enumerate(log.visits)]
+    events += [((v.answered, index, 1), f"answered {v.path}")
+               for index, v in enumerate(log.visits) if v.answered is not None]
+    return [PrintedLine(text, when - start) for (when, _, _), text in sorted(events)]
 
 
 def expected_timeline() -> list[PrintedLine]:
