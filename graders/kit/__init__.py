@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "FakeClock": "vtime",
     "ImportRefused": "checks",
     "Listener": "webserve",
+    "NOTHING_ELSE_OF_YOURS": "checks",
     "NOT_WRITTEN_YET": "checks",
     "PrintedLine": "capture",
     "Replacement": "running",
