@@ -45,3 +45,32 @@ def test_a_blocking_call_is_shown_with_its_file_and_line(exercise_03, tmp_path):
 def test_a_right_scheduler_gets_no_timeline(exercise_03, tmp_path):
     results = graded_variant(exercise_03, tmp_path, "heap_scheduler.py")
     assert all(not result.timeline for result in results.values())
+
+
+def graded_by_id(exercise, tmp_path: Path, *names: str) -> dict:
+    """The results of the solution with these variants of 03 appended, by check id."""
+    files = solution_files(exercise)
+    for name in names:
+        files[exercise.main_module] += "\n\n" + (VARIANTS_DIR / "03_byhand" / name).read_text()
+    results = grade_folder(exercise, make_submission(tmp_path, exercise, files))
+    return {result.id: result for result in results}
+
+
+def test_a_coroutine_resumed_early_is_said_and_drawn_as_resumed_early(exercise_03, tmp_path):
+    overlap = graded_by_id(exercise_03, tmp_path, "resumes_early.py")["overlaps_sleeps"]
+    assert "resumed like cube(5) at 1.5 s of its clock, before its wake-up time at 3 s" in \
+        overlap.message
+    assert "never went through" not in overlap.message
+    assert "× resumed before its wake-up time" in overlap.timeline
+    assert "Your scheduler: 4.31 s" in overlap.timeline  # a wait cut short takes no time
+
+
+def test_run_by_hand_failing_on_the_graders_coroutine_is_not_sent_to_fix_cube(exercise_03,
+                                                                            tmp_path):
+    results = graded_by_id(exercise_03, tmp_path, "cube_computes_square.py",
+                           "run_by_hand_forgets_return.py")
+    assert not results["cube_by_hand"].passed
+    run_by_hand = results["run_by_hand_returns_result"]
+    assert "nap_then_done()" in run_by_hand.message
+    assert "first:" not in run_by_hand.message
+

@@ -130,3 +130,39 @@ def test_long_prose_is_wrapped_under_its_label_and_charts_are_left_alone():
     assert all(len(line) <= 60 for line in wrapped[:-1])
     assert wrapped[1].startswith(" " * 16) and wrapped[1][16] != " "  # under the label's text
     assert wrapped[-1] == chart
+
+
+def test_a_failure_that_used_only_the_graders_code_gets_no_pointer_back():
+    from graders.kit.checks import NOTHING_ELSE_OF_YOURS
+
+    both_failed = [result("square works", False), result("cube works", False)]
+    both_failed[1].message = f"cube(2) with the grader's square failed ({NOTHING_ELSE_OF_YOURS})"
+    results = point_to_earlier_failures(suite_of_two().checks, both_failed)
+    assert "first:" not in results[1].message
+
+
+def test_code_without_a_name_is_said_in_words_not_in_pythons_internal_names():
+    import sys
+
+    from graders.kit.watched import function_in_words
+
+    def square():
+        in_comprehension = [function_in_words(sys._getframe()) for _ in range(1)]
+        return in_comprehension, (lambda: function_in_words(sys._getframe()))()
+
+    (in_comprehension,), in_lambda = square()
+    assert in_lambda == "a lambda in def square"
+    # Python 3.12 inlines comprehensions (PEP 709): then the line is square's own.
+    assert in_comprehension in ("a list comprehension in def square", "def square")
+
+
+def test_05s_timeline_puts_an_answer_before_the_request_it_let_go_at_the_same_instant():
+    from graders.farm.service import FarmLog, Visit
+    from graders.suites.animals import farm_timeline
+
+    log = FarmLog([Visit("/animals/cow", 0.0, 1, 200, 5.0),
+                   Visit("/animals/pig", 5.0, 1, 200, 10.0),
+                   Visit("/animals/fox", 10.0, 1, 404, 10.0)])
+    assert [line.text for line in farm_timeline(log)] == [
+        "asked for /animals/cow", "answered /animals/cow", "asked for /animals/pig",
+        "answered /animals/pig", "asked for /animals/fox", "answered /animals/fox"]

@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "Frame": "failure",
     "ImportRefused": "checks",
     "Listener": "webserve",
+    "NOTHING_ELSE_OF_YOURS": "checks",
     "NOT_WRITTEN_YET": "checks",
     "PrintedLine": "capture",
     "Replacement": "running",

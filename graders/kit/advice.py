@@ -248,8 +248,9 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "StopIteration from send() not caught",
         (StopIteration,), (),
-        advice="send() raises StopIteration when the coroutine returns: catch it (`except "
-        "StopIteration as finished:`); `finished.value` is the result.",
+        advice="send() raises StopIteration when the coroutine returns: your code must catch "
+        "it, and the exception itself carries the coroutine's return value (look up the "
+        "attributes of StopIteration).",
         example="125",
     ),
     Mistake(

@@ -76,7 +76,9 @@ class BlockingCall:
     def describe(self) -> str:
         code = self.code if self.call.split(".")[-1] in self.code else f"{self.code} ({self.call})"
         kind = "async def" if self.in_coroutine else "def"
-        return f"{self.file}:{self.line} {code} inside {kind} {self.function}"
+        # Found at run time, `function` is already in words ("a list comprehension in def f").
+        where = self.function if " " in self.function else f"{kind} {self.function}"
+        return f"{self.file}:{self.line} {code} inside {where}"
 
 
 def scan_source(path: Path, extra: dict[str, str] | None = None) -> list[BlockingCall]:
@@ -229,7 +231,7 @@ class RuntimeWatch:
                     call=func,
                     file=Path(path).name,
                     line=frame.f_lineno,
-                    function=frame.f_code.co_name,
+                    function=watched.function_in_words(frame),
                     code=linecache.getline(path, frame.f_lineno).strip(),
                     instead=BLOCKING_CALLS.get(func, ""),
                     in_coroutine=bool(frame.f_code.co_flags & inspect.CO_COROUTINE),

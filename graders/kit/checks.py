@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from graders.kit.context import CheckContext
 
 NOT_WRITTEN_YET = "this part is not written yet"
+NOTHING_ELSE_OF_YOURS = "nothing else of yours took part in this run"
+"""Said by a failure whose run used the grader's own code beside the part checked: no earlier
+check's failure can explain it, so it gets no "first:" pointer."""
 """Said by every failure of a part that still raises NotImplementedError."""
 
 Tag = Literal["results", "timing", "blocking"]
@@ -170,11 +173,14 @@ class CheckResult:
 def point_to_earlier_failures(checks: list[Check], results: list[CheckResult]) -> list[CheckResult]:
     """Add to each failure that may only follow from an earlier one (`Check.needs`) a line that
     says which to fix first: a learner should fix causes, not symptoms. A part not written yet is
-    its own cause and gets no such line."""
+    its own cause and gets no such line, and so does a run with only the grader's code beside the
+    part checked (NOTHING_ELSE_OF_YOURS)."""
     name_of = {check.id: check.name for check in checks}
     failed = {check.id for check, result in zip(checks, results, strict=True) if not result.passed}
     for check, result in zip(checks, results, strict=True):
         causes = [name_of[need] for need in check.needs if need in failed]
-        if result.failure is not None and causes:
+        # (NOTHING_ELSE_OF_YOURS is still a marker in the text: a field of Failure would be better.)
+        explained = result.failure is not None and NOTHING_ELSE_OF_YOURS not in result.message
+        if explained and causes:
             result.failure = replace(result.failure, builds_on=tuple(causes))
     return results

@@ -6,7 +6,6 @@ the watched one (graders/kit/watched.py), which hands the call to the same recor
 from __future__ import annotations
 
 import contextlib
-import inspect
 import linecache
 import sys
 import time
@@ -53,8 +52,8 @@ def _student_line(frame: FrameType | None, mine: set[str]) -> str:
         path = frame.f_code.co_filename
         if str(Path(path).resolve()) in mine:
             code = linecache.getline(path, frame.f_lineno).strip()
-            kind = "async def" if frame.f_code.co_flags & inspect.CO_COROUTINE else "def"
-            return f"{Path(path).name}:{frame.f_lineno} {code} inside {kind} {frame.f_code.co_name}"
+            where = watched.function_in_words(frame)
+            return f"{Path(path).name}:{frame.f_lineno} {code} inside {where}"
         frame = frame.f_back
     return ""
 

@@ -41,15 +41,17 @@ terminal."""
 MIN_SIDE_BY_SIDE_BAR = 24
 """Narrower bars than this lose too much detail: the two timelines are stacked instead."""
 
-State = Literal["run", "wait", "late"]
-GLYPHS: dict[State, str] = {"run": "█", "wait": "░", "late": "▒"}
-"""One glyph per state; a column shows the strongest state it holds (run over late over wait)."""
+State = Literal["run", "wait", "late", "early"]
+GLYPHS: dict[State, str] = {"run": "█", "wait": "░", "late": "▒", "early": "×"}
+"""One glyph per state; a column shows the strongest state it holds (run over late and early over
+wait)."""
 LEGEND: dict[State, str] = {
     "run": "running",
     "wait": "waiting, as asked",
     "late": "ready, but not resumed",
+    "early": "resumed before its wake-up time",
 }
-_STRENGTH: dict[State, int] = {"wait": 1, "late": 2, "run": 3}
+_STRENGTH: dict[State, int] = {"wait": 1, "early": 2, "late": 2, "run": 3}
 _STEPS = (0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 15, 20, 30, 60, 120, 300, 600)
 _TICK_STEPS = (0.1, 0.2, 0.25, 0.5, 1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 300, 600)
 
@@ -86,22 +88,32 @@ class Timeline:
         if end > start:
             self.spans.append(Span(row, start, end, "late"))
 
+    def add_early(self, row: str, start: float, end: float) -> None:
+        """The row was resumed at `start` though it had asked to wait until `end`."""
+        if end > start:
+            self.spans.append(Span(row, start, end, "early"))
+
     @property
     def rows(self) -> list[str]:
         return list(dict.fromkeys(span.row for span in self.spans))
 
     @property
     def end(self) -> float:
-        return max((span.end for span in self.spans), default=0.0)
+        # A wait cut short is drawn up to the wake-up time it skipped, but took no time itself.
+        return max((span.end for span in self.spans if span.state != "early"), default=0.0)
 
     def lifetime(self, row: str) -> tuple[float, float]:
         """When the row first ran and when it last did anything."""
         own = [span for span in self.spans if span.row == row]
         runs = [span.start for span in own if span.state == "run"] or [s.start for s in own]
-        return min(runs), max(span.end for span in own)
+        return min(runs), max(span.end for span in own if span.state != "early")
 
     def late_spans(self) -> list[Span]:
         return sorted((s for s in self.spans if s.state == "late"), key=lambda s: s.start)
+
+    def early_spans(self) -> list[Span]:
+        """The waits cut short: each from the early resume to the wake-up time it skipped."""
+        return sorted((s for s in self.spans if s.state == "early"), key=lambda s: s.start)
 
     def ran_one_after_another(self) -> bool:
         """True when there are several rows and no two of them were alive at the same time."""
@@ -211,7 +223,7 @@ def _bar(timeline: Timeline, row: str, scale: _Scale) -> str:
             continue
         first = scale.column(span.start)
         last = first if span.end <= span.start else max(first, scale.column(span.end) - 1)
-        for index in range(first, last + 1):
+        for index in range(first, min(last, scale.columns - 1) + 1):
             held = cells[index]
             if held is None or _STRENGTH[span.state] > _STRENGTH[held]:
                 cells[index] = span.state
@@ -283,7 +295,8 @@ def _label_width(rows: Sequence[str]) -> int:
 
 def legend(*timelines: Timeline) -> str:
     used = {span.state for timeline in timelines for span in timeline.spans}
-    return "   ".join(f"{GLYPHS[s]} {LEGEND[s]}" for s in ("run", "wait", "late") if s in used)
+    return "   ".join(f"{GLYPHS[s]} {LEGEND[s]}" for s in ("run", "wait", "late", "early")
+                       if s in used)
 
 
 def render_gantt(timeline: Timeline, *, width: int = 48) -> str:

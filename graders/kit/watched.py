@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 _real_sleep = time.sleep
@@ -99,3 +101,30 @@ def sleeps_handled_by(handler: Callable[[Any], None]) -> Iterator[None]:
         yield
     finally:
         _handlers.remove(handler)
+
+
+UNNAMED_CODE = {
+    "<listcomp>": "a list comprehension",
+    "<setcomp>": "a set comprehension",
+    "<dictcomp>": "a dict comprehension",
+    "<genexpr>": "a generator expression",
+    "<lambda>": "a lambda",
+}
+"""Python's own names for code that has none (3.11 runs a comprehension as a function of its
+own): internals a learner should not have to read."""
+
+
+def function_in_words(frame: FrameType) -> str:
+    """Where a frame of the student's code is, for the learner: "async def square", or "a list
+    comprehension in def main" (unnamed code is named with the function it was called from)."""
+    unnamed: list[str] = []
+    outer: FrameType | None = frame
+    while outer is not None and outer.f_code.co_name in UNNAMED_CODE:
+        unnamed.append(UNNAMED_CODE[outer.f_code.co_name])
+        outer = outer.f_back
+    if outer is None or outer.f_code.co_name == "<module>":
+        named = "the module's top level"
+    else:
+        kind = "async def" if outer.f_code.co_flags & inspect.CO_COROUTINE else "def"
+        named = f"{kind} {outer.f_code.co_name}"
+    return " in ".join([*unnamed, named])

@@ -56,10 +56,7 @@ stopped."""
 # Kept before any student code runs: a submission may replace time.sleep.
 _REAL_SLEEP = time.sleep
 
-THREAD_ADVICE = (
-    "await asyncio.to_thread(blocking_square, x), or "
-    "await loop.run_in_executor(None, blocking_square, x)"
-)
+THREAD_ADVICE = "a worker thread for blocking_square, whose result a coroutine can await"
 BLOCKING_LESSON = (
     "While a blocking call waits, the event loop waits with it: no other coroutine can run, so "
     "nothing overlaps any more."
@@ -149,8 +146,7 @@ def square_works(ctx: CheckContext) -> None:
             + "\nin 3.0 s",
             actual=f"{four.value!r}, printing:\n{describe_printed(four.printed)}\nin "
             f"{four.seconds:.1f} s",
-            advice="print the start line, `await asyncio.sleep(3)`, print the finish line, "
-            "return x * x; check the exact wording of the lines.",
+            advice="compare your lines and their times with the expected ones, word for word.",
         )
     seven = run(ctx, "square(7)", lambda: square(7), keep_failure=True)
     if not isinstance(seven.error, ValueError) or seven.texts != [starting(7)]:
@@ -160,8 +156,7 @@ def square_works(ctx: CheckContext) -> None:
             "square(7) should print its start line and then raise ValueError.",
             expected=f"the line {starting(7)!r}, then a ValueError",
             actual=f"{got}, printing:\n{describe_printed(seven.printed)}",
-            advice="after the start line, `if x == 7: raise ValueError(...)`: the next steps "
-            "are about what a failing coroutine does to the others.",
+            advice="the next steps are about what a failing coroutine does to the others.",
         )
     if seven.seconds > TOLERANCE:
         raise CheckFailed(
@@ -332,7 +327,7 @@ def executor_overlaps(ctx: CheckContext) -> None:
             f"{call} never ran blocking_square in a worker thread.",
             expected="blocking_square(7) handed to a thread, while the other squares run",
             actual="blocking_square was not called",
-            advice=f"use {THREAD_ADVICE}, and await what it gives you with the squares.",
+            advice=f"use {THREAD_ADVICE}, and await it together with the squares.",
         )
     alone = next((c for c in calls if c.squares_running == 0), None)
     if alone is not None:
@@ -342,9 +337,9 @@ def executor_overlaps(ctx: CheckContext) -> None:
             f"In {call}, blocking_square ran in a thread, but {when}: not alongside them.",
             expected="blocking_square(7) works in its thread while the other squares sleep",
             actual=f"it ran {when}, so the two waits add up instead of overlapping",
-            advice="don't await the thread's result on its own before or after the squares: "
-            "put it in the same asyncio.gather(...) as the squares (to_thread and "
-            "run_in_executor both give something gather accepts).",
+            advice="awaiting the thread's result on its own, before or after the squares, "
+            "waits for it alone: look at where you await it, and let one await wait for the "
+            "thread and the squares together.",
         )
     if abs(done.seconds - SQUARE_SECONDS) > TOLERANCE:
         ctx.timeline = render_printed(call, done.printed)
@@ -380,6 +375,17 @@ def launch_square_polls(ctx: CheckContext) -> None:
     check_launch(ctx, call, slow, 5, 5.5, allowed_polls=(6,))
 
 
+def square_problem(lines: list[PrintedLine], x: int, duration: float) -> str:
+    """A square that does not take its time is the cause (the grader's own always does)."""
+    times = {line.text: line.time or 0.0 for line in lines}
+    took = times.get(finishing(x), duration) - times.get(starting(x), 0.0)
+    if abs(took - duration) > TOLERANCE:
+        return (f"your square({x}) itself finished {took:g} s after it started, not "
+                f"{duration:g} s: launch_square can only wait as long as square does, so look "
+                "at square first (its own check says what it did).")
+    return "square did not run as a task from the start, next to the waiting lines."
+
+
 def check_launch(ctx: CheckContext, call: str, got: Ran, x: int, duration: float,
                  allowed_polls: tuple[int, ...]) -> None:
     polls = [line for line in got.printed if line.text == waiting(x)]
@@ -391,7 +397,7 @@ def check_launch(ctx: CheckContext, call: str, got: Ran, x: int, duration: float
     if got.value != x * x:
         problem = f"it returned {got.value!r}, not the task's result {x * x}."
     elif not printed_as_expected(square_lines, expected_square):
-        problem = "square did not run as a task from the start, next to the waiting lines."
+        problem = square_problem(square_lines, x, duration)
     elif not any(printed_as_expected(polls, lines) for lines in expected_polls):
         problem = "the waiting lines are not one a second while the task runs."
     elif not duration - TOLERANCE <= got.seconds <= longest + TOLERANCE:
@@ -409,9 +415,8 @@ def check_launch(ctx: CheckContext, call: str, got: Ran, x: int, duration: float
         f"(square takes {duration:g} s), then the task's result {x * x}",
         actual=f"{got.value!r} after {got.seconds:.1f} s, printing:\n"
         f"{describe_printed(got.printed)}",
-        advice="create the task first (asyncio.create_task), then loop: while the task is not "
-        "done, print the line and `await asyncio.sleep(1)`; at the end, return task.result(). "
-        "Count nothing yourself: the task knows when it is done.",
+        advice="the task must already run while the lines are printed, and it can tell whether "
+        "it is done: look at when yours is created, and at what ends your loop.",
     )
 
 
@@ -630,8 +635,8 @@ def connection_works(ctx: CheckContext) -> None:
             expected="entering takes 1 s and gives the connection itself; set_key/get_key "
             "store and read values; leaving takes 1 s and sets closed to True",
             actual="; ".join(problems),
-            advice="__aenter__: `await asyncio.sleep(1)`, then `return self`. __aexit__: "
-            "`await asyncio.sleep(1)`, then `self.closed = True`.",
+            advice="compare each problem with your __aenter__ and __aexit__: what `as` gives "
+            "the block is what __aenter__ returns, and each of them waits like a coroutine.",
         )
     stormy = run(ctx, "async with Connection(...): raise ...",
                  lambda: use_connection(cls, raise_inside=True)).value
@@ -650,8 +655,8 @@ def connection_works(ctx: CheckContext) -> None:
             expected="leaving takes 1 s, closed is True, and the block's exception comes out "
             "of the `async with`",
             actual="; ".join(what),
-            advice="__aexit__ runs whether or not the block raised: close in any case. "
-            "Return nothing (None): a true value would swallow the exception.",
+            advice="__aexit__ runs whether or not the block raised: close in any case. Look at "
+            "what it returns: a true value says the exception was handled, so it is swallowed.",
         )
 
 

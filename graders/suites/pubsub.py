@@ -164,6 +164,23 @@ def unawaited_calls(ctx: CheckContext, names: tuple[str, ...]) -> list[str]:
     return found
 
 
+def fail_on_unawaited_writes(ctx: CheckContext, took: list[tuple[str, float | None]]) -> None:
+    """When no message arrived at all and a write is never awaited, that write is the cause: say
+    so, rather than blame the timing or a slow subscriber."""
+    unawaited = unawaited_calls(ctx, ("write", "drain"))
+    if unawaited and all(seconds is None for _, seconds in took):
+        raise CheckFailed(
+            "No published message reached the subscribers: the handler's write is never "
+            "awaited, so it never runs and nothing is sent.",
+            expected="every message arrives as soon as it is published",
+            actual="nothing arrived",
+            details="These calls are never awaited (in aiohttp 3 response.write is a "
+            "coroutine):\n" + "\n".join(unawaited),
+            advice="a coroutine that is called but not awaited never runs: look at the calls "
+            "listed.",
+        )
+
+
 def show(data: bytes | bytearray) -> str:
     text = repr(bytes(data))
     return text if len(text) <= 300 else text[:300] + f"... ({len(data)} bytes)"
@@ -344,8 +361,9 @@ def subscribers_get_every_message(ctx: CheckContext) -> None:
             f"  {name} (subscribed before {messages[joins[name]]!r}): expected "
             f"{show(b''.join(line(m) for m in messages[joins[name]:]))}, got "
             f"{show(listener.data)}" for name, listener in wrong.items())
-        advice = "after `await response.prepare(request)`, loop: take the next message from "
-        advice += "your queue and `await response.write(...)` it as UTF-8 bytes ending in \\r\\n."
+        advice = ("compare what each subscriber got with what it expected: which messages are "
+                  "missing or extra, and how each line is encoded and ended. The handler sends "
+                  "every message its queue gives it, for as long as the client stays.")
         if nothing and unawaited:
             details += ("\nThese calls are never awaited, so they never run (in aiohttp 3 "
                         "response.write is a coroutine):\n" + "\n".join(unawaited))
@@ -508,6 +526,7 @@ def messages_arrive_at_once(ctx: CheckContext) -> None:
     late = [(message, seconds) for message, seconds in took if seconds is None or
             seconds > AT_ONCE]
     if late:
+        fail_on_unawaited_writes(ctx, took)
         shown = "; ".join(f"{message!r} after {seconds:.2f} s" if seconds is not None else
                           f"{message!r} not within {WITHIN:g} s" for message, seconds in late)
         raise CheckFailed(
@@ -547,6 +566,8 @@ def slow_subscriber_holds_nobody(ctx: CheckContext) -> None:
             return answer, other.messages, sum(message == "news" for message in put)
 
     answer, heard, reached = run(ctx, "a subscriber that stops reading", scenario)
+    if answer == (200, "ok") and not heard:
+        fail_on_unawaited_writes(ctx, [("news", None)])
     if answer == (200, "ok") and reached < 2:
         # Which of the two queues a publish that skips some reaches depends on the order of a
         # set (the queues' ids): judged here, the verdict would change from run to run.
