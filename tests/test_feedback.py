@@ -136,7 +136,8 @@ def test_a_failure_that_used_only_the_graders_code_gets_no_pointer_back():
     from graders.kit.checks import NOTHING_ELSE_OF_YOURS
 
     both_failed = [result("square works", False), result("cube works", False)]
-    both_failed[1].message = f"cube(2) with the grader's square failed ({NOTHING_ELSE_OF_YOURS})"
+    both_failed[1].failure = Failure(
+        f"cube(2) with the grader's square failed ({NOTHING_ELSE_OF_YOURS})")
     results = point_to_earlier_failures(suite_of_two().checks, both_failed)
     assert "first:" not in results[1].message
 
