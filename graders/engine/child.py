@@ -37,6 +37,7 @@ from types import ModuleType
 
 from graders.engine.guard import Guard, Integrity, Policy, describe_changes
 from graders.engine.processes import results_fd
+from graders.engine.stopgaps import Stopgaps
 from graders.kit import watched
 from graders.kit.atimport import recording_import_calls
 from graders.kit.capture import recording_stdout, route_standard_output
@@ -205,12 +206,11 @@ def _ran_out_of_memory(error: BaseException | None) -> bool:
     return False
 
 
-def _forbidden_folder(submission: Path) -> Path | None:
-    """The reference solutions, unless what is graded is one of them (a teacher's own check)."""
-    solutions = PACK_ROOT / "solutions"
-    if not solutions.is_dir() or submission.resolve().is_relative_to(solutions.resolve()):
-        return None
-    return solutions
+def _forbidden_folder(reference: bool) -> Path | None:
+    """The reference solutions, unless the parent said that one of them is graded (a teacher's
+    `--reference`): never decided from the submission's path, which its author controls. In a
+    sandbox the folder is absent, and a try to read it is flagged all the same."""
+    return None if reference else PACK_ROOT / "solutions"
 
 
 def refusal_message(refused: list[str], read_solution: bool, when: str) -> str:
@@ -289,6 +289,11 @@ class Spoilers:
         return ""
 
 
+def _both(first: Callable[[], list[str]], second: Callable[[], list[str]]
+          ) -> Callable[[], list[str]]:
+    return lambda: first() + second()
+
+
 def main(argv: list[str] | None = None) -> None:
     token = read_token()
     parser = argparse.ArgumentParser(prog="python -m graders.engine.child")
@@ -298,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--results-fd", type=int)  # POSIX: an inherited descriptor
     parser.add_argument("--results-handle", type=int)  # Windows: an inherited handle
     parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
+    parser.add_argument("--reference", action="store_true", help="a solution is graded")
     args = parser.parse_args(argv)
 
     reporter = Reporter(results_fd(args.results_fd, args.results_handle), token)
@@ -312,8 +318,8 @@ def main(argv: list[str] | None = None) -> None:
 
     student_files = [str(args.folder / name) for name in exercise.modules]
     policy = Policy(
-        workdir=Path.cwd(), forbidden=_forbidden_folder(args.folder),
-        max_processes=args.max_processes,
+        workdir=Path.cwd(), forbidden=_forbidden_folder(args.reference),
+        max_processes=args.max_processes, hidden=(PACK_ROOT / "classroom", PACK_ROOT / ".git"),
     )
     guard = Guard(
         policy, lambda: student_files, protected_modules=list(sys.modules),
@@ -324,10 +330,11 @@ def main(argv: list[str] | None = None) -> None:
     watched.install(student_files)
     route_standard_output()
     integrity = Integrity.of_loaded_modules()
+    stopgaps = Stopgaps(integrity.values(), integrity.name_of, guard.own_state)
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only
     # A bound method, taken now: replacing Spoilers.find later changes nothing here.
-    find_spoilers = Spoilers(guard.take_refused, lambda: guard.read_solution, integrity.changes,
-                             integrity.restore).find
+    find_spoilers = Spoilers(guard.take_refused, lambda: guard.read_solution,
+                             _both(integrity.changes, stopgaps.changes), integrity.restore).find
 
     when = f"while {exercise.main_module} was being imported"
     try:

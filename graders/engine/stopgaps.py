@@ -1,0 +1,129 @@
+"""What the child also watches, for where no sandbox holds: hooks and edits that reach into it.
+
+`Integrity` (graders/engine/guard.py) sees a function, class or module replaced. Code that studies
+the grader has quieter ways to turn a verdict, and this record sees the common ones, compared after
+the import and after every check like the integrity record:
+
+- a trace or profile function (sys.settrace, sys.setprofile, threading.settrace/setprofile), which
+  sees every frame of the grader and may change its variables (the guard also refuses the calls);
+- a function's own attributes changed in place, which replaces no name: `__code__`, `__defaults__`,
+  `__kwdefaults__`, `__module__` (which the guard's refusal of `__code__` once went by);
+- the grader's own data: a module-level constant (an UPPER_CASE name) of a graders module, such
+  as the guard's policy tables or a suite's expected durations, rebound or changed in place;
+- the guard's own state: its audit hook's closure, its table of handlers, its policy.
+
+None of this is a boundary (code in the process can change this record too); SECURITY.md says what
+the sandbox adds. It costs a few milliseconds per comparison.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from itertools import compress, repeat
+from operator import attrgetter, is_, is_not
+from types import FunctionType, ModuleType
+
+FUNCTION_ATTRIBUTES = ("__code__", "__defaults__", "__kwdefaults__", "__module__")
+DATA_TYPES = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set,
+              frozenset)
+MAX_DEPTH = 4
+MAX_ITEMS = 20_000
+"""How far into the grader's data the record looks: its tables are small."""
+
+
+class _Fingerprint:
+    """The shape and identities of a value, kept with the objects so that no id is reused."""
+
+    def __init__(self) -> None:
+        self.alive: list[object] = []
+        self.items = 0
+
+    def of(self, value: object, depth: int = 0) -> object:
+        self.alive.append(value)
+        self.items += 1
+        kind = type(value)
+        if depth >= MAX_DEPTH or self.items > MAX_ITEMS or kind not in DATA_TYPES:
+            return (kind.__name__, id(value))
+        if kind in (list, tuple):
+            return (kind.__name__, id(value), tuple(self.of(x, depth + 1) for x in value))
+        if kind is dict:
+            return ("dict", id(value), tuple((self.of(k, depth + 1), self.of(v, depth + 1))
+                                             for k, v in value.items()))
+        if kind in (set, frozenset):
+            return (kind.__name__, id(value), frozenset(id(x) for x in value))
+        return (kind.__name__, id(value))
+
+
+CONSTANT = re.compile(r"_?[A-Z][A-Z0-9_]*")
+"""How a constant is named (CHECK_SECONDS, _PATH_EVENTS): a module's caches (`_runs = {}`) change
+as checks run, so only constants are held to what they were."""
+
+
+def _grader_data(module: ModuleType) -> dict[str, object]:
+    return {
+        key: value for key, value in vars(module).items()
+        if CONSTANT.fullmatch(key) and type(value) in DATA_TYPES
+    }
+
+
+def _data_prints(module: ModuleType, fingerprint: _Fingerprint) -> dict[str, object]:
+    return {key: fingerprint.of(value) for key, value in _grader_data(module).items()}
+
+
+class Stopgaps:
+    """The record: taken when the guard is installed, compared by `changes()`."""
+
+    def __init__(self, values: Iterable[object], name_of: Callable[[object], str],
+                 own_state: Callable[[], object]) -> None:
+        """`values`: what the integrity record holds (functions among them); `name_of` names one
+        of them for a message; `own_state`: the guard's (Guard.own_state)."""
+        values = tuple(values)
+        # In C, not in a Python loop: the record holds some 100,000 values.
+        is_function = map(is_, map(type, values), repeat(FunctionType))
+        self._functions = tuple(dict.fromkeys(compress(values, is_function)))
+        self._name_of = name_of
+        self._attributes = tuple(
+            tuple(map(attrgetter(name), self._functions)) for name in FUNCTION_ATTRIBUTES
+        )
+        self._modules = {name: module for name, module in sys.modules.items()
+                         if (name == "graders" or name.startswith("graders."))
+                         and isinstance(module, ModuleType)}
+        self._kept = _Fingerprint()  # holds every recorded object, so that no id is reused
+        self._data = {name: _data_prints(module, self._kept)
+                      for name, module in self._modules.items()}
+        self._own_state = own_state
+        self._own = own_state()
+
+    def changes(self) -> list[str]:
+        """What was changed since the record was taken, as names for the learner's message."""
+        found = _hooks()
+        for name, recorded in zip(FUNCTION_ATTRIBUTES, self._attributes, strict=True):
+            if any(map(is_not, map(attrgetter(name), self._functions), recorded)):
+                found += [f"{self._name_of(function)}.{name}" for function, value
+                          in zip(self._functions, recorded, strict=True)
+                          if getattr(function, name) is not value]
+        for name, module in self._modules.items():
+            now, before = _data_prints(module, _Fingerprint()), self._data[name]
+            if now != before:
+                found += [f"{name}.{key}" for key in sorted({*now, *before})
+                          if now.get(key) != before.get(key)]
+        if self._own_state() != self._own:
+            found.append("the guard's own state (its hook, handlers or policy)")
+        return found
+
+
+def _hooks() -> list[str]:
+    """Trace and profile functions set in this thread or for new threads."""
+    found = []
+    if sys.gettrace() is not None:
+        found.append("sys.settrace (a trace function)")
+    if sys.getprofile() is not None:
+        found.append("sys.setprofile (a profile function)")
+    if getattr(threading, "_trace_hook", None) is not None:
+        found.append("threading.settrace (a trace function for new threads)")
+    if getattr(threading, "_profile_hook", None) is not None:
+        found.append("threading.setprofile (a profile function for new threads)")
+    return found
