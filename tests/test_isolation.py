@@ -5,6 +5,7 @@ CI (the variable CI set), where the sandbox must work."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import require_sandbox
 
-from graders.engine import isolation
+from graders.engine import sandbox
+from graders.engine.processes import Isolation
 from graders.engine.workdir import working_folder
 from graders.manifest import PACK_ROOT, find_exercise
 
@@ -23,16 +25,16 @@ EXERCISE = find_exercise("02")  # it has a provided file (kitchen.py)
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> isolation.Isolation:
+def box() -> sandbox.Sandbox:
     require_sandbox()
-    return isolation.probe()
+    return sandbox.probe()
 
 
-def run_in_sandbox(sandbox: isolation.Isolation, submission: Path, workdir: Path,
+def run_in_sandbox(box: sandbox.Sandbox, submission: Path, workdir: Path,
                    code: str, timeout: float = 30) -> subprocess.CompletedProcess:
     """`code` run by this Python in the sandbox a child of exercise 02 gets, without the guard."""
-    command = isolation.child_command(
-        sandbox, [sys.executable, "-c", textwrap.dedent(code)], exercise=EXERCISE,
+    command = sandbox.child_command(
+        box, [sys.executable, "-c", textwrap.dedent(code)], exercise=EXERCISE,
         submission=submission, workdir=workdir, env={"PYTHONPATH": str(PACK_ROOT)},
     )
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
@@ -47,9 +49,9 @@ def submission(tmp_path: Path) -> Path:
     return folder
 
 
-def test_the_pack_shows_only_the_grader_the_manifest_and_the_provided_files(sandbox, submission):
+def test_the_pack_shows_only_the_grader_the_manifest_and_the_provided_files(box, submission):
     with working_folder() as workdir:
-        ran = run_in_sandbox(sandbox, submission, workdir, f"""
+        ran = run_in_sandbox(box, submission, workdir, f"""
             import os
             print(sorted(os.listdir({str(PACK_ROOT)!r})))
             print(sorted(os.listdir({str(EXERCISE.exercise_dir)!r})))
@@ -64,11 +66,11 @@ def test_the_pack_shows_only_the_grader_the_manifest_and_the_provided_files(sand
 
 
 def test_the_graders_files_cannot_be_written_even_through_a_directory_descriptor(
-    sandbox, submission
+    box, submission
 ):
     target = PACK_ROOT / "graders" / "planted_by_a_submission.py"
     with working_folder() as workdir:
-        ran = run_in_sandbox(sandbox, submission, workdir, f"""
+        ran = run_in_sandbox(box, submission, workdir, f"""
             import os
             for folder, name in (({str(PACK_ROOT / 'graders')!r}, {target.name!r}),
                                  ({str(submission)!r}, "dinner.py")):
@@ -83,9 +85,9 @@ def test_the_graders_files_cannot_be_written_even_through_a_directory_descriptor
     assert (submission / "dinner.py").read_text() == "print('hello')\n"
 
 
-def test_the_working_folder_is_small_and_leaves_nothing_on_the_disk(sandbox, submission):
+def test_the_working_folder_is_small_and_leaves_nothing_on_the_disk(box, submission):
     with working_folder() as workdir:
-        ran = run_in_sandbox(sandbox, submission, workdir, """
+        ran = run_in_sandbox(box, submission, workdir, """
             import os
             try:
                 with open("fill", "wb") as file:
@@ -98,13 +100,13 @@ def test_the_working_folder_is_small_and_leaves_nothing_on_the_disk(sandbox, sub
         left = os.listdir(workdir)
     words, _, megabytes = ran.stdout.strip().rpartition(" ")
     assert words == "No space left on device", ran.stderr
-    assert int(megabytes) <= isolation.WORKDIR_BYTES // 1024**2
+    assert int(megabytes) <= sandbox.WORKDIR_BYTES // 1024**2
     assert left == []  # it was written to the sandbox's tmpfs, never to the folder itself
 
 
-def test_no_network_but_its_own_loopback(sandbox, submission):
+def test_no_network_but_its_own_loopback(box, submission):
     with working_folder() as workdir:
-        ran = run_in_sandbox(sandbox, submission, workdir, """
+        ran = run_in_sandbox(box, submission, workdir, """
             import socket
             print(socket.if_nameindex())
             try:
@@ -115,10 +117,10 @@ def test_no_network_but_its_own_loopback(sandbox, submission):
     assert ran.stdout.splitlines() == ["[(1, 'lo')]", "OSError"], ran.stderr
 
 
-def test_it_runs_as_nobody_with_no_privileges_and_no_secrets(sandbox, submission, monkeypatch):
+def test_it_runs_as_nobody_with_no_privileges_and_no_secrets(box, submission, monkeypatch):
     with working_folder() as workdir:
-        command = isolation.child_command(
-            sandbox, [sys.executable, "-c", textwrap.dedent("""
+        command = sandbox.child_command(
+            box, [sys.executable, "-c", textwrap.dedent("""
                 import os
                 status = open("/proc/self/status").read()
                 no_caps = "CapEff:\\t0000000000000000" in status
@@ -129,14 +131,14 @@ def test_it_runs_as_nobody_with_no_privileges_and_no_secrets(sandbox, submission
         )
         ran = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=workdir)
     uid_line, names = ran.stdout.splitlines()
-    assert uid_line == f"{isolation.SANDBOX_UID} True True", ran.stderr
+    assert uid_line == f"{sandbox.SANDBOX_UID} True True", ran.stderr
     assert "GITHUB_TOKEN" not in names
 
 
-def test_a_program_that_leaves_the_group_dies_with_the_child(sandbox, submission, tmp_path):
+def test_a_program_that_leaves_the_group_dies_with_the_child(box, submission, tmp_path):
     marker = f"outliving-{os.getpid()}-{time.monotonic_ns()}"
     with working_folder() as workdir:
-        ran = run_in_sandbox(sandbox, submission, workdir, f"""
+        ran = run_in_sandbox(box, submission, workdir, f"""
             import subprocess, sys
             subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", {marker!r}],
                              start_new_session=True)
@@ -157,24 +159,38 @@ def _cmdline(entry: Path) -> bytes:
         return b""
 
 
-def test_the_results_say_which_isolation_graded_them(sandbox, tmp_path: Path, monkeypatch):
+def test_the_results_say_which_isolation_graded_them(box, monkeypatch):
     from graders.engine.report import ExerciseReport, results_json
 
     report = ExerciseReport.not_judged(find_exercise("03"), "nothing")
-    monkeypatch.setenv(isolation.CHOICE_VARIABLE, "bubblewrap")
-    sandboxed = results_json([report])
-    monkeypatch.setenv(isolation.CHOICE_VARIABLE, "guard")
-    guarded = results_json([report])
-    assert sandboxed["isolation"] == "bubblewrap"
-    assert "bubblewrap sandbox" in sandboxed["output"]
-    assert guarded["isolation"] == "guard"
-    assert "guard only (AWAITLINGS_ISOLATION=guard)" in guarded["output"]
+    monkeypatch.setenv(sandbox.CHOICE_VARIABLE, "bubblewrap")
+    assert results_json([report])["isolation"] == "bubblewrap"
+    monkeypatch.setenv(sandbox.CHOICE_VARIABLE, "guard")
+    assert results_json([report])["isolation"] == "guard"
+    held = Isolation(("process group",), ("memory",))
+    assert box.around(held).describe().startswith(
+        "Isolation: bubblewrap sandbox (no network, the pack read-only, no solutions or other "
+        "submissions) in process group; limits held: memory")
+    assert sandbox.choose("guard").around(held).describe() == (
+        "Isolation: process group; limits held: memory; no sandbox, the guard alone "
+        "(AWAITLINGS_SANDBOX=guard).")
+
+
+def test_a_grading_says_its_isolation_once_in_the_report_and_in_the_results_file(tmp_path):
+    results_path = tmp_path / "results.json"
+    finished = subprocess.run(
+        [sys.executable, "-m", "graders", "check", "03", "04", "--submission", "solutions",
+         "--reference", "--json", str(results_path)],
+        cwd=PACK_ROOT, capture_output=True, text=True, timeout=120)
+    assert finished.stdout.count("Isolation: ") == 1, finished.stdout
+    results = json.loads(results_path.read_text())
+    assert results["output"].count("Isolation: ") == 1
+    assert results["isolation"] in (sandbox.BUBBLEWRAP, sandbox.GUARD)
 
 
 def test_without_bwrap_the_guard_grades_alone_unless_the_sandbox_is_required(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    found = isolation.choose("auto")
+    found = sandbox.choose("auto")
     assert not found.sandboxed and found.why == "bubblewrap is not installed"
-    assert "guard only (bubblewrap is not installed)" in found.describe()
-    with pytest.raises(isolation.SandboxUnavailable, match="not installed"):
-        isolation.choose("bubblewrap")
+    with pytest.raises(sandbox.SandboxUnavailable, match="not installed"):
+        sandbox.choose("bubblewrap")

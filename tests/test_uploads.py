@@ -14,7 +14,7 @@ from conftest import make_submission, solution_files
 from graders import __main__ as command_line
 from graders.engine.report import ExerciseReport
 from graders.manifest import PACK_ROOT, find_exercise
-from graders.teachers import batch
+from graders.teachers import batch, gradescope
 from graders.teachers.layout import UploadRefused, lay_out
 
 EXERCISE = find_exercise("03")
@@ -83,7 +83,7 @@ def test_the_results_file_is_written_when_the_grader_itself_breaks(tmp_path, mon
     def broken(*args, **kwargs):
         raise RuntimeError("the grader broke")
 
-    monkeypatch.setattr(command_line, "grade", broken)
+    monkeypatch.setattr(command_line, "run_grading", broken)
     results_path = tmp_path / "results.json"
     status = command_line.main(["check", "03", "--submission", str(PACK_ROOT / "exercises"),
                                 "--json", str(results_path)])
@@ -97,7 +97,17 @@ def test_one_submissions_crash_never_stops_a_batch(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise MemoryError("the grading of one submission broke")
 
-    monkeypatch.setattr(batch, "grade", broken)
+    monkeypatch.setattr(batch, "run_grading", broken)
     report = batch.grade_job(batch.Job("mallory", tmp_path, EXERCISE))
     assert isinstance(report, ExerciseReport) and report.score == 0
     assert all("could not be graded" in result.message for result in report.results)
+
+
+def test_gradescope_refuses_an_upload_with_a_link(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(gradescope, "graded_exercises", lambda: [EXERCISE])
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    (upload / EXERCISE.main_module).symlink_to(EXERCISE.solution_dir / EXERCISE.main_module)
+    results = json.loads(gradescope.run(tmp_path).read_text())
+    assert results["score"] == 0 and results["tests"]
+    assert all("symbolic links" in test["output"] for test in results["tests"])

@@ -32,12 +32,13 @@ import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 
 from graders.engine.guard import Guard, Integrity, Policy, describe_changes
 from graders.engine.processes import results_fd
-from graders.engine.stopgaps import Stopgaps
+from graders.engine.stopgaps import Stopgaps, name_in
 from graders.kit import watched
 from graders.kit.atimport import recording_import_calls
 from graders.kit.capture import recording_stdout, route_standard_output
@@ -330,7 +331,8 @@ def main(argv: list[str] | None = None) -> None:
     watched.install(student_files)
     route_standard_output()
     integrity = Integrity.of_loaded_modules()
-    stopgaps = Stopgaps(integrity.values(), integrity.name_of, guard.own_state)
+    stopgaps = Stopgaps(integrity.values(), partial(name_in, integrity.namespaces),
+                        guard.own_state)
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only
     # A bound method, taken now: replacing Spoilers.find later changes nothing here.
     find_spoilers = Spoilers(guard.take_refused, lambda: guard.read_solution,

@@ -42,6 +42,7 @@ from graders.engine.loopback import (
     is_loopback_address,
     is_loopback_host,
 )
+from graders.engine.stopgaps import SolutionsFinder
 
 _MISSING = object()
 MAX_REPORTED = 6
@@ -162,14 +163,6 @@ class Integrity:
     def values(self) -> Iterator[object]:
         """Every value recorded, of modules and of classes alike (with repeats)."""
         return chain.from_iterable(values for _, _, _, values in self._flat)
-
-    def name_of(self, value: object) -> str:
-        """Where the record found `value`, as a qualified name (slow: for messages only)."""
-        for namespace in self.namespaces:
-            for key, recorded in zip(namespace.keys, namespace.values, strict=True):
-                if recorded is value:
-                    return f"{namespace.label}.{key}"
-        return repr(value)
 
     def _unchanged(self) -> bool:
         return not any(
@@ -313,7 +306,7 @@ class Guard:
         sys.addaudithook(audit)
         self._hook = audit
         # importlib.import_module raises no "import" event; in a sandbox no file is opened either.
-        sys.meta_path.insert(0, _SolutionsFinder(self._on_import))
+        sys.meta_path.insert(0, SolutionsFinder(self._on_import))
 
     def own_state(self) -> tuple:
         """What the guard decides with, for graders/engine/stopgaps.py to compare: code that
@@ -462,16 +455,6 @@ class Guard:
         ):
             module = target.__globals__.get("__name__", "?")
             self.refuse(f"change {name} of {module}.{target.__qualname__}")
-
-
-class _SolutionsFinder:
-    """First on sys.meta_path: refuses the `solutions` package however it is imported."""
-
-    def __init__(self, on_import: Callable[[tuple], None]) -> None:
-        self._on_import = on_import
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        self._on_import((name,))  # refuses, or finds nothing: the next finder goes on
 
 
 def _inside(real: str, folder: str) -> bool:

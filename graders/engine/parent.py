@@ -23,12 +23,12 @@ import secrets
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graders.engine import sandbox, uploads
 from graders.engine.limits import (
     CHECK_SECONDS,
     EXERCISE_SECONDS,
@@ -38,6 +38,7 @@ from graders.engine.limits import (
     ChildLimits,
 )
 from graders.engine.processes import Child, Isolation, start_child
+from graders.engine.workdir import working_folder
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.manifest import PACK_ROOT, Exercise
 
@@ -75,22 +76,26 @@ class _Run:
         return text
 
 
-def _child_command(exercise: Exercise, folder: Path, start: int, limits: ChildLimits) -> list[str]:
+def _child_command(
+    exercise: Exercise, folder: Path, start: int, limits: ChildLimits, reference: bool
+) -> list[str]:
     return [  # graders/engine/processes.py appends how the results pipe was passed
         sys.executable, "-m", "graders.engine.child", exercise.number, str(folder.resolve()),
         "--start", str(start), "--max-processes", str(limits.max_processes),
+        *(["--reference"] if reference else []),
     ]
 
 
 def _run_child(
     exercise: Exercise, folder: Path, start: int, limits: ChildLimits, deadline: float,
-    while_starting: Callable[[], object] = lambda: None,
+    while_starting: Callable[[], object] = lambda: None, reference: bool = False,
 ) -> _Run:
     """Start a child at check `start`; collect its events until it finishes, exits or hangs.
     `while_starting` runs here while the child starts up."""
     token = secrets.token_hex(16)
-    # Windows may hold a dead child's files a moment longer: a folder left behind loses nothing.
-    with tempfile.TemporaryDirectory(prefix="awaitlings-", ignore_cleanup_errors=True) as workdir:
+    # Removed whatever the child left there; on Windows a folder left behind loses nothing.
+    with working_folder() as folder_path:
+        workdir = str(folder_path)
         env = {
             **os.environ,
             "PYTHONPATH": str(PACK_ROOT),
@@ -101,14 +106,17 @@ def _run_child(
             "TEMP": workdir,  # the same on Windows
             "TMP": workdir,
         }
-        child = start_child(
-            _child_command(exercise, folder, start, limits), env=env, cwd=workdir, limits=limits
+        chosen = sandbox.chosen()
+        command = sandbox.child_command(
+            chosen, _child_command(exercise, folder, start, limits, reference),
+            exercise=exercise, submission=folder, workdir=folder_path, env=env,
         )
+        child = start_child(command, env=env, cwd=workdir, limits=limits)
         _send_token(child.process, token)
         try:
             while_starting()
             run = _collect(child, limits, deadline, token)
-            run.isolation = child.isolation
+            run.isolation = chosen.around(child.isolation)
             return run
         finally:
             child.stop()
@@ -137,7 +145,8 @@ def _collect(child: Child, limits: ChildLimits, deadline: float, token: str) -> 
             return run
         if now >= next_count:
             next_count = now + PROCESS_COUNT_SECONDS
-            if (child.process_count() or 0) > limits.max_processes + 1:
+            helpers = sandbox.chosen().helper_processes  # bwrap and its pid 1, when sandboxed
+            if (child.process_count() or 0) > limits.max_processes + 1 + helpers:
                 run.ended = "processes"
                 return run
         for stream, chunk in child.read(timeout=min(wait, max(0.0, next_count - now))):
@@ -157,7 +166,8 @@ def _collect(child: Child, limits: ChildLimits, deadline: float, token: str) -> 
                 if event["event"] in ("finished", "import_failed", "restart"):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
-        run.returncode = child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
+        run.returncode = sandbox.chosen().child_returncode(
+            child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now)))
     except subprocess.TimeoutExpired:
         run.ended = "budget" if deadline < step_deadline else "timeout"
         return run
@@ -223,12 +233,13 @@ class _EventReader:
 
 def grade(
     exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
-    limits: ChildLimits | None = None,
+    limits: ChildLimits | None = None, *, reference: bool = False,
 ) -> list[CheckResult]:
     """Every check's result for the student's code in `folder`, in order. With `checks` None,
     the exercise's suite is imported while the first child starts, which imports it too: the
-    two imports (~0.3 s each) overlap instead of adding up."""
-    return run_grading(exercise, checks, folder, limits).results
+    two imports (~0.3 s each) overlap instead of adding up. `reference`: `folder` is one of the
+    pack's solutions, graded as such (a teacher's check), which the child may then read."""
+    return run_grading(exercise, checks, folder, limits, reference=reference).results
 
 
 @dataclass
@@ -243,9 +254,12 @@ class Grading:
 
 def run_grading(
     exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
-    limits: ChildLimits | None = None,
+    limits: ChildLimits | None = None, *, reference: bool = False,
 ) -> Grading:
     """`grade`, with the isolation the grading had, for the report."""
+    refused = uploads.refusal(folder, reference=reference)
+    if refused is not None:
+        return Grading([_failed(check, refused) for check in (checks or exercise.checks())], None)
     limits = limits or ChildLimits()
     isolation: Isolation | None = None
     deadline = time.monotonic() + limits.exercise_seconds
@@ -263,7 +277,7 @@ def run_grading(
             load_checks()
             _fail_rest(results, checks, start, _budget_spent(limits))
             break
-        run = _run_child(exercise, folder, start, limits, deadline, load_checks)
+        run = _run_child(exercise, folder, start, limits, deadline, load_checks, reference)
         isolation = run.isolation
         for event in run.events:
             if event["event"] == "result":

@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -36,6 +37,8 @@ from graders.engine import limits as limits_module
 from graders.engine.limits import ChildLimits
 
 READ_BYTES = 1024**2
+GROUP_END_SECONDS = 2.0
+"""How long `Child.stop` waits for the killed processes of a child's group to be gone."""
 WINDOWS = sys.platform == "win32"
 
 
@@ -49,13 +52,16 @@ class Isolation:
     process"."""
     limits: tuple[str, ...]
     """The limits that held: "memory", "CPU time", "processes", "file size", "core dumps"."""
+    without: str = ""
+    """What was missing, and why ("no sandbox, the guard alone (bubblewrap is not installed)")."""
 
     def wrapped(self, layer: str) -> Isolation:
-        return Isolation((layer, *self.layers), self.limits)
+        return Isolation((layer, *self.layers), self.limits, self.without)
 
     def describe(self) -> str:
         held = ", ".join(self.limits) if self.limits else "none"
-        return f"Isolation: {' in '.join(self.layers)}; limits held: {held}."
+        missing = f"; {self.without}" if self.without else ""
+        return f"Isolation: {' in '.join(self.layers)}; limits held: {held}{missing}."
 
 
 def posix_processes() -> bool:
@@ -116,6 +122,10 @@ class Child:
             with contextlib.suppress(OSError):
                 self.process.kill()
         self.process.wait()
+        if self._group:  # killed processes take a moment to go: a sandbox's pid 1 ends all it holds
+            give_up = time.monotonic() + GROUP_END_SECONDS
+            while _group_size(self.process.pid) and time.monotonic() < give_up:
+                time.sleep(0.01)
         self._streams.close()
 
 

@@ -115,6 +115,27 @@ class Stopgaps:
         return found
 
 
+def name_in(namespaces: Iterable[object], value: object) -> str:
+    """Where the integrity record (its `namespaces`) found `value`, as a qualified name; slow,
+    for messages only."""
+    for namespace in namespaces:
+        for key, recorded in zip(namespace.keys, namespace.values, strict=True):  # type: ignore
+            if recorded is value:
+                return f"{namespace.label}.{key}"  # type: ignore[attr-defined]
+    return repr(value)
+
+
+class SolutionsFinder:
+    """First on sys.meta_path: refuses the `solutions` package however it is imported
+    (importlib.import_module raises no "import" event, and in a sandbox no file is opened)."""
+
+    def __init__(self, on_import: Callable[[tuple], None]) -> None:
+        self._on_import = on_import
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        self._on_import((name,))  # refuses, or finds nothing: the next finder goes on
+
+
 def _hooks() -> list[str]:
     """Trace and profile functions set in this thread or for new threads."""
     found = []
