@@ -52,6 +52,8 @@ EVENT_PREFIX = b'{"token": "'
 """How every event line of graders.engine.child's Reporter starts (the token is its first field)."""
 PROCESS_COUNT_SECONDS = 0.5
 """How often the parent counts the child's processes while it waits for events."""
+GROUP_END_SECONDS = 2.0
+"""How long the parent waits for a killed sandbox's processes to be gone."""
 
 
 @dataclass
@@ -120,6 +122,10 @@ def _run_child(
             return run
         finally:
             child.stop()
+            if chosen.sandboxed:  # the sandbox's pid 1 takes a moment to end all it holds
+                give_up = time.monotonic() + GROUP_END_SECONDS
+                while child.process_count() and time.monotonic() < give_up:
+                    time.sleep(0.01)
 
 
 def _send_token(process: subprocess.Popen, token: str) -> None:

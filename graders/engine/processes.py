@@ -27,7 +27,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -37,8 +36,6 @@ from graders.engine import limits as limits_module
 from graders.engine.limits import ChildLimits
 
 READ_BYTES = 1024**2
-GROUP_END_SECONDS = 2.0
-"""How long `Child.stop` waits for the killed processes of a child's group to be gone."""
 WINDOWS = sys.platform == "win32"
 
 
@@ -122,10 +119,6 @@ class Child:
             with contextlib.suppress(OSError):
                 self.process.kill()
         self.process.wait()
-        if self._group:  # killed processes take a moment to go: a sandbox's pid 1 ends all it holds
-            give_up = time.monotonic() + GROUP_END_SECONDS
-            while _group_size(self.process.pid) and time.monotonic() < give_up:
-                time.sleep(0.01)
         self._streams.close()
 
 

@@ -18,6 +18,7 @@ the sandbox adds. It costs a few milliseconds per comparison.
 
 from __future__ import annotations
 
+import copy
 import re
 import sys
 import threading
@@ -29,32 +30,8 @@ from types import FunctionType, ModuleType
 FUNCTION_ATTRIBUTES = ("__code__", "__defaults__", "__kwdefaults__", "__module__")
 DATA_TYPES = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set,
               frozenset)
-MAX_DEPTH = 4
-MAX_ITEMS = 20_000
-"""How far into the grader's data the record looks: its tables are small."""
-
-
-class _Fingerprint:
-    """The shape and identities of a value, kept with the objects so that no id is reused."""
-
-    def __init__(self) -> None:
-        self.alive: list[object] = []
-        self.items = 0
-
-    def of(self, value: object, depth: int = 0) -> object:
-        self.alive.append(value)
-        self.items += 1
-        kind = type(value)
-        if depth >= MAX_DEPTH or self.items > MAX_ITEMS or kind not in DATA_TYPES:
-            return (kind.__name__, id(value))
-        if kind in (list, tuple):
-            return (kind.__name__, id(value), tuple(self.of(x, depth + 1) for x in value))
-        if kind is dict:
-            return ("dict", id(value), tuple((self.of(k, depth + 1), self.of(v, depth + 1))
-                                             for k, v in value.items()))
-        if kind in (set, frozenset):
-            return (kind.__name__, id(value), frozenset(id(x) for x in value))
-        return (kind.__name__, id(value))
+MUTABLE_TYPES = (list, dict, set)
+_MISSING = object()
 
 
 CONSTANT = re.compile(r"_?[A-Z][A-Z0-9_]*")
@@ -67,10 +44,6 @@ def _grader_data(module: ModuleType) -> dict[str, object]:
         key: value for key, value in vars(module).items()
         if CONSTANT.fullmatch(key) and type(value) in DATA_TYPES
     }
-
-
-def _data_prints(module: ModuleType, fingerprint: _Fingerprint) -> dict[str, object]:
-    return {key: fingerprint.of(value) for key, value in _grader_data(module).items()}
 
 
 class Stopgaps:
@@ -91,9 +64,12 @@ class Stopgaps:
         self._modules = {name: module for name, module in sys.modules.items()
                          if (name == "graders" or name.startswith("graders."))
                          and isinstance(module, ModuleType)}
-        self._kept = _Fingerprint()  # holds every recorded object, so that no id is reused
-        self._data = {name: _data_prints(module, self._kept)
-                      for name, module in self._modules.items()}
+        # Each constant, and a deep copy of it to compare with: changed in place, it differs.
+        self._constants = [
+            (name, vars(module), key, value, copy.deepcopy(value))
+            for name, module in self._modules.items()
+            for key, value in _grader_data(module).items()
+        ]
         self._own_state = own_state
         self._own = own_state()
 
@@ -105,11 +81,10 @@ class Stopgaps:
                 found += [f"{self._name_of(function)}.{name}" for function, value
                           in zip(self._functions, recorded, strict=True)
                           if getattr(function, name) is not value]
-        for name, module in self._modules.items():
-            now, before = _data_prints(module, _Fingerprint()), self._data[name]
-            if now != before:
-                found += [f"{name}.{key}" for key in sorted({*now, *before})
-                          if now.get(key) != before.get(key)]
+        for name, namespace, key, value, copied in self._constants:
+            current = namespace.get(key, _MISSING)
+            if current is not value or (type(value) in MUTABLE_TYPES and current != copied):
+                found.append(f"{name}.{key}")
         if self._own_state() != self._own:
             found.append("the guard's own state (its hook, handlers or policy)")
         return found
