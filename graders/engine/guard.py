@@ -374,6 +374,11 @@ class Guard:
         self.refuse("change the grading process's limits")
 
     def _on_hook(self, what: str, args: tuple) -> None:
+        caller = sys._getframe(1)
+        while caller is not None and caller.f_code.co_filename == __file__:
+            caller = caller.f_back  # past the audit hook, to whoever made the call
+        if caller is not None and id(caller.f_globals) in self._protected_globals:
+            return  # the grader's own (graders.kit.atimport profiles the student's import)
         self.refuse(f"install {what}")
 
     def _on_dlsym(self, args: tuple) -> None:
