@@ -377,9 +377,8 @@ class Guard:
         caller = sys._getframe(1)
         while caller is not None and caller.f_code.co_filename == __file__:
             caller = caller.f_back  # past the audit hook, to whoever made the call
-        if caller is not None and id(caller.f_globals) in self._protected_globals:
-            return  # the grader's own (graders.kit.atimport profiles the student's import)
-        self.refuse(f"install {what}")
+        if caller is None or id(caller.f_globals) not in self._protected_globals:
+            self.refuse(f"install {what}")  # the grader's own may: graders.kit.atimport does
 
     def _on_dlsym(self, args: tuple) -> None:
         name = args[-1] if args else None
@@ -496,7 +495,6 @@ def _forbid_unaudited_calls(guard: Guard) -> None:
                 setattr(module, name, leaving)
     fork_exec = _posixsubprocess.fork_exec
     for module in list(sys.modules.values()):  # and its private aliases (subprocess._fork_exec)
-        namespace = getattr(module, "__dict__", None)
-        if isinstance(namespace, dict):
-            for key in [key for key, value in namespace.items() if value is fork_exec]:
-                namespace[key] = starting
+        namespace = getattr(module, "__dict__", None) or {}
+        for key in [key for key, value in namespace.items() if value is fork_exec]:
+            namespace[key] = starting
