@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from graders.engine.parent import run_grading
@@ -28,12 +29,21 @@ from graders.manifest import (
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def grade_exercise(exercise: Exercise, folder: Path, out: Output | None = None) -> ExerciseReport:
+def grade_exercise(
+    exercise: Exercise, folder: Path, reference: bool = False, out: Output | None = None
+) -> ExerciseReport:
     """The exercise graded; on a terminal, `out` shows each check as it starts."""
     on_start = (lambda check: out.running(check.name)) if out is not None else None
-    grading = run_grading(exercise, None, folder, on_start=on_start)  # None: the suite's checks
-    if out is not None:
-        out.done_running()
+    try:
+        grading = run_grading(exercise, None, folder, reference=reference,  # None: the suite's
+                              on_start=on_start)
+    except Exception as error:  # whatever broke, the results (and the results file) still come
+        return ExerciseReport.not_judged(
+            exercise, f"The grader could not judge this submission: {type(error).__name__}: "
+            f"{error}. Nothing of it could be checked, so every check fails.")
+    finally:
+        if out is not None:
+            out.done_running()
     isolation = grading.isolation.describe() if grading.isolation else ""
     return ExerciseReport(exercise, grading.results, isolation)
 
@@ -66,13 +76,17 @@ def check_command(args: argparse.Namespace) -> int:
             print(f"error: {submission} has no folder for exercise {exercise.number} "
                   f"(like {exercise.folder}/)", file=sys.stderr)
             return EXIT_USAGE
-        report = grade_exercise(exercise, folder, out)
+        report = grade_exercise(exercise, folder, args.reference, out)
         reports.append(report)
-        out.show_lines(report_lines(report, only_first_failure=not args.verbose))
+        # The isolation is said once, below: it is the same for every exercise on one machine.
+        out.show_lines(report_lines(replace(report, isolation=""),
+                                    only_first_failure=not args.verbose))
     if len(reports) > 1:
         total = sum(r.score for r in reports)
         most = sum(r.max_score for r in reports)
         out.show(f"\nIn all: {total:g}/{most:g} points.")
+    for isolation in dict.fromkeys(report.isolation for report in reports if report.isolation):
+        out.show(isolation)
     if records_progress(submission):
         learner.record(reports, submission)
     if args.json:
@@ -185,7 +199,7 @@ def watch_one(exercise: Exercise, submission: Path, out: Output, poll: float) ->
 
 def grade_and_show(exercise: Exercise, folder: Path, submission: Path, out: Output
                    ) -> ExerciseReport:
-    report = grade_exercise(exercise, folder, out)
+    report = grade_exercise(exercise, folder, out=out)
     learner.record([report], submission)
     out.show_lines(report_lines(report, only_first_failure=True))
     out.show("Progress: " + learner.progress_bar(learner.progress_of(submission, None)))
@@ -223,6 +237,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--submission", type=Path, default=PACK_ROOT / "exercises", metavar="DIR",
                        help="a folder laid out like exercises/ (default: exercises/)")
     check.add_argument("--json", type=Path, metavar="FILE", help="write a results file")
+    check.add_argument("--reference", action="store_true",
+                       help="the submission is the pack's solutions/, graded as such (teachers)")
     check.set_defaults(run=check_command)
     hint = commands.add_parser(
         "hint", help="the next hint for the first check that failed, one more each time")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from graders.engine import sandbox
 from graders.engine.parent import ChildLimits, grade
 from graders.engine.processes import posix_processes
 from graders.kit.checks import CheckResult
@@ -67,15 +68,34 @@ def stub_files(exercise: Exercise) -> dict[str, str]:
 
 
 def grade_folder(
-    exercise: Exercise, folder: Path, limits: ChildLimits | None = None
+    exercise: Exercise, folder: Path, limits: ChildLimits | None = None, *,
+    reference: bool = False,
 ) -> list[CheckResult]:
-    return grade(exercise, suite_checks(exercise), folder, limits)
+    return grade(exercise, suite_checks(exercise), folder, limits, reference=reference)
 
 
 def copy_exercise(exercise: Exercise, destination: Path) -> Path:
     target = destination / exercise.folder
     shutil.copytree(exercise.exercise_dir, target)
     return target
+
+
+def require_sandbox() -> None:
+    """Skip, saying why, where bubblewrap cannot sandbox; on Linux CI (CI set), fail instead."""
+    found = sandbox.probe()
+    if not found.sandboxed:
+        if os.environ.get("CI") and sys.platform.startswith("linux"):
+            pytest.fail(f"CI must test the sandboxed path, but {found.why}")
+        pytest.skip(f"no sandbox on this machine: {found.why}")
+
+
+@pytest.fixture(params=[sandbox.BUBBLEWRAP, sandbox.GUARD])
+def graded_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way in turn: in the bubblewrap sandbox (where it works) and under the guard alone."""
+    if request.param == sandbox.BUBBLEWRAP:
+        require_sandbox()
+    monkeypatch.setenv(sandbox.CHOICE_VARIABLE, request.param)
+    return request.param
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import grade_folder, make_submission, solution_files, stub_files, why_not_judged_here
 
+from graders.engine import sandbox
 from graders.engine.parent import ChildLimits
 from graders.manifest import PACK_ROOT, find_exercise, load_exercises
 
@@ -56,6 +57,10 @@ class Case:
     """Words the message of every check of `fails` holds."""
     creates: tuple[str, ...] = ()
     """Paths, relative to the submission folder, that must not exist afterwards."""
+    only_in: str = ""
+    """An isolation ("bubblewrap") outside which the case is not held: the guard alone lets it
+    through (SECURITY.md says so), so it is graded only there. Every other case is graded in
+    both: in the bubblewrap sandbox (where it works) and under the guard alone."""
 
     @property
     def exercise(self) -> str:
@@ -90,6 +95,7 @@ def test_every_case_is_well_formed():
         assert case.expect in ("pass", "fail"), case
         assert (case.expect == "fail") == bool(case.fails and case.says), case
         assert case.fails == "all" or isinstance(case.fails, tuple), case
+        assert case.only_in in ("", sandbox.BUBBLEWRAP), case
     for case in IN_PACK:
         exercise = find_exercise(case.exercise)
         assert exercise is not None and exercise.folder == case.folder, case
@@ -128,7 +134,9 @@ def processes_mentioning(marker: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", IN_PACK, ids=lambda case: case.file)
-def test_case_gets_its_verdict(case: Case, tmp_path: Path):
+def test_case_gets_its_verdict(case: Case, tmp_path: Path, graded_in: str):
+    if case.only_in and case.only_in != graded_in:
+        pytest.skip(f"only the {case.only_in} sandbox holds against {case.why} (SECURITY.md)")
     not_here = why_not_judged_here(case.path.read_text(), case.file)
     if not_here:
         pytest.skip(not_here)
@@ -178,7 +186,7 @@ def test_the_submissions_provided_files_and_visible_tests_are_ignored(exercise, 
 
 @pytest.mark.parametrize("exercise", load_exercises(), ids=lambda exercise: exercise.folder)
 def test_grading_the_reference_solutions_themselves_is_not_flagged(exercise):
-    results = grade_folder(exercise, exercise.solution_dir)
+    results = grade_folder(exercise, exercise.solution_dir, reference=True)
     assert all(r.passed for r in results), [r.message for r in results if not r.passed]
 
 

@@ -20,6 +20,7 @@ import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from graders.engine import messages
@@ -37,6 +38,7 @@ from graders.engine.protocol import (
     Start,
     Writer,
 )
+from graders.engine.stopgaps import Stopgaps, name_in
 from graders.engine.where import WHERE_SIGNAL
 from graders.kit import watched
 from graders.kit.capture import recording_stdout, route_standard_output
@@ -122,12 +124,11 @@ def _ran_out_of_memory(error: BaseException | None) -> bool:
     return False
 
 
-def _forbidden_folder(submission: Path) -> Path | None:
-    """The reference solutions, unless what is graded is one of them (a teacher's own check)."""
-    solutions = PACK_ROOT / "solutions"
-    if not solutions.is_dir() or submission.resolve().is_relative_to(solutions.resolve()):
-        return None
-    return solutions
+def _forbidden_folder(reference: bool) -> Path | None:
+    """The reference solutions, unless the parent said that one of them is graded (a teacher's
+    `--reference`): never decided from the submission's path, which its author controls. In a
+    sandbox the folder is absent, and a try to read it is flagged all the same."""
+    return None if reference else PACK_ROOT / "solutions"
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,11 @@ class Spoilers:
         return ""
 
 
+def _both(first: Callable[[], list[str]], second: Callable[[], list[str]]
+          ) -> Callable[[], list[str]]:
+    return lambda: first() + second()
+
+
 def main(argv: list[str] | None = None) -> None:
     token = read_token()
     parser = argparse.ArgumentParser(prog="python -m graders.engine.child")
@@ -166,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--results-handle", type=int)  # Windows: an inherited handle
     parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
     parser.add_argument("--where-fd", type=int)
+    parser.add_argument("--reference", action="store_true", help="a solution is graded")
     args = parser.parse_args(argv)
     if args.where_fd is not None and WHERE_SIGNAL is not None:  # asked before a kill: where.py
         with contextlib.suppress(OSError, ValueError, AttributeError):  # a hang then says less
@@ -184,8 +191,8 @@ def main(argv: list[str] | None = None) -> None:
 
     student_files = [str(args.folder / name) for name in exercise.modules]
     policy = Policy(
-        workdir=Path.cwd(), forbidden=_forbidden_folder(args.folder),
-        max_processes=args.max_processes,
+        workdir=Path.cwd(), forbidden=_forbidden_folder(args.reference),
+        max_processes=args.max_processes, hidden=(PACK_ROOT / "classroom", PACK_ROOT / ".git"),
     )
     guard = Guard(
         policy, lambda: student_files, protected_modules=list(sys.modules),
@@ -196,10 +203,12 @@ def main(argv: list[str] | None = None) -> None:
     watched.install(student_files)
     route_standard_output()
     integrity = Integrity.of_loaded_modules()
+    stopgaps = Stopgaps(integrity.values(), partial(name_in, integrity.namespaces),
+                        guard.own_state)
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only
     # A bound method, taken now: replacing Spoilers.find later changes nothing here.
-    find_spoilers = Spoilers(guard.take_refused, lambda: guard.read_solution, integrity.changes,
-                             integrity.restore).find
+    find_spoilers = Spoilers(guard.take_refused, lambda: guard.read_solution,
+                             _both(integrity.changes, stopgaps.changes), integrity.restore).find
 
     when = f"while {exercise.main_module} was being imported"
     try:

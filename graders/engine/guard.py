@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from types import FunctionType
+from types import FunctionType, ModuleType
 
 from graders.engine.loopback import (
     ONLY_THIS_MACHINE,
@@ -34,6 +34,7 @@ from graders.engine.loopback import (
     is_loopback_address,
     is_loopback_host,
 )
+from graders.engine.stopgaps import SolutionsFinder
 
 
 def _blockbuster_skip() -> object:
@@ -58,6 +59,7 @@ _PATH_EVENTS = {  # event -> positions, among its arguments, of the paths it cha
     "os.mknod": (0,),
 }
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_DIRECTORY_FLAGS = os.O_DIRECTORY | getattr(os, "O_PATH", 0)
 _WRITABLE_DEVICES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty")
 
 
@@ -71,6 +73,8 @@ class Policy:
     """The reference solutions, in a checkout; None when the submission is one of them."""
     max_processes: int
     """Forks the child may make in all (multiprocessing, a process pool); never a program."""
+    hidden: tuple[Path, ...] = ()
+    """Other folders that hold the solutions (the nbgrader sources, .git): read like them."""
 
 
 class Guard:
@@ -87,8 +91,14 @@ class Guard:
         self._student_files = student_files
         self._on_refusal = on_refusal
         self._protected = frozenset(protected_modules)
+        # By their globals, which a function cannot change (its __module__ it can).
+        self._protected_globals = frozenset(
+            id(vars(sys.modules[name])) for name in self._protected
+            if isinstance(sys.modules.get(name), ModuleType)
+        )
         self._pid = os.getpid()
         self._pgid = os.getpgid(0) if hasattr(os, "getpgid") else None  # None on Windows
+        self._ppid = os.getppid()  # the grader, or in a sandbox its pid 1: in the group, not ours
         self._getpid = os.getpid
         self._realpath = os.path.realpath
         self._forks = 0
@@ -96,11 +106,16 @@ class Guard:
         self.read_solution = False
         self._workdir = self._realpath(policy.workdir)
         self._forbidden = self._realpath(policy.forbidden) if policy.forbidden else None
+        self._hidden = tuple(self._realpath(path) for path in policy.hidden)
         self._handlers: dict[str, Callable[[tuple], None]] = {
             "os.fork": self._on_fork, "os.forkpty": self._on_fork,
             "os.kill": self._on_kill, "os.killpg": self._on_killpg,
             "resource.setrlimit": self._on_limits, "resource.prlimit": self._on_limits,
-            "ctypes.dlsym": self._on_dlsym, "open": self._on_open, "import": self._on_import,
+            "ctypes.dlsym": self._on_dlsym, "ctypes.dlsym/handle": self._on_dlsym,
+            "open": self._on_open, "import": self._on_import,
+            "sys.settrace": partial(self._on_hook, "a trace function (sys.settrace)"),
+            "sys.setprofile": partial(self._on_hook, "a profile function (sys.setprofile)"),
+            "sys.addaudithook": partial(self._on_hook, "an audit hook (sys.addaudithook)"),
             "socket.connect": partial(self._on_address, "connect to", _connection_refused),
             "socket.sendto": partial(self._on_address, "send to", _connection_refused),
             "socket.sendmsg": partial(self._on_address, "send to", _connection_refused),
@@ -118,6 +133,7 @@ class Guard:
     def install(self) -> None:
         _forbid_unaudited_calls(self)
         handlers = self._handlers
+        self._handled = tuple(handlers.items())
         skip_blocking_detector = _blockbuster_skip()
 
         def audit(event: str, args: tuple) -> None:
@@ -134,6 +150,18 @@ class Guard:
                 skip_blocking_detector.value = was
 
         sys.addaudithook(audit)
+        self._hook = audit
+        # importlib.import_module raises no "import" event; in a sandbox no file is opened either.
+        sys.meta_path.insert(0, SolutionsFinder(self._on_import))
+
+    def own_state(self) -> tuple:
+        """What the guard decides with, for graders/engine/stopgaps.py to compare: code that
+        empties its table of handlers or its hook's closure turns the guard off."""
+        hook = self._hook
+        cells = tuple(cell.cell_contents for cell in hook.__closure__ or ())
+        return (hook.__code__, cells, tuple(self._handlers.items()), self._handled, self.policy,
+                self._workdir, self._forbidden, self._hidden, self._protected_globals, self._pid,
+                self._pgid, self._ppid, self._getpid, self._realpath, self._student_files)
 
     def take_refused(self) -> list[str]:
         refused, self.refused = self.refused, []
@@ -173,6 +201,8 @@ class Guard:
 
     def _on_kill(self, args: tuple) -> None:
         pid = args[0]
+        if pid == self._ppid:
+            self.refuse(f"send a signal to process {pid}, outside the grading process")
         if pid in (0, self._getpid()) or (pid < 0 and -pid == self._pgid):
             return
         try:
@@ -189,8 +219,15 @@ class Guard:
     def _on_limits(self, args: tuple) -> None:
         self.refuse("change the grading process's limits")
 
+    def _on_hook(self, what: str, args: tuple) -> None:
+        caller = sys._getframe(1)
+        while caller is not None and caller.f_code.co_filename == __file__:
+            caller = caller.f_back  # past the audit hook, to whoever made the call
+        if caller is None or id(caller.f_globals) not in self._protected_globals:
+            self.refuse(f"install {what}")  # the grader's own may: graders.kit.atimport does
+
     def _on_dlsym(self, args: tuple) -> None:
-        name = args[1] if len(args) > 1 else None
+        name = args[-1] if args else None
         if not (isinstance(name, str) and name.startswith(_C_API_PREFIXES)):
             self.refuse(f"call the C function {name} through ctypes")
 
@@ -204,8 +241,15 @@ class Guard:
         if isinstance(path, int) or path is None:
             return
         real = self._realpath(os.fsdecode(path))
-        if self._forbidden and _inside(real, self._forbidden):
+        if self._forbidden and (
+            _inside(real, self._forbidden) or any(_inside(real, h) for h in self._hidden)
+        ):
             self._refuse_solution(os.fsdecode(path))
+        if isinstance(flags, int) and (flags & _DIRECTORY_FLAGS or os.path.isdir(real)) and not (
+            self._may_write(real)
+        ):
+            # A name relative to a descriptor of this folder would get past every path check.
+            self.refuse(f"open the folder {os.fsdecode(path)}, outside the grading folder")
         writing = any(c in mode for c in "wax+") if isinstance(mode, str) else bool(
             isinstance(flags, int) and flags & _WRITE_FLAGS
         )
@@ -257,9 +301,10 @@ class Guard:
         if (
             name in ("__code__", "__defaults__", "__kwdefaults__")
             and isinstance(target, FunctionType)
-            and target.__module__ in self._protected
+            and id(target.__globals__) in self._protected_globals
         ):
-            self.refuse(f"change {name} of {target.__module__}.{target.__qualname__}")
+            module = target.__globals__.get("__name__", "?")
+            self.refuse(f"change {name} of {module}.{target.__qualname__}")
 
 
 def _inside(real: str, folder: str) -> bool:
@@ -294,4 +339,8 @@ def _forbid_unaudited_calls(guard: Guard) -> None:
         for module in (os, posix):
             if hasattr(module, name):
                 setattr(module, name, leaving)
-    _posixsubprocess.fork_exec = starting
+    fork_exec = _posixsubprocess.fork_exec
+    for module in list(sys.modules.values()):  # and its private aliases (subprocess._fork_exec)
+        namespace = getattr(module, "__dict__", None) or {}
+        for key in [key for key, value in namespace.items() if value is fork_exec]:
+            namespace[key] = starting

@@ -11,9 +11,9 @@ solution needs is the guard's (graders/engine/guard.py).
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from operator import is_not
 from types import MappingProxyType, ModuleType
 
@@ -125,6 +125,10 @@ class Integrity:
             values = [value for n in chosen for value in n.values]
             flat.append((getter, tuple(owners), tuple(keys), tuple(values)))
         self._flat = tuple(flat)
+
+    def values(self) -> Iterator[object]:
+        """Every value recorded, of modules and of classes alike (with repeats)."""
+        return chain.from_iterable(values for _, _, _, values in self._flat)
 
     def _unchanged(self) -> bool:
         return not any(

@@ -22,13 +22,12 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.engine import messages, processes
+from graders.engine import messages, processes, sandbox, uploads
 from graders.engine.limits import (
     CHECK_SECONDS,
     EXERCISE_SECONDS,
@@ -50,6 +49,7 @@ from graders.engine.protocol import (
     Start,
 )
 from graders.engine.where import WHERE_SIGNAL, ask_where, stopped_at
+from graders.engine.workdir import working_folder
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.kit.failure import Failure, Frame
 from graders.manifest import PACK_ROOT, Exercise
@@ -60,6 +60,8 @@ __all__ = ["CHECK_SECONDS", "EXERCISE_SECONDS", "IMPORT_SECONDS", "MAX_PROCESSES
 OUTPUT_TAIL_BYTES = 4096
 PROCESS_COUNT_SECONDS = 0.5
 """How often the parent counts the child's processes while it waits for events."""
+GROUP_END_SECONDS = 2.0
+"""How long the parent waits for a killed sandbox's processes to be gone."""
 
 
 @dataclass
@@ -87,12 +89,14 @@ class _Run:
 
 
 def _child_command(
-    exercise: Exercise, folder: Path, start: int, limits: ChildLimits, where_fd: int | None
+    exercise: Exercise, folder: Path, start: int, limits: ChildLimits, reference: bool,
+    where_fd: int | None = None,
 ) -> list[str]:
     where = ["--where-fd", str(where_fd)] if where_fd is not None else []
     return [  # graders/engine/processes.py appends how the results pipe was passed
         sys.executable, "-m", "graders.engine.child", exercise.number, str(folder.resolve()),
-        "--start", str(start), "--max-processes", str(limits.max_processes), *where,
+        "--start", str(start), "--max-processes", str(limits.max_processes),
+        *(["--reference"] if reference else []), *where,
     ]
 
 
@@ -106,14 +110,15 @@ def _where_pipe() -> tuple[int, int] | None:
 
 def _run_child(
     exercise: Exercise, folder: Path, start: int, limits: ChildLimits, deadline: float,
-    while_starting: Callable[[], object] = lambda: None,
+    while_starting: Callable[[], object] = lambda: None, reference: bool = False,
     on_start: Callable[[int], object] = lambda index: None,
 ) -> _Run:
     """Start a child at check `start`; collect its events until it finishes, exits or hangs.
     `while_starting` runs here while the child starts up."""
     token = secrets.token_hex(16)
-    # Windows may hold a dead child's files a moment longer: a folder left behind loses nothing.
-    with tempfile.TemporaryDirectory(prefix="awaitlings-", ignore_cleanup_errors=True) as workdir:
+    # Removed whatever the child left there; on Windows a folder left behind loses nothing.
+    with working_folder() as folder_path:
+        workdir = str(folder_path)
         env = {
             **os.environ,
             "PYTHONPATH": str(PACK_ROOT),
@@ -124,12 +129,17 @@ def _run_child(
             "TEMP": workdir,  # the same on Windows
             "TMP": workdir,
         }
-        where = _where_pipe()
+        chosen = sandbox.chosen()
+        # The stack dump's pipe, where the child is ours to signal (not inside a sandbox).
+        where = _where_pipe() if not chosen.sandboxed else None
         try:
-            child = start_child(
-                _child_command(exercise, folder, start, limits, where[1] if where else None),
-                env=env, cwd=workdir, limits=limits, extra_fds=where[1:] if where else (),
+            command = sandbox.child_command(
+                chosen, _child_command(exercise, folder, start, limits, reference,
+                                       where[1] if where else None),
+                exercise=exercise, submission=folder, workdir=folder_path, env=env,
             )
+            child = start_child(command, env=env, cwd=workdir, limits=limits,
+                                extra_fds=where[1:] if where else ())
         finally:
             if where:
                 os.close(where[1])
@@ -137,7 +147,7 @@ def _run_child(
         try:
             while_starting()
             run = _collect(child, limits, deadline, token, on_start)
-            run.isolation = child.isolation
+            run.isolation = chosen.around(child.isolation)
             if where and run.ended in ("timeout", "budget", "processes"):  # where was it?
                 run.where_dump = ask_where(child.process, where[0])
             return run
@@ -145,6 +155,10 @@ def _run_child(
             child.stop()
             if where:
                 os.close(where[0])
+            if chosen.sandboxed:  # the sandbox's pid 1 takes a moment to end all it holds
+                give_up = time.monotonic() + GROUP_END_SECONDS
+                while child.process_count() and time.monotonic() < give_up:
+                    time.sleep(0.01)
 
 
 def _send_token(process: subprocess.Popen, token: str) -> None:
@@ -173,7 +187,8 @@ def _collect(
             return run
         if now >= next_count:
             next_count = now + PROCESS_COUNT_SECONDS
-            if (child.process_count() or 0) > limits.max_processes + 1:
+            helpers = sandbox.chosen().helper_processes  # bwrap and its pid 1, when sandboxed
+            if (child.process_count() or 0) > limits.max_processes + 1 + helpers:
                 run.ended = "processes"
                 return run
         for stream, chunk in child.read(timeout=min(wait, max(0.0, next_count - now))):
@@ -196,7 +211,8 @@ def _collect(
                 if isinstance(event, Finished | ImportFailed | Restart):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
-        run.returncode = child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
+        run.returncode = sandbox.chosen().child_returncode(
+            child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now)))
     except subprocess.TimeoutExpired:
         run.ended = "budget" if deadline < step_deadline else "timeout"
         return run
@@ -206,12 +222,15 @@ def _collect(
 
 def grade(
     exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
-    limits: ChildLimits | None = None, on_start: Callable[[Check], object] | None = None,
+    limits: ChildLimits | None = None, *, reference: bool = False,
+    on_start: Callable[[Check], object] | None = None,
 ) -> list[CheckResult]:
     """Every check's result for the student's code in `folder`, in order. With `checks` None,
     the exercise's suite is imported while the first child starts, which imports it too: the
-    two imports (~0.3 s each) overlap instead of adding up."""
-    return run_grading(exercise, checks, folder, limits, on_start).results
+    two imports (~0.3 s each) overlap instead of adding up. `reference`: `folder` is one of the
+    pack's solutions, graded as such (a teacher's check), which the child may then read."""
+    return run_grading(exercise, checks, folder, limits, reference=reference,
+                       on_start=on_start).results
 
 
 @dataclass
@@ -226,13 +245,18 @@ class Grading:
 
 def run_grading(
     exercise: Exercise, checks: Sequence[Check] | None, folder: Path,
-    limits: ChildLimits | None = None, on_start: Callable[[Check], object] | None = None,
+    limits: ChildLimits | None = None, *, reference: bool = False,
+    on_start: Callable[[Check], object] | None = None,
 ) -> Grading:
     """`grade`, with the isolation the grading had, for the report.
 
     Whatever happens while the children are run and judged, the results are returned: a check
     that could not be judged fails with the reason (the parent never crashes). `on_start` is
     told of each check as it starts (the command line shows it on a terminal)."""
+    refused = uploads.refusal(folder, reference=reference)
+    if refused is not None:
+        failure = refused if isinstance(refused, Failure) else Failure(str(refused))
+        return Grading([_failed(check, failure) for check in (checks or exercise.checks())], None)
     limits = limits or ChildLimits()
     from_suite = checks is None
     checks = list(checks or ())
@@ -249,7 +273,7 @@ def run_grading(
     isolations: list[Isolation | None] = [None]
     try:
         _grade_in_children(exercise, checks, folder, limits, load_checks, results, started,
-                           isolations)
+                           isolations, reference)
         ordered = [results[index] for index in range(len(checks))]
         return Grading(point_to_earlier_failures(checks, ordered), isolations[-1])
     except Exception as error:  # the grader's own fault: what was judged stays, the rest fails
@@ -264,6 +288,7 @@ def _grade_in_children(
     exercise: Exercise, checks: list[Check], folder: Path, limits: ChildLimits,
     load_checks: Callable[[], None], results: dict[int, CheckResult],
     on_start: Callable[[int], object], isolations: list[Isolation | None],
+    reference: bool = False,
 ) -> None:
     """Run children, one after another from where the last one stopped, until every check of
     `checks` (filled by `load_checks` while the first child starts) has its result."""
@@ -274,7 +299,8 @@ def _grade_in_children(
             load_checks()
             _fail_rest(results, checks, start, messages.budget_spent(limits))
             return
-        run = _run_child(exercise, folder, start, limits, deadline, load_checks, on_start)
+        run = _run_child(exercise, folder, start, limits, deadline, load_checks, reference,
+                         on_start)
         isolations.append(run.isolation)
         for event in run.events:
             if isinstance(event, Result) and event.index < len(checks):

@@ -49,13 +49,16 @@ class Isolation:
     process"."""
     limits: tuple[str, ...]
     """The limits that held: "memory", "CPU time", "processes", "file size", "core dumps"."""
+    without: str = ""
+    """What was missing, and why ("no sandbox, the guard alone (bubblewrap is not installed)")."""
 
     def wrapped(self, layer: str) -> Isolation:
-        return Isolation((layer, *self.layers), self.limits)
+        return Isolation((layer, *self.layers), self.limits, self.without)
 
     def describe(self) -> str:
         held = ", ".join(self.limits) if self.limits else "none"
-        return f"Isolation: {' in '.join(self.layers)}; limits held: {held}."
+        missing = f"; {self.without}" if self.without else ""
+        return f"Isolation: {' in '.join(self.layers)}; limits held: {held}{missing}."
 
 
 def posix_processes() -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from graders.engine import sandbox
 from graders.kit.checks import CheckResult
 from graders.kit.failure import LABEL_WIDTH, LABELS, Failure
 from graders.manifest import Exercise
@@ -68,6 +69,14 @@ class ExerciseReport:
     isolation: str = ""
     """How the grading process was held, in a sentence (graders/engine/processes.py, Isolation);
     "" when not known."""
+
+    @classmethod
+    def not_judged(cls, exercise: Exercise, why: str) -> ExerciseReport:
+        """Every check failed with `why`: a grading that broke still leaves results behind."""
+        return cls(exercise, [
+            CheckResult(check.name, 0.0, check.points, False, check.tags, why, id=check.id)
+            for check in exercise.checks()
+        ])
 
     @property
     def score(self) -> float:
@@ -200,6 +209,7 @@ def results_json(reports: list[ExerciseReport]) -> dict:
         "score": score,
         "max_score": max_score,
         "output": f"{_points(score)}/{_points(max_score)} points ({summary}){isolations}",
+        "isolation": sandbox.chosen().name,  # "bubblewrap", or "guard" (alone)
         "tests": tests,
     }
 

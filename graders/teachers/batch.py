@@ -25,12 +25,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.engine.parent import grade
+from graders.engine.parent import run_grading
 from graders.engine.report import ExerciseReport, results_json
-from graders.kit.checks import CheckResult
-from graders.kit.failure import Failure
 from graders.manifest import Exercise, find_exercise, load_exercises
-from graders.teachers.layout import find_modules, lay_out
+from graders.teachers.layout import UploadRefused, find_modules, lay_out
 
 
 @dataclass(frozen=True)
@@ -60,14 +58,14 @@ def grade_job(job: Job) -> ExerciseReport:
     try:
         with tempfile.TemporaryDirectory(prefix="awaitlings-batch-") as workdir:
             lay_out([job.exercise], job.upload, Path(workdir))
-            return ExerciseReport(job.exercise, grade(job.exercise, checks,
-                                                      Path(workdir) / job.exercise.folder))
+            grading = run_grading(job.exercise, checks, Path(workdir) / job.exercise.folder)
+    except UploadRefused as refused:
+        return ExerciseReport.not_judged(job.exercise, str(refused))
     except Exception as error:  # the batch must carry on past anything
-        why = Failure(f"This submission could not be graded: {type(error).__name__}: {error}")
-        return ExerciseReport(job.exercise, [
-            CheckResult(check.name, 0.0, check.points, False, check.tags, why, id=check.id)
-            for check in checks
-        ])
+        return ExerciseReport.not_judged(
+            job.exercise, f"This submission could not be graded: {type(error).__name__}: {error}")
+    isolation = grading.isolation.describe() if grading.isolation else ""
+    return ExerciseReport(job.exercise, grading.results, isolation)
 
 
 def grade_all(submissions: Path, out: Path, exercises: list[Exercise] | None = None,

@@ -7,6 +7,8 @@
    of a student who hands in every exercise (when the classroom tools are installed).
 4. The same verdicts, check by check, in repeated runs while both cores are kept busy by other
    processes: the solution and every wrong variant of tests/variants, graded again and again.
+5. What the bubblewrap sandbox costs: `python -m graders check NN` on each solution with the
+   sandbox and with the guard alone, runs interleaved so that the machine's load hits both alike.
 
 Every wall figure is printed with its ratio to the import floor: one `python -c "import aiohttp,
 requests, blockbuster, looptime"`, measured beside it, so that a figure taken on a loaded machine
@@ -30,6 +32,7 @@ import time
 import tomllib
 from pathlib import Path
 
+from graders.engine import sandbox
 from graders.engine.parent import grade
 from graders.manifest import PACK_ROOT, Exercise, find_exercise, load_exercises
 
@@ -202,6 +205,34 @@ def stability(runs: int, variant_runs: int, root: Path) -> list[str]:
     return lines
 
 
+def timed_check(exercise: str, submission: Path, choice: str) -> float:
+    command = [sys.executable, "-m", "graders", "check", exercise, "--submission", str(submission)]
+    env = {**os.environ, sandbox.CHOICE_VARIABLE: choice}
+    started = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=False, cwd=PACK_ROOT, env=env)
+    return time.perf_counter() - started
+
+
+def sandbox_cost(submission: Path, repeat: int) -> list[str]:
+    """Median wall seconds per exercise with the sandbox and with the guard alone."""
+    found = sandbox.probe()
+    if not found.sandboxed:
+        return [f"  skipped: {found.why}"]
+    lines, added = [], []
+    for exercise in load_exercises():
+        walls: dict[str, list[float]] = {sandbox.BUBBLEWRAP: [], sandbox.GUARD: []}
+        for _ in range(repeat):
+            for choice, times in walls.items():
+                times.append(timed_check(exercise.number, submission, choice))
+        sandboxed, guarded = (statistics.median(walls[choice]) for choice in walls)
+        added.append(sandboxed - guarded)
+        lines.append(f"  {exercise.label:<16} {sandboxed:6.2f} s sandboxed, {guarded:6.2f} s "
+                     f"guard alone: {sandboxed - guarded:+.2f} s")
+    lines.append(f"  the sandbox adds {statistics.median(added):+.2f} s to an exercise "
+                 f"(median; {min(added):+.2f} to {max(added):+.2f})")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graders.teachers.bench", description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per exercise")
@@ -238,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  nbgrader autograde, one student, every exercise: "
               + (wall(autograde) if autograde is not None
                  else "skipped (the classroom tools are not installed: make classroom)"))
+        print("\nThe sandbox's cost (median wall seconds of python -m graders check NN):")
+        print("\n".join(sandbox_cost(submission, args.repeat)))
         if not args.no_load:
             print("\nVerdicts under load (every core kept busy):")
             print("\n".join(stability(args.load_runs, args.variant_runs, root)))

@@ -76,6 +76,10 @@ def setup_steps() -> list[str]:
         f"          python-version: '{PYTHON_VERSION}'",
         "      - name: Install the grader",
         "        run: python -m pip install --quiet -e .",
+        # The sandbox each child runs in; where the runner refuses it, the guard alone grades,
+        # and the log of each step says so.
+        "      - name: Install the sandbox (bubblewrap)",
+        "        run: sudo apt-get install -y -qq bubblewrap || echo 'bubblewrap not installed'",
     ]
 
 

@@ -65,6 +65,11 @@ if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     apt-get install -y "python$version-venv" || apt-get install -y python3-venv
 fi
 # The grader's own set-up goes here (what its sandbox needs from the image).
+# The sandbox each child runs in (bubblewrap). Where Gradescope's container refuses it, the grader
+# uses its guard alone, and every results file says so.
+if ! command -v bwrap >/dev/null; then
+    (apt-get update && apt-get install -y bubblewrap) || echo "bubblewrap not installed"
+fi
 "$python" -m venv .venv
 .venv/bin/python -m pip install --disable-pip-version-check --require-hashes -r requirements.txt
 """

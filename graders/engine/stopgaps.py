@@ -1,0 +1,125 @@
+"""What the child also watches, for where no sandbox holds: hooks and edits that reach into it.
+
+`Integrity` (graders/engine/guard.py) sees a function, class or module replaced. Code that studies
+the grader has quieter ways to turn a verdict, and this record sees the common ones, compared after
+the import and after every check like the integrity record:
+
+- a trace or profile function (sys.settrace, sys.setprofile, threading.settrace/setprofile), which
+  sees every frame of the grader and may change its variables (the guard also refuses the calls);
+- a function's own attributes changed in place, which replaces no name: `__code__`, `__defaults__`,
+  `__kwdefaults__`, `__module__` (which the guard's refusal of `__code__` once went by);
+- the grader's own data: a module-level constant (an UPPER_CASE name) of a graders module, such
+  as the guard's policy tables or a suite's expected durations, rebound or changed in place;
+- the guard's own state: its audit hook's closure, its table of handlers, its policy.
+
+None of this is a boundary (code in the process can change this record too); SECURITY.md says what
+the sandbox adds. It costs a few milliseconds per comparison.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from itertools import compress, repeat
+from operator import attrgetter, is_, is_not
+from types import FunctionType, ModuleType
+
+FUNCTION_ATTRIBUTES = ("__code__", "__defaults__", "__kwdefaults__", "__module__")
+DATA_TYPES = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set,
+              frozenset)
+MUTABLE_TYPES = (list, dict, set)
+_MISSING = object()
+
+
+CONSTANT = re.compile(r"_?[A-Z][A-Z0-9_]*")
+"""How a constant is named (CHECK_SECONDS, _PATH_EVENTS): a module's caches (`_runs = {}`) change
+as checks run, so only constants are held to what they were."""
+
+
+def _grader_data(module: ModuleType) -> dict[str, object]:
+    return {
+        key: value for key, value in vars(module).items()
+        if CONSTANT.fullmatch(key) and type(value) in DATA_TYPES
+    }
+
+
+class Stopgaps:
+    """The record: taken when the guard is installed, compared by `changes()`."""
+
+    def __init__(self, values: Iterable[object], name_of: Callable[[object], str],
+                 own_state: Callable[[], object]) -> None:
+        """`values`: what the integrity record holds (functions among them); `name_of` names one
+        of them for a message; `own_state`: the guard's (Guard.own_state)."""
+        values = tuple(values)
+        # In C, not in a Python loop: the record holds some 100,000 values.
+        is_function = map(is_, map(type, values), repeat(FunctionType))
+        self._functions = tuple(dict.fromkeys(compress(values, is_function)))
+        self._name_of = name_of
+        self._attributes = tuple(
+            tuple(map(attrgetter(name), self._functions)) for name in FUNCTION_ATTRIBUTES
+        )
+        self._modules = {name: module for name, module in sys.modules.items()
+                         if (name == "graders" or name.startswith("graders."))
+                         and isinstance(module, ModuleType)}
+        # Each constant, and a deep copy of it to compare with: changed in place, it differs.
+        self._constants = [
+            (name, vars(module), key, value, copy.deepcopy(value))
+            for name, module in self._modules.items()
+            for key, value in _grader_data(module).items()
+        ]
+        self._own_state = own_state
+        self._own = own_state()
+
+    def changes(self) -> list[str]:
+        """What was changed since the record was taken, as names for the learner's message."""
+        found = _hooks()
+        for name, recorded in zip(FUNCTION_ATTRIBUTES, self._attributes, strict=True):
+            if any(map(is_not, map(attrgetter(name), self._functions), recorded)):
+                found += [f"{self._name_of(function)}.{name}" for function, value
+                          in zip(self._functions, recorded, strict=True)
+                          if getattr(function, name) is not value]
+        for name, namespace, key, value, copied in self._constants:
+            current = namespace.get(key, _MISSING)
+            if current is not value or (type(value) in MUTABLE_TYPES and current != copied):
+                found.append(f"{name}.{key}")
+        if self._own_state() != self._own:
+            found.append("the guard's own state (its hook, handlers or policy)")
+        return found
+
+
+def name_in(namespaces: Iterable[object], value: object) -> str:
+    """Where the integrity record (its `namespaces`) found `value`, as a qualified name; slow,
+    for messages only."""
+    for namespace in namespaces:
+        for key, recorded in zip(namespace.keys, namespace.values, strict=True):  # type: ignore
+            if recorded is value:
+                return f"{namespace.label}.{key}"  # type: ignore[attr-defined]
+    return repr(value)
+
+
+class SolutionsFinder:
+    """First on sys.meta_path: refuses the `solutions` package however it is imported
+    (importlib.import_module raises no "import" event, and in a sandbox no file is opened)."""
+
+    def __init__(self, on_import: Callable[[tuple], None]) -> None:
+        self._on_import = on_import
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        self._on_import((name,))  # refuses, or finds nothing: the next finder goes on
+
+
+def _hooks() -> list[str]:
+    """Trace and profile functions set in this thread or for new threads."""
+    found = []
+    if sys.gettrace() is not None:
+        found.append("sys.settrace (a trace function)")
+    if sys.getprofile() is not None:
+        found.append("sys.setprofile (a profile function)")
+    if getattr(threading, "_trace_hook", None) is not None:
+        found.append("threading.settrace (a trace function for new threads)")
+    if getattr(threading, "_profile_hook", None) is not None:
+        found.append("threading.setprofile (a profile function for new threads)")
+    return found
