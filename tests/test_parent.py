@@ -17,7 +17,7 @@ def test_a_child_that_cannot_even_be_run_fails_every_check_with_the_reason(
         raise OSError("no more processes")
 
     monkeypatch.setattr(parent, "_run_child", broken)
-    results = grade(exercise_03, None, exercise_03.solution_dir)
+    results = grade(exercise_03, None, exercise_03.solution_dir, reference=True)
     assert len(results) == len(exercise_03.checks())
     assert not any(r.passed or r.points for r in results)
     assert all("could not judge this check" in r.message and "OSError: no more processes"
@@ -35,9 +35,15 @@ def test_what_was_judged_before_the_grader_went_wrong_is_kept(monkeypatch, exerc
         return judge(check, event)
 
     monkeypatch.setattr(parent, "_result_from_event", judge_two_then_fail)
-    results = grade(exercise_03, None, exercise_03.solution_dir)
+    results = grade(exercise_03, None, exercise_03.solution_dir, reference=True)
     assert [r.passed for r in results[:2]] == [True, True]
     assert all(not r.passed and "KeyError" in r.message for r in results[2:])
+
+
+@pytest.fixture
+def guard_only(monkeypatch):
+    """ask_where is called where the child is the parent's to signal: not inside bubblewrap."""
+    monkeypatch.setenv("AWAITLINGS_SANDBOX", "guard")
 
 
 HANGING_RUN_BY_HAND = "\n\ndef run_by_hand(coro, sleep=None):\n    while True:\n        pass\n"
@@ -45,7 +51,7 @@ HANGING_RUN_BY_HAND = "\n\ndef run_by_hand(coro, sleep=None):\n    while True:\n
 
 @pytest.mark.parametrize("where", ["_import_failure", "_stopped_failure", "ask_where"])
 def test_an_error_while_judging_a_child_that_hung_fails_its_checks(
-    monkeypatch, tmp_path, exercise_03, where
+    monkeypatch, tmp_path, exercise_03, where, guard_only
 ):
     def broken(*args, **kwargs):
         raise ValueError("judging went wrong")

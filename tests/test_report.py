@@ -99,5 +99,5 @@ def test_the_check_running_is_shown_on_a_terminal_and_nothing_when_piped(monkeyp
 
 def test_grade_tells_of_each_check_as_it_starts(exercise_03):
     started = []
-    grade(exercise_03, None, exercise_03.solution_dir, on_start=started.append)
+    grade(exercise_03, None, exercise_03.solution_dir, reference=True, on_start=started.append)
     assert [check.id for check in started] == [check.id for check in exercise_03.checks()]
