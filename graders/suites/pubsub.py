@@ -109,7 +109,7 @@ def check_hubs_keep_their_own_sets(ctx: CheckContext, hub: Any) -> None:
             expected="Hub().subscriptions is a new set for every hub",
             actual="Hub().subscriptions is Hub().subscriptions: a set made in the class body "
             "belongs to the class, so every hub (and every app) has the same subscribers",
-            advice="make the set where each hub is made, so that each hub gets its own.",
+            advice="make the set in __init__, so that each hub gets its own.",
         )
 
 
