@@ -167,3 +167,41 @@ def test_05s_timeline_puts_an_answer_before_the_request_it_let_go_at_the_same_in
     assert [line.text for line in farm_timeline(log)] == [
         "asked for /animals/cow", "answered /animals/cow", "asked for /animals/pig",
         "answered /animals/pig", "asked for /animals/fox", "answered /animals/fox"]
+
+
+def solution_lines() -> set[str]:
+    """The reference solutions' own statements that do something (assign, await, return,
+    yield), stripped: in an advice, such a line writes the learner's code for them. Names the
+    contract gives (class Connection:, response.raise_for_status()) are fair to name."""
+    from graders.manifest import load_exercises
+
+    lines = set()
+    for exercise in load_exercises():
+        for name in exercise.modules:
+            text = (exercise.solution_dir / name).read_text()
+            lines |= {line.strip() for line in text.splitlines()
+                      if len(line.strip()) >= 16 and not line.strip().startswith(("#", '"'))
+                      and any(word in line for word in (" = ", "await ", "return ", "yield "))}
+    return lines
+
+
+def advice_texts() -> list[str]:
+    """Every constant string given as `advice=` in the suites (implicit joins are one string)."""
+    import ast
+    from pathlib import Path
+
+    import graders.suites
+
+    texts = []
+    for path in sorted(Path(graders.suites.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.keyword) and node.arg == "advice":
+                texts += [n.value for n in ast.walk(node.value)
+                          if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return texts
+
+
+def test_no_advice_of_the_suites_writes_a_line_of_the_solutions():
+    lines = solution_lines()
+    giveaways = [(text, line) for text in advice_texts() for line in lines if line in text]
+    assert not giveaways, giveaways

@@ -140,8 +140,8 @@ def explain_failure(failure: CheckFailed, log: FarmLog, expected_paths: list[str
             fail_on_blocking_calls(
                 blocking, step_lesson=BLOCKING_LESSON,
                 summary=f"{call} failed because it blocked the event loop.",
-                advice="ask the farm through the aiohttp.ClientSession you are given (`async "
-                "with session.get(url) as response:`): it waits without blocking the loop.",
+                advice="ask the farm through the aiohttp.ClientSession you are given: its "
+                "requests wait without blocking the loop.",
             )
         except CheckFailed as blocked:
             blocked.details = f"{blocked.details}\n{failure.render()}"
@@ -227,8 +227,8 @@ def speak_uses_given_session(ctx: CheckContext) -> None:
             expected="one request, through the ClientSession passed in",
             actual=f"{len(others)} request(s) through another ClientSession"
             if others else "no request through any aiohttp.ClientSession",
-            advice="call get on the `session` argument (`async with session.get(url) as "
-            "response:`): one session shares its connections among all the requests.",
+            advice="make the request through the `session` argument: one session shares its "
+            "connections among all the requests.",
         )
 
 
@@ -384,9 +384,9 @@ def main_uses_one_session(ctx: CheckContext) -> None:
             f"{call} did not ask for all its animals through one ClientSession.",
             expected="3 requests through 1 aiohttp.ClientSession",
             actual=f"{len(made)} request(s) through {len(sessions)} sessions",
-            advice="make one session in main (`async with aiohttp.ClientSession() as session:`)"
-            " and hand it to every speak: a session keeps a pool of connections for all of "
-            "them, and opening one per request is slow and wasteful.",
+            advice="make one aiohttp.ClientSession in main and hand it to every speak: a "
+            "session keeps a pool of connections for all of them, and opening one per request "
+            "is slow and wasteful.",
         )
 
 

@@ -451,8 +451,8 @@ def stop_in_stops(ctx: CheckContext) -> None:
                 expected=f"{describe_printed(expected)}\nthen run_forever() returns at {n:.1f} s",
                 actual=f"{describe_printed(done.printed)}\nthen run_forever() returned at "
                 f"{done.seconds:.1f} s",
-                advice="for each k from n down to 1: print the line, `await asyncio.sleep(1)`; "
-                "only then stop the loop.",
+                advice="look at what your countdown waits on between its lines, and at when it "
+                "stops the loop: only once the last line has had its second.",
             )
 
 

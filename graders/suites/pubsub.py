@@ -109,8 +109,7 @@ def check_hubs_keep_their_own_sets(ctx: CheckContext, hub: Any) -> None:
             expected="Hub().subscriptions is a new set for every hub",
             actual="Hub().subscriptions is Hub().subscriptions: a set made in the class body "
             "belongs to the class, so every hub (and every app) has the same subscribers",
-            advice="make the set in __init__ (self.subscriptions = set()), so that each hub "
-            "gets its own.",
+            advice="make the set in __init__, so that each hub gets its own.",
         )
 
 
@@ -533,9 +532,9 @@ def messages_arrive_at_once(ctx: CheckContext) -> None:
             "A published message did not reach the subscribers at once.",
             expected="every message arrives as soon as it is published (0 s of waiting)",
             actual=f"it reached both subscribers: {shown}",
-            advice="let the handler wait on the queue itself (`await queue.get()`): it wakes the "
-            "moment a message is put on it. Sleeping between looks at the queue makes every "
-            "message wait for the next look.",
+            advice="sleeping between looks at the queue makes every message wait for the next "
+            "look. Let the handler wait on the queue itself: an asyncio.Queue can wake whoever "
+            "waits on it the moment a message is put on it.",
         )
 
 

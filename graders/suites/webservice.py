@@ -283,7 +283,7 @@ def judge_crowd(ctx: CheckContext, names: tuple[str, ...], answers: list[Answer]
                if total >= len(known) * TUTORIAL_DELAY - SLACK else
                "some animals waited for others to be answered first"),
             details=f"GET /animals/{{name}} for each of these, all sent at the same time: {sent}",
-            advice="while a handler waits with `await asyncio.sleep(DELAY)`, the server answers "
+            advice="while a handler waits its DELAY the way a coroutine waits, the server answers "
             "other requests, however many there are. Look for something that makes requests "
             "wait for each other (a lock, a limit on how many wait at once, or waiting in a way "
             "that does not give control back).",
@@ -295,7 +295,8 @@ def judge_crowd(ctx: CheckContext, names: tuple[str, ...], answers: list[Answer]
             f"A known animal answered after {quickest:.1f} s instead of DELAY seconds.",
             expected=expected,
             actual=f"the quickest known animal answered after {quickest:.1f} s.{blocked}",
-            advice="wait with `await asyncio.sleep(DELAY)` in the handler, before answering.",
+            advice="look at what your handler does before it answers: a known animal waits "
+            "DELAY seconds first, the way a coroutine waits.",
         )
 
 
