@@ -194,3 +194,10 @@ def test_without_bwrap_the_guard_grades_alone_unless_the_sandbox_is_required(mon
     assert not found.sandboxed and found.why == "bubblewrap is not installed"
     with pytest.raises(sandbox.SandboxUnavailable, match="not installed"):
         sandbox.choose("bubblewrap")
+
+
+def test_the_probe_works_for_a_pack_whose_temporary_folder_holds_it(box, monkeypatch):
+    # A fresh clone under /tmp, with TMPDIR unset: the probe's working folder must not be a tmpfs
+    # laid over the folder that holds the pack and its Python.
+    monkeypatch.setenv("TMPDIR", str(PACK_ROOT.parent))
+    assert sandbox.probe().sandboxed, sandbox.probe().why

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import grade_folder, make_submission, solution_files
 
 from graders.engine.parent import ChildLimits
@@ -48,13 +47,6 @@ def test_a_dump_without_the_students_code_or_a_junk_one_says_nothing(tmp_path):
     assert stopped_at(b"\xff junk\n  File \"x\", line y in z\n" * 1000, [student], None) == ()
 
 
-@pytest.fixture(autouse=True)
-def guard_only(monkeypatch):
-    """The dump is asked for where the child is the parent's to signal: not inside bubblewrap,
-    whose pid 1 does not pass the signal on (the sandboxed path says no more than before)."""
-    monkeypatch.setenv("AWAITLINGS_SANDBOX", "guard")
-
-
 def grade_with(tmp_path: Path, exercise, text: str):
     files = solution_files(exercise)
     files[exercise.main_module] += "\n\n" + text
@@ -62,7 +54,9 @@ def grade_with(tmp_path: Path, exercise, text: str):
                                           QUICK)}
 
 
-def test_a_loop_without_end_is_named_with_the_calls_that_led_there(tmp_path, exercise_03):
+def test_a_loop_without_end_is_named_with_the_calls_that_led_there(
+    tmp_path, exercise_03, graded_in
+):
     loop = ("def going_round():\n    while True:\n        pass\n\n\n"
             "def run_by_hand(coro, sleep=None):\n    going_round()\n")
     hung = grade_with(tmp_path, exercise_03, loop)["run_by_hand_returns_result"]
@@ -75,14 +69,14 @@ def test_a_loop_without_end_is_named_with_the_calls_that_led_there(tmp_path, exe
     assert STOPPED_HERE in hung.message and "byhand.py:" in hung.message
 
 
-def test_a_hang_inside_a_c_call_is_named_too(tmp_path, exercise_03):
+def test_a_hang_inside_a_c_call_is_named_too(tmp_path, exercise_03, graded_in):
     waits = ("import threading\n\n\n"
              "def run_by_hand(coro, sleep=None):\n    threading.Event().wait()\n")
     hung = grade_with(tmp_path, exercise_03, waits)["run_by_hand_returns_result"]
     assert hung.failure.where[-1].code == "threading.Event().wait()"
 
 
-def test_an_import_that_hangs_says_where(tmp_path, exercise_03):
+def test_an_import_that_hangs_says_where(tmp_path, exercise_03, graded_in):
     at_import = "import select\nselect.select([], [], [], 60)\n"
     results = grade_with(tmp_path, exercise_03, at_import)
     first = next(iter(results.values()))

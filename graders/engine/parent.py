@@ -130,8 +130,7 @@ def _run_child(
             "TMP": workdir,
         }
         chosen = sandbox.chosen()
-        # The stack dump's pipe, where the child is ours to signal (not inside a sandbox).
-        where = _where_pipe() if not chosen.sandboxed else None
+        where = _where_pipe()  # the pipe of the child's stack dump, asked for on a hang
         try:
             command = sandbox.child_command(
                 chosen, _child_command(exercise, folder, start, limits, reference,
@@ -149,7 +148,7 @@ def _run_child(
             run = _collect(child, limits, deadline, token, on_start)
             run.isolation = chosen.around(child.isolation)
             if where and run.ended in ("timeout", "budget", "processes"):  # where was it?
-                run.where_dump = ask_where(child.process, where[0])
+                run.where_dump = ask_where(child.process, where[0], sandboxed=chosen.sandboxed)
             return run
         finally:
             child.stop()

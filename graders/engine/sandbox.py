@@ -30,6 +30,7 @@ import shutil
 import site
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -124,15 +125,18 @@ def probe() -> Sandbox:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return Sandbox(GUARD, "bubblewrap is not installed")
-    workdir = Path(os.environ.get("TMPDIR") or "/tmp").resolve()
-    command = sandboxed_command(
-        bwrap, [sys.executable, "-S", "-c", "pass"], workdir=workdir, env={}, bound=(),
-    )
-    try:
-        finished = subprocess.run(command, capture_output=True, timeout=PROBE_SECONDS,
-                                  stdin=subprocess.DEVNULL, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return Sandbox(GUARD, f"bubblewrap could not start: {error}")
+    # A working folder of its own, as a child gets: a tmpfs over all of /tmp would hide a pack
+    # (and its venv) that lives under /tmp, and the probe would refuse a sandbox that works.
+    with tempfile.TemporaryDirectory(prefix="awaitlings-probe-") as workdir:
+        command = sandboxed_command(
+            bwrap, [sys.executable, "-S", "-c", "pass"], workdir=Path(workdir).resolve(), env={},
+            bound=(),
+        )
+        try:
+            finished = subprocess.run(command, capture_output=True, timeout=PROBE_SECONDS,
+                                      stdin=subprocess.DEVNULL, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return Sandbox(GUARD, f"bubblewrap could not start: {error}")
     if finished.returncode != 0:
         said = finished.stderr.decode("utf-8", "replace").strip().splitlines()
         return Sandbox(GUARD, f"bubblewrap is refused here: {said[-1] if said else 'no reason'}")

@@ -41,13 +41,23 @@ _FRAME = re.compile(r'^\s*File "(?P<path>.*)", line (?P<line>\d+) in (?P<functio
 _THREAD = re.compile(r"^(Current thread|Thread) 0x[0-9a-fA-F]+")
 
 
-def ask_where(process: subprocess.Popen, where_fd: int) -> bytes:
-    """Ask the child for its stack (WHERE_SIGNAL) and read what it dumps, within WHERE_SECONDS."""
+CHILD_MODULE = b"graders.engine.child"
+"""What the grading child's command line holds, to find it among a sandbox's processes."""
+
+
+def ask_where(process: subprocess.Popen, where_fd: int, *, sandboxed: bool = False) -> bytes:
+    """Ask the child for its stack (WHERE_SIGNAL) and read what it dumps, within WHERE_SECONDS.
+    In a sandbox, `process` is bubblewrap, which would die of the signal: the grading child
+    among its descendants is asked instead."""
     if WHERE_SIGNAL is None:
         return b""
+    targets = grading_children(process.pid) if sandboxed else [process.pid]
     try:
-        os.kill(process.pid, WHERE_SIGNAL)
+        for pid in targets:
+            os.kill(pid, WHERE_SIGNAL)
     except (ProcessLookupError, PermissionError):
+        return b""
+    if not targets:
         return b""
     data = b""
     deadline = time.monotonic() + WHERE_SECONDS
@@ -68,6 +78,31 @@ def ask_where(process: subprocess.Popen, where_fd: int) -> bytes:
             break
         data += chunk
     return data[:MAX_DUMP_BYTES]
+
+
+def grading_children(pid: int) -> list[int]:
+    """The descendants of `pid` that run the grading child (not those it forked), from /proc."""
+    parents: dict[int, int] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(OSError), open(f"/proc/{entry}/stat", "rb") as stat:
+                    data = stat.read()
+                    parents[int(entry)] = int(data[data.rfind(b")") + 2:].split()[1])
+    descendants, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        children = [child for child, parent in parents.items() if parent == current]
+        descendants += children
+        todo += children
+    found: list[int] = []
+    for child in descendants:
+        with contextlib.suppress(OSError), open(f"/proc/{child}/cmdline", "rb") as cmdline:
+            argv = cmdline.read().split(b"\0")
+            if (CHILD_MODULE in argv and not argv[0].endswith(b"bwrap")
+                    and parents.get(child) not in found):  # not the child's own forks
+                found.append(child)
+    return found[:1]
 
 
 def stopped_at(
