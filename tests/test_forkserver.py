@@ -19,6 +19,12 @@ from graders.engine.limits import ChildLimits
 from graders.engine.parent import _run_child, grade
 from graders.manifest import find_exercise
 
+
+@pytest.fixture(autouse=True)
+def _no_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server forks only where no sandbox is asked for: these tests are of that path."""
+    monkeypatch.setenv("AWAITLINGS_SANDBOX", "guard")
+
 pytestmark = [
     posix_only,
     pytest.mark.skipif(not forkserver.available(), reason="no fork or SCM_RIGHTS here"),
@@ -124,31 +130,31 @@ def test_grading_goes_on_when_the_server_cannot_start(
         raise OSError("no server today")
 
     monkeypatch.setattr(forkserver.ForkServer, "start", cannot_start)
-    results = grade(BYHAND, None, BYHAND.solution_dir)
+    results = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
     assert all(result.passed for result in results), [r.message for r in results]
     assert forkserver._server is None
 
 
 def test_grading_goes_on_when_the_server_dies(own_server: None) -> None:
-    first = grade(BYHAND, None, BYHAND.solution_dir)
+    first = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
     server = forkserver._server
     assert server is not None
     server.process.kill()
     server.process.wait()
-    again = grade(BYHAND, None, BYHAND.solution_dir)
+    again = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
     assert [r.passed for r in again] == [r.passed for r in first] == [True] * len(first)
 
 
 def test_grading_goes_on_when_the_server_stops_answering(
     own_server: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    grade(BYHAND, None, BYHAND.solution_dir)
+    grade(BYHAND, None, BYHAND.solution_dir, reference=True)
     server = forkserver._server
     assert server is not None
     os.kill(server.process.pid, signal.SIGSTOP)  # it holds the socket open but never answers
     monkeypatch.setattr(forkserver, "ANSWER_SECONDS", 0.5)
     try:
-        results = grade(BYHAND, None, BYHAND.solution_dir)
+        results = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
     finally:
         with contextlib.suppress(ProcessLookupError):  # it was killed once given up on
             os.kill(server.process.pid, signal.SIGCONT)

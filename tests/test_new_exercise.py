@@ -67,7 +67,7 @@ def test_its_stub_and_classroom_files_are_current(pack: Path):
 
 
 def test_its_solution_passes_and_its_stub_fails(pack: Path):
-    python(pack, "-m", "graders", "check", NEW[0], "--submission", "solutions")
+    python(pack, "-m", "graders", "check", NEW[0], "--submission", "solutions", "--reference")
     python(pack, "-m", "graders", "check", NEW[0], expect=1)
 
 
