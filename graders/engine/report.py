@@ -74,7 +74,8 @@ class ExerciseReport:
     def not_judged(cls, exercise: Exercise, why: str) -> ExerciseReport:
         """Every check failed with `why`: a grading that broke still leaves results behind."""
         return cls(exercise, [
-            CheckResult(check.name, 0.0, check.points, False, check.tags, why, id=check.id)
+            CheckResult(check.name, 0.0, check.points, False, check.tags, Failure(why),
+                        id=check.id)
             for check in exercise.checks()
         ])
 
