@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import socket
 import subprocess
@@ -119,10 +120,17 @@ def test_a_farm_in_a_thread_serves_blocking_clients_and_closes_after():
 
 
 @posix_only  # Windows has no SIGINT to send to another process
+def _ctrl_c_as_in_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_the_farm_command_serves_with_the_delay_asked_and_closes_on_ctrl_c():
     server = subprocess.Popen(
         [sys.executable, "-m", "graders.farm.service", "--port", "0", "--delay", "0.01"],
         cwd=PACK_ROOT, stdout=subprocess.PIPE, text=True,
+        # A shell's background job ignores Ctrl-C, and Python would inherit that: the farm as a
+        # learner starts it, with Ctrl-C doing what it does in a terminal.
+        preexec_fn=_ctrl_c_as_in_a_terminal if os.name == "posix" else None,
     )
     try:
         opened = server.stdout.readline()
