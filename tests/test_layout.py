@@ -152,6 +152,8 @@ def test_the_map_in_developing_md_is_the_tree():
             actual.add(relative.removesuffix("__init__.py"))
         elif path.parent.name == "suites":
             actual.add("graders/suites/<slug>.py")
+        elif path.parent.name == "models" and path.parent.parent.name == "suites":
+            actual.add("graders/suites/models/<slug>.py")
         else:
             actual.add(relative)
     actual.discard("graders/")

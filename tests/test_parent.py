@@ -28,11 +28,11 @@ def test_what_was_judged_before_the_grader_went_wrong_is_kept(monkeypatch, exerc
     judged = []
     judge = parent._result_from_event
 
-    def judge_two_then_fail(check, event):
+    def judge_two_then_fail(check, event, scenarios):
         if len(judged) == 2:
             raise KeyError("a bug of the grader's")
         judged.append(check.id)
-        return judge(check, event)
+        return judge(check, event, scenarios)
 
     monkeypatch.setattr(parent, "_result_from_event", judge_two_then_fail)
     results = grade(exercise_03, None, exercise_03.solution_dir, reference=True)

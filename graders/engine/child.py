@@ -45,6 +45,7 @@ from graders.kit.capture import recording_stdout, route_standard_output
 from graders.kit.checks import Check, CheckFailed
 from graders.kit.context import CheckContext
 from graders.kit.failure import Failure
+from graders.kit.scenarios import Scenario, decode_scenarios, observe_all
 from graders.kit.timeline import printed_picture
 from graders.kit.vtime import CoveredTime
 from graders.manifest import PACK_ROOT, find_exercise
@@ -54,30 +55,43 @@ _exit = os._exit
 DEFAULT_MAX_PROCESSES = 16
 
 
-def read_token() -> str:
-    """The run's secret, the first line on stdin; stdin then reads as empty, as before."""
+def read_stdin_lines(count: int = 2) -> list[str]:
+    """The first `count` lines on stdin: the run's secret token, then the scenarios the parent
+    chose for the judged checks (graders/kit/scenarios.py). Stdin then reads as empty."""
     data = b""
-    while not data.endswith(b"\n"):
-        chunk = os.read(0, 256)
+    while data.count(b"\n") < count:
+        chunk = os.read(0, 65536)
         if not chunk:
             break
         data += chunk
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
-    return data.decode().strip()
+    lines = data.decode().split("\n")
+    return [line.strip() for line in (lines + [""] * count)[:count]]
 
 
-def run_check(check: Check, context: CheckContext, index: int = 0) -> Result:
-    """Run one check; whatever it does, answer with a result."""
+def read_token() -> str:
+    """The run's secret, the first line on stdin (for a caller that sends nothing else)."""
+    return read_stdin_lines(1)[0]
+
+
+def run_check(check: Check, context: CheckContext, index: int = 0,
+              scenarios: list[Scenario] | None = None) -> Result:
+    """Run one check; whatever it does, answer with a result. A judged check observes each of
+    its `scenarios`, and its result carries what it saw, for the parent to judge."""
     context.timeline = ""
     context.notes = []
     CoveredTime.take()
     failure: Failure | None = None
+    observations = ""
     with warnings.catch_warnings(record=True) as caught, recording_stdout() as printed:
         warnings.simplefilter("always")
         try:
-            check.function(context)
+            if check.judged:
+                observations = observe_all(check, context, scenarios or [])
+            else:
+                check.function(context)  # type: ignore[call-arg]
         except CheckFailed as failed:
             if failed.why is None and check.why:
                 failed.why = check.why
@@ -96,7 +110,8 @@ def run_check(check: Check, context: CheckContext, index: int = 0) -> Result:
         if issubclass(warning.category, RuntimeWarning) and "never awaited" in str(warning.message):
             context.notes.append(f"Python warned: {warning.message}")
     if failure is None:
-        return Result(index=index, passed=True, virtual_seconds=CoveredTime.take())
+        return Result(index=index, passed=True, virtual_seconds=CoveredTime.take(),
+                      observations=observations)
     notes = list(dict.fromkeys([*failure.notes, *context.notes]))
     if any("never awaited" in note for note in notes):
         notes.append("(a coroutine that is called but never awaited never runs: add await)")
@@ -163,7 +178,7 @@ def _both(first: Callable[[], list[str]], second: Callable[[], list[str]]
 
 
 def main(argv: list[str] | None = None) -> None:
-    token = read_token()
+    token, scenarios_text = read_stdin_lines(2)
     parser = argparse.ArgumentParser(prog="python -m graders.engine.child")
     parser.add_argument("exercise")
     parser.add_argument("folder", type=Path)
@@ -185,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     suite = importlib.import_module(exercise.suite_name).SUITE
     # Copies: the suite's own list and checks are within reach of the student's code.
     checks = tuple(replace(c) for c in suite.checks)
+    scenarios = decode_scenarios(scenarios_text)
     import_guard = suite.import_guard or contextlib.nullcontext
     for name in exercise.provided:  # always the pack's copy, never the submission's
         load_module(exercise.exercise_dir / name)
@@ -224,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     context = CheckContext(modules=modules, main_file=exercise.main_module)
     for index in range(args.start, len(checks)):
         reporter.send(Start(index))
-        result = run_check(checks[index], context, index)
+        result = run_check(checks[index], context, index, scenarios.get(index))
         problem = find_spoilers("during this check")
         if problem:
             result = replace(result, passed=False, failure=Failure(problem))

@@ -52,6 +52,13 @@ from graders.engine.where import WHERE_SIGNAL, ask_where, stopped_at
 from graders.engine.workdir import working_folder
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.kit.failure import Failure, Frame
+from graders.kit.scenarios import (
+    Scenario,
+    choose_scenarios,
+    encode_scenarios,
+    grading_seed,
+    judge_all,
+)
 from graders.manifest import PACK_ROOT, Exercise
 
 __all__ = ["CHECK_SECONDS", "EXERCISE_SECONDS", "IMPORT_SECONDS", "MAX_PROCESSES", "MEMORY_BYTES",
@@ -112,9 +119,11 @@ def _run_child(
     exercise: Exercise, folder: Path, start: int, limits: ChildLimits, deadline: float,
     while_starting: Callable[[], object] = lambda: None, reference: bool = False,
     on_start: Callable[[int], object] = lambda index: None,
+    scenarios: Callable[[], str] = lambda: "",
 ) -> _Run:
     """Start a child at check `start`; collect its events until it finishes, exits or hangs.
-    `while_starting` runs here while the child starts up."""
+    `while_starting` runs here while the child starts up; then the child is sent `scenarios()`,
+    the judged checks' scenarios as JSON."""
     token = secrets.token_hex(16)
     # Removed whatever the child left there; on Windows a folder left behind loses nothing.
     with working_folder() as folder_path:
@@ -142,9 +151,10 @@ def _run_child(
         finally:
             if where:
                 os.close(where[1])
-        _send_token(child.process, token)
+        _send_line(child.process, token)
         try:
-            while_starting()
+            while_starting()  # the scenarios need the checks: they are sent once those are read
+            _send_line(child.process, scenarios(), last=True)
             run = _collect(child, limits, deadline, token, on_start)
             run.isolation = chosen.around(child.isolation)
             if where and run.ended in ("timeout", "budget", "processes"):  # where was it?
@@ -160,13 +170,15 @@ def _run_child(
                     time.sleep(0.01)
 
 
-def _send_token(process: subprocess.Popen, token: str) -> None:
+def _send_line(process: subprocess.Popen, line: str, last: bool = False) -> None:
+    """A line on the child's stdin: first its token, then its scenarios (the last line)."""
     assert process.stdin is not None
-    with contextlib.suppress(OSError):  # a child that died at once is reported as such
-        process.stdin.write(token.encode() + b"\n")
+    with contextlib.suppress(OSError, ValueError):  # a child that died at once is reported as such
+        process.stdin.write(line.encode() + b"\n")
         process.stdin.flush()
-    with contextlib.suppress(OSError):
-        process.stdin.close()
+    if last:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
 
 
 def _collect(
@@ -293,17 +305,27 @@ def _grade_in_children(
     `checks` (filled by `load_checks` while the first child starts) has its result."""
     deadline = time.monotonic() + limits.exercise_seconds
     start = 0
+    chosen: dict[int, list[Scenario]] = {}
+
+    def scenarios_text() -> str:
+        load_checks()
+        if not chosen:
+            files = [folder / name for name in exercise.modules]
+            chosen.update(choose_scenarios(checks, grading_seed(exercise.number, files)))
+        return encode_scenarios(chosen)
+
     while start == 0 or start < len(checks):
         if time.monotonic() >= deadline:
             load_checks()
             _fail_rest(results, checks, start, messages.budget_spent(limits))
             return
         run = _run_child(exercise, folder, start, limits, deadline, load_checks, reference,
-                         on_start)
+                         on_start, scenarios_text)
         isolations.append(run.isolation)
         for event in run.events:
             if isinstance(event, Result) and event.index < len(checks):
-                results[event.index] = _result_from_event(checks[event.index], event)
+                results[event.index] = _result_from_event(
+                    checks[event.index], event, chosen.get(event.index, []))
         failure = _import_failure(run, exercise, folder, limits)
         if failure is not None:
             _fail_rest(results, checks, start, failure)
@@ -369,8 +391,17 @@ def _refusals_since_start(run: _Run) -> list[str]:
     return refused
 
 
-def _result_from_event(check: Check, event: Result) -> CheckResult:
+def _result_from_event(check: Check, event: Result, scenarios: list[Scenario]) -> CheckResult:
+    """The verdict on one check: the child's, when it failed the check (a child can always fail
+    one); for a judged check that the child observed, the judge's, here."""
     passed = event.passed
+    failure, timeline = event.failure, event.timeline
+    if passed and check.judged:
+        try:
+            failure, timeline = judge_all(check, scenarios, event.observations)
+        except Exception as error:  # the grader's own fault: this check fails, no other
+            failure = messages.grader_failed(error)
+        passed = failure is None
     return CheckResult(
         name=check.name,
         id=check.id,
@@ -378,9 +409,9 @@ def _result_from_event(check: Check, event: Result) -> CheckResult:
         max_points=check.points,
         passed=passed,
         tags=check.tags,
-        failure=None if passed else event.failure or messages.unexplained(),
+        failure=None if passed else failure or messages.unexplained(),
         student_output=event.output,
-        timeline=event.timeline,
+        timeline=timeline,
         virtual_seconds=event.virtual_seconds,
     )
 

@@ -34,6 +34,9 @@ MAX_LINE_BYTES = 1024**2
 """A line longer than this is dropped: the writer cuts its fields far below it."""
 MAX_FIELD_CHARS = 8_000
 """The writer cuts every text field to this: a huge repr must not flood the parent."""
+MAX_OBSERVATION_CHARS = 512 * 1024
+"""A judged check's observations are kept whole up to this (cut, they would not parse): a child
+that observed more fails the check itself."""
 MAX_EVENTS = 10_000
 """Events of one child beyond this are dropped: no grading needs more than a few hundred."""
 MAX_REFUSED = 50
@@ -79,6 +82,9 @@ class Result:
     """A picture of what ran when, for a failed timing check."""
     virtual_seconds: float = 0.0
     """How much virtual time the check covered."""
+    observations: str = ""
+    """A judged check's observations, one a scenario, as JSON text: the parent judges them
+    (graders/kit/scenarios.py); its `passed` then only says that all were observed."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,8 @@ def clip(text: str, limit: int = MAX_FIELD_CHARS) -> str:
 
 def encode(event: Any, token: str) -> bytes:
     """One line of the wire for `event`, its text fields cut to MAX_FIELD_CHARS."""
-    fields = _clipped(dataclasses.asdict(event))
+    fields = {name: value if name == "observations" else _clipped(value)
+              for name, value in dataclasses.asdict(event).items()}
     return (json.dumps({"token": token, "event": event.kind, **fields}) + "\n").encode()
 
 

@@ -7,10 +7,11 @@ child process, where the student's module is loaded.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from graders.kit.failure import Failure, Frame
 
@@ -47,8 +48,12 @@ class CheckFailed(Exception):
         why: str | None = None,
         where: tuple[Frame, ...] = (),
         not_written_yet: bool = False,
+        timeline: str = "",
     ) -> None:
         super().__init__(summary)
+        self.timeline = timeline
+        """A picture of what ran when, raised by a judge in the parent (a check in the child sets
+        its context's instead)."""
         self.summary = summary
         self.expected = expected
         self.actual = actual
@@ -80,6 +85,11 @@ class ImportRefused(Exception):
 
 
 CheckFunction = Callable[["CheckContext"], None]
+ObserveFunction = Callable[["CheckContext", dict[str, Any]], Any]
+"""A judged check's part in the child: one scenario in, plain observations out
+(graders/kit/scenarios.py)."""
+SampleFunction = Callable[[random.Random], list[dict[str, Any]]]
+JudgeFunction = Callable[[dict[str, Any], Any], None]
 
 
 @dataclass(frozen=True)
@@ -92,13 +102,23 @@ class Check:
     """The points it is worth when it passes."""
     tags: tuple[Tag, ...]
     """What kind of check it is: results, timing, blocking (at least one)."""
-    function: CheckFunction
-    """Runs in the child process: returns on success, raises CheckFailed (or anything) to fail."""
+    function: CheckFunction | ObserveFunction
+    """Runs in the child process: returns on success, raises CheckFailed (or anything) to fail.
+    For a judged check, the observing part: called once a scenario, it returns what it saw."""
     why: str = ""
     """Why it matters at this step of the tutorial, shown by a failure that gives no why itself."""
     needs: tuple[str, ...] = ()
     """Ids of earlier checks whose subject this one relies on: when one of those failed too, the
     failure says to fix that one first."""
+    sample: SampleFunction | None = None
+    """A judged check's scenarios, drawn in the parent (None for a check the child judges)."""
+    judge: JudgeFunction | None = None
+    """A judged check's verdict on one scenario's observation, in the parent: raises
+    CheckFailed when the observation is not what right code gives."""
+
+    @property
+    def judged(self) -> bool:
+        return self.sample is not None
 
     @property
     def id(self) -> str:
@@ -135,6 +155,21 @@ class Suite:
                 raise ValueError(f"check {name!r}: needs {tuple(unknown)} must be ids of earlier "
                                  f"checks, some of {earlier}")
             self.checks.append(check)
+            return function
+
+        return register
+
+    def judged(
+        self, name: str, *, points: float, tags: tuple[Tag, ...], sample: SampleFunction,
+        judge: JudgeFunction, why: str = "", needs: tuple[str, ...] = (),
+    ) -> Callable[[ObserveFunction], ObserveFunction]:
+        """Declare the decorated function the observing part of a judged check: the parent draws
+        its scenarios with `sample` and judges each observation with `judge`
+        (graders/kit/scenarios.py)."""
+        def register(function: ObserveFunction) -> ObserveFunction:
+            self.check(name, points=points, tags=tags, why=why, needs=needs)(
+                function)  # type: ignore[arg-type]
+            self.checks[-1] = replace(self.checks[-1], sample=sample, judge=judge)
             return function
 
         return register

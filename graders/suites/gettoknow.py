@@ -29,11 +29,14 @@ from graders.kit import (
     PrintedLine,
     Ran,
     Replacement,
+    Scenario,
     StandIn,
     Suite,
     describe_printed,
     fail_on_blocking_calls,
     fail_on_blocking_runs,
+    observed,
+    observed_printed,
     printed_as_expected,
     render_printed,
     run_student,
@@ -41,12 +44,24 @@ from graders.kit import (
     side_by_side,
     too_fast_advice,
 )
+from graders.suites.models.gettoknow import (
+    RESULT_STRATA,
+    SQUARE_SECONDS,
+    TIMING_STRATA,
+    TOLERANCE,
+    at,
+    executor_scenarios,
+    finishing,
+    judge_executor,
+    judge_overlap,
+    judge_squares_with_seven,
+    squares_scenarios,
+    starting,
+    waiting,
+)
 
 SUITE = Suite()
 
-SQUARE_SECONDS = 3.0
-TOLERANCE = 0.05
-"""Virtual seconds of slack: correct code is exact on virtual time, this only absorbs rounding."""
 THREAD_PATIENCE = 1.0
 """Real seconds the blocking_square stand-in waits for a square to be running beside it."""
 STOP_GUARD = 10.0
@@ -61,18 +76,6 @@ BLOCKING_LESSON = (
     "While a blocking call waits, the event loop waits with it: no other coroutine can run, so "
     "nothing overlaps any more."
 )
-
-
-def starting(x: Any) -> str:
-    return f"Starting square with argument {x}!"
-
-
-def finishing(x: Any) -> str:
-    return f"Finishing square with argument {x}!"
-
-
-def waiting(x: Any) -> str:
-    return f"waiting for square({x})..."
 
 
 # --- Running the student's code ------------------------------------------------------------------
@@ -119,15 +122,6 @@ def run(ctx: CheckContext, call: str, make_awaitable: Callable[[], Awaitable[Any
     return run_student(ctx, call, make_awaitable, watch_blocking=True,
                        blocking_lesson=BLOCKING_LESSON, keep_failure=keep_failure,
                        replacing=((ctx.module, "blocking_square", stand_in), *replacing))
-
-
-def at(seconds: float, text: str) -> PrintedLine:
-    return PrintedLine(text, seconds)
-
-
-def squares_timeline(numbers: list[int], failing: tuple[int, ...] = ()) -> list[PrintedLine]:
-    lines = [at(0, starting(x)) for x in numbers]
-    return lines + [at(SQUARE_SECONDS, finishing(x)) for x in numbers if x not in failing]
 
 
 # --- square -------------------------------------------------------------------------------------
@@ -194,76 +188,30 @@ def gathered(ctx: CheckContext, n: int) -> tuple[Ran, Counting]:
         raise
 
 
-@SUITE.check("list_squares keeps every result in its place, the error too", points=1,
-             tags=("results",))
-def list_squares_results(ctx: CheckContext) -> None:
-    for n in (10, 12, 3):
-        got, counter = gathered(ctx, n)
-        results = got.value
-        problems = result_problems(results, n, failing=(7,))
-        if problems:
-            raise CheckFailed(
-                f"list_squares({n}) gave the wrong results.",
-                expected=expected_squares(n, failing=(7,)),
-                actual=repr(results),
-                details="\n".join(problems),
-                advice="one result per number, in the order 0, 1, ..., n-1 (not the order they "
-                "finish in), with the exception object itself where square(7) failed.",
-            )
-        missing = [x for x in range(n) if x not in counter.started]
-        if missing:
-            raise CheckFailed(
-                f"list_squares({n}) did not run square for every number.",
-                expected=f"square(x) for every x in 0..{n - 1}",
-                actual=f"square was not called for {missing}",
-                advice="build the list from square(x) for x in range(n), not from arithmetic "
-                "of your own.",
-            )
+@SUITE.judged("list_squares keeps every result in its place, the error too", points=1,
+              tags=("results",), sample=squares_scenarios(RESULT_STRATA),
+              judge=judge_squares_with_seven)
+def list_squares_results(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    got, counter = gathered(ctx, scenario["n"])
+    return {"value": observed(got.value), "started": observed(counter.started)}
 
 
-def expected_squares(n: int, failing: tuple[int, ...]) -> str:
-    items = ["ValueError(...)" if x in failing else str(x * x) for x in range(n)]
-    return "[" + ", ".join(items) + "]"
+async def steady_square(x: Any) -> Any:
+    """The grader's square for the timing check: the tutorial's, but 7 fails no more."""
+    print(starting(x))
+    await asyncio.sleep(SQUARE_SECONDS)
+    print(finishing(x))
+    return x * x
 
 
-def result_problems(results: Any, n: int, failing: tuple[int, ...]) -> list[str]:
-    if inspect.isawaitable(results):
-        return [f"it returned a {type(results).__name__}, something to await, not the list "
-                "itself: an `await` is missing"]
-    if not isinstance(results, list | tuple):
-        return [f"it returned a {type(results).__name__}, not a list"]
-    if len(results) != n:
-        return [f"{len(results)} results for {n} numbers"]
-    problems = []
-    for x, result in enumerate(results):
-        if x in failing:
-            if not isinstance(result, ValueError):
-                problems.append(f"at index {x}: {result!r}, not the ValueError object of "
-                                f"square({x})")
-        elif isinstance(result, BaseException) or result != x * x:
-            problems.append(f"at index {x}: {result!r}, not {x * x}")
-    return problems[:5]
-
-
-@SUITE.check("list_squares runs every square at once", points=1.5, tags=("timing",))
-def list_squares_overlap(ctx: CheckContext) -> None:
-    # No 7 among 0..6 nor 0..4: the timing is judged apart from how errors are handled.
-    for n in (7, 5):
-        got, _ = gathered(ctx, n)
-        if abs(got.seconds - SQUARE_SECONDS) <= TOLERANCE:
-            continue
-        ctx.timeline = side_by_side(f"list_squares({n})", got.printed,
-                                    "All at once", squares_timeline(list(range(n))))
-        raise CheckFailed(
-            f"list_squares({n}) took {got.seconds:.1f} s of virtual time; running every square "
-            "at once takes 3.0 s.",
-            expected="3.0 s: all the squares sleep their 3 s at the same time",
-            actual=f"{got.seconds:.1f} s",
-            advice="start all the squares before waiting for any of them: hand them all to one "
-            "asyncio.gather(...) (or create a task for each first, then await them). "
-            "`await square(x)` in a loop runs them one after another."
-            if got.seconds > SQUARE_SECONDS else too_fast_advice(),
-        )
+@SUITE.judged("list_squares runs every square at once", points=1.5, tags=("timing",),
+              sample=squares_scenarios(TIMING_STRATA), judge=judge_overlap)
+def list_squares_overlap(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    list_squares = ctx.function("list_squares")
+    n = scenario["n"]
+    got = run(ctx, f"{scenario['call']}, with the grader's square (3 s, 7 as any other)",
+              lambda: list_squares(n), replacing=((ctx.module, "square", steady_square),))
+    return {"seconds": got.seconds, "printed": observed_printed(got.printed)}
 
 
 # --- list_squares_with_executor -----------------------------------------------------------------
@@ -282,31 +230,12 @@ def with_executor(ctx: CheckContext, n: int,
     return got, counter, stand_in
 
 
-@SUITE.check("list_squares_with_executor gives a number for every square", points=1,
-             tags=("results",))
-def executor_results(ctx: CheckContext) -> None:
-    for n in (10, 9):
-        got, counter, stand_in = with_executor(ctx, n)
-        call = f"list_squares_with_executor({n})"
-        problems = result_problems(got.value, n, failing=())
-        if problems:
-            raise CheckFailed(
-                f"{call} gave the wrong results.",
-                expected=expected_squares(n, failing=()),
-                actual=repr(got.value),
-                details="\n".join(problems),
-                advice="square 7 with blocking_square (which has no trouble with 7) in a worker "
-                "thread, every other number with square, and keep the results in order.",
-            )
-        sevens = stand_in.arguments
-        others = sorted(counter.started)
-        if sevens != [7] or others != [x for x in range(n) if x != 7]:
-            raise CheckFailed(
-                f"{call} did not share the work as asked.",
-                expected="blocking_square(7) once, and square(x) for every other x",
-                actual=f"blocking_square called for {sevens}, square for {others}",
-                advice="only 7 goes to blocking_square; every other number goes to square.",
-            )
+@SUITE.judged("list_squares_with_executor gives a number for every square", points=1,
+              tags=("results",), sample=executor_scenarios, judge=judge_executor)
+def executor_results(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    got, counter, stand_in = with_executor(ctx, scenario["n"])
+    return {"value": observed(got.value), "sevens": observed(stand_in.arguments),
+            "others": observed(sorted(counter.started, key=repr))}
 
 
 @SUITE.check("list_squares_with_executor squares 7 in a thread, alongside the others",

@@ -1,0 +1,1 @@
+"""The contract's models of the exercises: scenarios and judges, run in the parent."""

@@ -1,0 +1,127 @@
+"""Judged checks: the parent draws the scenarios and judges what the child observed; a child can
+fail such a check, never pass it by saying so."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from graders.engine.parent import _result_from_event
+from graders.engine.protocol import Result
+from graders.kit.checks import CheckFailed, Suite
+from graders.kit.scenarios import (
+    DEFAULT_SEED,
+    KEY_VARIABLE,
+    as_list,
+    call_text,
+    choose_scenarios,
+    grading_seed,
+    judge_all,
+    observed,
+    sampled_by,
+    shown,
+    sizes,
+)
+from graders.manifest import find_exercise
+
+STRATA = ((1, 3), (4, 9), (10, 50))
+
+
+def doubles_suite() -> Suite:
+    """A judged check of a `double(n)`: right code returns 2 * n."""
+    suite = Suite()
+
+    def judge(scenario, seen):
+        if seen != 2 * scenario["n"]:
+            raise CheckFailed(f"{scenario['call']} gave {shown(seen)}.",
+                              expected=str(2 * scenario["n"]))
+
+    @suite.judged("double doubles", points=1, tags=("results",), judge=judge,
+                  sample=sampled_by(lambda rng: [{"call": call_text("double", n), "n": n,
+                                                  "size": n} for n in sizes(rng, STRATA)]))
+    def double_works(ctx, scenario):
+        return observed(ctx.function("double")(scenario["n"]))
+
+    return suite
+
+
+def result(passed: bool, observations: str = "") -> Result:
+    return Result(index=0, passed=passed, observations=observations)
+
+
+def test_every_sample_holds_a_size_of_every_stratum():
+    for seed in range(50):
+        drawn = sizes(random.Random(seed), STRATA)
+        assert all(low <= n <= high for n, (low, high) in zip(drawn, STRATA, strict=True))
+
+
+def test_a_child_that_says_passed_without_observations_fails():
+    check = doubles_suite().checks[0]
+    scenarios = choose_scenarios([check], DEFAULT_SEED)[0]
+    judged = _result_from_event(check, result(True), scenarios)
+    assert not judged.passed and "no usable observations" in judged.message
+
+
+def test_right_observations_pass_and_the_smallest_wrong_one_is_shown():
+    check = doubles_suite().checks[0]
+    scenarios = choose_scenarios([check], DEFAULT_SEED)[0]
+    right = [2 * s["n"] for s in scenarios]
+    assert _result_from_event(check, result(True, json.dumps(right)), scenarios).passed
+    wrong = [2 * s["n"] if s["n"] < 4 else 0 for s in scenarios]
+    failure, _ = judge_all(check, scenarios, json.dumps(wrong))
+    assert failure is not None
+    smallest = min(s["n"] for s in scenarios if s["n"] >= 4)
+    assert failure.summary.startswith(f"double({smallest}) gave 0")
+    assert "2 of the 3 calls" in failure.render()
+
+
+def test_a_failure_the_child_reports_is_kept_without_judging():
+    check = doubles_suite().checks[0]
+    failed = Result(index=0, passed=False, failure=CheckFailed("double is missing").failure)
+    judged = _result_from_event(check, failed, [])
+    assert not judged.passed and "double is missing" in judged.message
+
+
+def test_observations_that_break_the_judge_fail_the_check_only():
+    check = doubles_suite().checks[0]
+    scenarios = choose_scenarios([check], DEFAULT_SEED)[0]
+    judged = _result_from_event(check, result(True, json.dumps([{"x": 1}] * 3)), scenarios)
+    assert not judged.passed and judged.failure is not None
+
+
+def test_objects_that_pretend_are_observed_as_what_they_are():
+    class Always(int):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = int.__hash__
+
+    assert observed([1, Always(4)]) == {"list": [1, {"other": "Always", "repr": "4"}]}
+    assert observed(ValueError("seven")) == {"error": "ValueError", "message": "seven"}
+    assert as_list(observed((1, 2))) == [1, 2]
+    assert shown(observed([1, ValueError("x")])) == "[1, ValueError('x')]"
+
+
+def test_the_seed_is_fixed_without_a_key_and_follows_the_files_with_one(tmp_path, monkeypatch):
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    module = tmp_path / "gettoknow.py"
+    module.write_text("x = 1\n")
+    assert grading_seed("04", [module]) == DEFAULT_SEED
+    keyed = grading_seed("04", [module], key="a teacher's secret")
+    assert keyed != DEFAULT_SEED and keyed == grading_seed("04", [module], key="a teacher's secret")
+    module.write_text("x = 2\n")
+    assert grading_seed("04", [module], key="a teacher's secret") != keyed
+
+
+@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05", "06", "07"])
+def test_every_judged_check_draws_scenarios_with_calls(number):
+    exercise = find_exercise(number)
+    assert exercise is not None
+    checks = exercise.checks()
+    for seed in (DEFAULT_SEED, 1, 99):
+        for index, scenarios in choose_scenarios(checks, seed).items():
+            assert scenarios, checks[index].id
+            assert all(isinstance(s["call"], str) and s["call"] for s in scenarios)
+            json.dumps(scenarios)  # plain JSON, to travel to the child
