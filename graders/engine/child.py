@@ -111,10 +111,8 @@ def run_check(check: Check, context: CheckContext, index: int = 0,
             context.notes.append(f"Python warned: {warning.message}")
     if failure is None:
         return Result(index=index, passed=True, virtual_seconds=CoveredTime.take(),
-                      observations=observations)
-    notes = list(dict.fromkeys([*failure.notes, *context.notes]))
-    if any("never awaited" in note for note in notes):
-        notes.append("(a coroutine that is called but never awaited never runs: add await)")
+                      observations=observations, notes=_explained(context.notes))
+    notes = _explained([*failure.notes, *context.notes])
     timeline = context.timeline
     if not timeline and "timing" in check.tags:
         timeline = printed_picture(printed.lines)  # a picture for every timing failure
@@ -122,6 +120,13 @@ def run_check(check: Check, context: CheckContext, index: int = 0,
         index=index, passed=False, failure=replace(failure, notes=tuple(notes)),
         output=printed.tail(), timeline=timeline, virtual_seconds=CoveredTime.take(),
     )
+
+
+def _explained(notes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    unique = list(dict.fromkeys(notes))
+    if any("never awaited" in note for note in unique):
+        unique.append("(a coroutine that is called but never awaited never runs: add await)")
+    return tuple(unique)
 
 
 def _with_memory_note(failure: Failure, error: BaseException) -> Failure:

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graders.engine import messages, processes, sandbox, uploads
@@ -399,6 +399,8 @@ def _result_from_event(check: Check, event: Result, scenarios: list[Scenario]) -
     if passed and check.judged:
         try:
             failure, timeline = judge_all(check, scenarios, event.observations)
+            if failure is not None and event.notes:
+                failure = replace(failure, notes=(*failure.notes, *event.notes))
         except Exception as error:  # the grader's own fault: this check fails, no other
             failure = messages.grader_failed(error)
         passed = failure is None

@@ -85,6 +85,9 @@ class Result:
     observations: str = ""
     """A judged check's observations, one a scenario, as JSON text: the parent judges them
     (graders/kit/scenarios.py); its `passed` then only says that all were observed."""
+    notes: tuple[str, ...] = ()
+    """Lines gathered while a judged check was observed (a warning Python gave), for the
+    judge's failure."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from graders.kit import (
     CheckContext,
     CheckFailed,
     Counting,
-    PrintedLine,
     Ran,
     Replacement,
     Scenario,
@@ -41,32 +40,34 @@ from graders.kit import (
     render_printed,
     run_student,
     run_student_forever,
-    side_by_side,
     too_fast_advice,
 )
 from graders.suites.models.gettoknow import (
     RESULT_STRATA,
     SQUARE_SECONDS,
+    STOP_GUARD,
     TIMING_STRATA,
     TOLERANCE,
     at,
+    container_scenarios,
     executor_scenarios,
     finishing,
+    judge_container,
     judge_executor,
+    judge_launch,
     judge_overlap,
     judge_squares_with_seven,
+    judge_stop,
+    launch_scenarios,
     squares_scenarios,
     starting,
-    waiting,
+    stop_scenarios,
 )
 
 SUITE = Suite()
 
 THREAD_PATIENCE = 1.0
 """Real seconds the blocking_square stand-in waits for a square to be running beside it."""
-STOP_GUARD = 10.0
-"""Virtual seconds after the countdown at which the grader stops a loop that stop_in never
-stopped."""
 
 # Kept before any student code runs: a submission may replace time.sleep.
 _REAL_SLEEP = time.sleep
@@ -285,104 +286,42 @@ def executor_overlaps(ctx: CheckContext) -> None:
 # --- launch_square ------------------------------------------------------------------------------
 
 
-async def slow_square(x: Any) -> Any:
-    """The grader's square for launch_square: 5.5 s, so that a fixed number of polls shows."""
-    print(starting(x))
-    await asyncio.sleep(5.5)
-    print(finishing(x))
-    return x * x
+def grader_square(duration: float) -> Callable[[Any], Awaitable[Any]]:
+    """The grader's square for launch_square, taking `duration` s: off the whole second, so
+    that the count of polls is exact."""
+    async def square(x: Any) -> Any:
+        print(starting(x))
+        await asyncio.sleep(duration)
+        print(finishing(x))
+        return x * x
+    return square
 
 
-@SUITE.check("launch_square polls its task once a second", points=1, tags=("results", "timing"))
-def launch_square_polls(ctx: CheckContext) -> None:
+@SUITE.judged("launch_square polls its task once a second", points=1, tags=("results", "timing"),
+              sample=launch_scenarios, judge=judge_launch)
+def launch_square_polls(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     launch_square = ctx.function("launch_square")
-    got = run(ctx, "launch_square(4)", lambda: launch_square(4))
-    check_launch(ctx, "launch_square(4)", got, 4, SQUARE_SECONDS, allowed_polls=(3, 4))
-    call = "launch_square(5), with the grader's square that takes 5.5 s"
-    slow = run(ctx, call, lambda: launch_square(5),
-               replacing=((ctx.module, "square", slow_square),))
-    check_launch(ctx, call, slow, 5, 5.5, allowed_polls=(6,))
-
-
-def square_problem(lines: list[PrintedLine], x: int, duration: float) -> str:
-    """A square that does not take its time is the cause (the grader's own always does)."""
-    times = {line.text: line.time or 0.0 for line in lines}
-    took = times.get(finishing(x), duration) - times.get(starting(x), 0.0)
-    if abs(took - duration) > TOLERANCE:
-        return (f"your square({x}) itself finished {took:g} s after it started, not "
-                f"{duration:g} s: launch_square can only wait as long as square does, so look "
-                "at square first (its own check says what it did).")
-    return "square did not run as a task from the start, next to the waiting lines."
-
-
-def check_launch(ctx: CheckContext, call: str, got: Ran, x: int, duration: float,
-                 allowed_polls: tuple[int, ...]) -> None:
-    polls = [line for line in got.printed if line.text == waiting(x)]
-    square_lines = [line for line in got.printed if line.text in (starting(x), finishing(x))]
-    expected_polls = [[at(k, waiting(x)) for k in range(count)] for count in allowed_polls]
-    expected_square = [at(0, starting(x)), at(duration, finishing(x))]
-    longest = max(allowed_polls)
-    problem = ""
-    if got.value != x * x:
-        problem = f"it returned {got.value!r}, not the task's result {x * x}."
-    elif not printed_as_expected(square_lines, expected_square):
-        problem = square_problem(square_lines, x, duration)
-    elif not any(printed_as_expected(polls, lines) for lines in expected_polls):
-        problem = "the waiting lines are not one a second while the task runs."
-    elif not duration - TOLERANCE <= got.seconds <= longest + TOLERANCE:
-        problem = f"it took {got.seconds:.1f} s."
-    if not problem:
-        return
-    ctx.timeline = side_by_side(
-        "Your launch_square", got.printed,
-        "Polling once a second", sorted(expected_square + expected_polls[0],
-                                        key=lambda line: line.time or 0.0),
-    )
-    raise CheckFailed(
-        f"{call}: {problem}",
-        expected=f"{waiting(x)!r} at 0, 1, 2, ... s for as long as the task is not done "
-        f"(square takes {duration:g} s), then the task's result {x * x}",
-        actual=f"{got.value!r} after {got.seconds:.1f} s, printing:\n"
-        f"{describe_printed(got.printed)}",
-        advice="the task must already run while the lines are printed, and it can tell whether "
-        "it is done: look at when yours is created, and at what ends your loop.",
-    )
+    x = scenario["x"]
+    own = () if scenario["own"] else (
+        (ctx.module, "square", grader_square(scenario["duration"])),)
+    got = run(ctx, scenario["call"], lambda: launch_square(x), replacing=own)
+    return {"value": observed(got.value), "printed": observed_printed(got.printed),
+            "seconds": got.seconds}
 
 
 # --- stop_in ------------------------------------------------------------------------------------
 
 
-@SUITE.check("stop_in counts down and stops the running loop", points=1,
-             tags=("results", "timing"))
-def stop_in_stops(ctx: CheckContext) -> None:
+@SUITE.judged("stop_in counts down and stops the running loop", points=1,
+              tags=("results", "timing"), sample=stop_scenarios, judge=judge_stop)
+def stop_in_stops(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     stop_in = ctx.function("stop_in")
-    for n in (3, 2):
-        done = run_student_forever(
-            ctx, f"stop_in({n})", lambda loop, n=n: loop.create_task(stop_in(n)),
-            guard_after=n + STOP_GUARD, watch_blocking=True, blocking_lesson=BLOCKING_LESSON)
-        expected = [at(n - left, f"Shutdown in {left}...") for left in range(n, 0, -1)]
-        if done.value:  # the grader had to stop the loop
-            raise CheckFailed(
-                f"stop_in({n}) never stopped the loop that runs it: run_forever() was still "
-                f"running {n + STOP_GUARD:g} s later, when the grader stopped it.",
-                expected=f"run_forever() returns after {n} s",
-                actual=f"it printed:\n{describe_printed(done.printed)}",
-                advice="call stop() on the loop the coroutine runs on: "
-                "asyncio.get_running_loop() inside the coroutine. A loop fetched at import "
-                "time, or a new one, is another loop.",
-            )
-        if not printed_as_expected(done.printed, expected) or abs(done.seconds - n) > TOLERANCE:
-            ctx.timeline = side_by_side(f"Your stop_in({n})", done.printed,
-                                        "Counting down", expected)
-            raise CheckFailed(
-                f"loop.create_task(stop_in({n})); loop.run_forever() did not count down and "
-                "stop on time.",
-                expected=f"{describe_printed(expected)}\nthen run_forever() returns at {n:.1f} s",
-                actual=f"{describe_printed(done.printed)}\nthen run_forever() returned at "
-                f"{done.seconds:.1f} s",
-                advice="look at what your countdown waits on between its lines, and at when it "
-                "stops the loop: only once the last line has had its second.",
-            )
+    n = scenario["n"]
+    done = run_student_forever(
+        ctx, f"stop_in({n})", lambda loop: loop.create_task(stop_in(n)),
+        guard_after=n + STOP_GUARD, watch_blocking=True, blocking_lesson=BLOCKING_LESSON)
+    return {"stopped_by_grader": done.value, "printed": observed_printed(done.printed),
+            "seconds": done.seconds}
 
 
 # --- RemoteContainer ----------------------------------------------------------------------------
@@ -445,49 +384,20 @@ def check_async_iterator_form(ctx: CheckContext, cls: Any) -> None:
         )
 
 
-@SUITE.check("RemoteContainer gives its items one by one, afresh each time", points=1,
-             tags=("results",))
-def remote_container(ctx: CheckContext) -> None:
+@SUITE.judged("RemoteContainer gives its items one by one, afresh each time", points=1,
+              tags=("results",), sample=container_scenarios, judge=judge_container)
+def remote_container(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     cls = ctx.function("RemoteContainer")
     check_async_iterator_form(ctx, cls)
+    items, delay = scenario["items"], scenario["delay"]
 
     async def twice() -> list[tuple[list[tuple[Any, float]], float]]:
-        container = cls(["a", "b", "c"])
+        container = cls(list(items)) if delay is None else cls(list(items), delay=delay)
         return [await consume(container), await consume(container)]
 
-    first, second = run(ctx, "iterating RemoteContainer(['a', 'b', 'c']) twice", twice).value
-    expected = [("a", 1.0), ("b", 2.0), ("c", 3.0)]
-    for label, (items, ended) in (("first", first), ("second", second)):
-        if items != expected or ended not in (3.0, 4.0):
-            raise CheckFailed(
-                f"The {label} `async for` over RemoteContainer(['a', 'b', 'c']) did not give the "
-                "items one a second.",
-                expected=f"{describe_items(expected)}, then the end, by 4 s",
-                actual=f"{describe_items(items)}, then the end at {ended:g} s",
-                advice="__anext__ awaits asyncio.sleep(self.delay) and returns the next item, "
-                "or raises StopAsyncIteration at the end; keep the position where a new "
-                "`async for` starts it again from 0 (__aiter__ runs once per `async for`)."
-                if label == "first" else
-                "a second `async for` must start from the first item again: reset the "
-                "position in __aiter__, or return a new iterator object from it.",
-            )
-    halves, _ = run(ctx, "RemoteContainer([10, 20], delay=0.5)",
-                    lambda: consume(cls([10, 20], delay=0.5))).value
-    empty, _ = run(ctx, "RemoteContainer([])", lambda: consume(cls([]))).value
-    if halves != [(10, 0.5), (20, 1.0)] or empty != []:
-        raise CheckFailed(
-            "RemoteContainer does not follow its delay, or gives items it does not have.",
-            expected="RemoteContainer([10, 20], delay=0.5): 10 at 0.5 s, 20 at 1 s; "
-            "RemoteContainer([]): no items",
-            actual=f"{describe_items(halves)}; RemoteContainer([]): {describe_items(empty)}",
-            advice="sleep self.delay, the argument it was given, not a fixed 1 s.",
-        )
-
-
-def describe_items(items: list[tuple[Any, float]]) -> str:
-    if not items:
-        return "no items"
-    return ", ".join(f"{item!r} at {when:g} s" for item, when in items)
+    first, second = run(ctx, f"iterating {scenario['call']} twice", twice).value
+    return {label: {"items": [[observed(item), when] for item, when in got], "ended": ended}
+            for label, (got, ended) in (("first", first), ("second", second))}
 
 
 # --- Connection ---------------------------------------------------------------------------------

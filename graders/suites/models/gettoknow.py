@@ -14,7 +14,9 @@ from graders.kit import (
     Scenario,
     as_list,
     call_text,
+    describe_printed,
     is_error,
+    printed_as_expected,
     printed_from,
     sampled_by,
     shown,
@@ -175,3 +177,167 @@ def judge_executor(scenario: Scenario, seen: dict[str, Any]) -> None:
 
 def judge_squares_with_seven(scenario: Scenario, seen: dict[str, Any]) -> None:
     judge_squares(scenario, seen, failing=(7,))
+
+
+# --- launch_square -------------------------------------------------------------------------------
+# Input space of launch_square(x): any number x, and a square of any duration d (the contract:
+# one `waiting for square(x)...` a second while the task is not done, then its result). Scenarios:
+# the student's own square (3 s, where a poll at 3 s may or may not come before the task's end),
+# and the grader's square with durations off the whole second, drawn from three strata (under a
+# second, a few seconds, up to twelve), where the count of polls is exactly floor(d) + 1.
+LAUNCH_STRATA = ((1, 9), (11, 49), (51, 129))
+"""Durations, in tenths of a second, never a whole second."""
+
+
+def launch_scenarios(rng: Any) -> list[Scenario]:
+    own = {"call": "launch_square(4)", "x": 4, "duration": SQUARE_SECONDS, "own": True,
+           "polls": [3, 4], "size": 0}
+    drawn = []
+    for tenths in sizes(rng, LAUNCH_STRATA):
+        duration = tenths / 10
+        x = rng.choice([rng.randint(-20, -1), rng.randint(8, 999)])
+        drawn.append({
+            "call": f"launch_square({x}), with the grader's square that takes {duration:g} s",
+            "x": x, "duration": duration, "own": False, "polls": [int(duration) + 1],
+            "size": tenths})
+    return [own, *drawn]
+
+
+def square_problem(lines: list[PrintedLine], x: Any, duration: float) -> str:
+    """A square that does not take its time is the cause (the grader's own always does)."""
+    times = {line.text: line.time or 0.0 for line in lines}
+    took = times.get(finishing(x), duration) - times.get(starting(x), 0.0)
+    if abs(took - duration) > TOLERANCE:
+        return (f"your square({x}) itself finished {took:g} s after it started, not "
+                f"{duration:g} s: launch_square can only wait as long as square does, so look "
+                "at square first (its own check says what it did).")
+    return "square did not run as a task from the start, next to the waiting lines."
+
+
+def judge_launch(scenario: Scenario, seen: dict[str, Any]) -> None:
+    x, duration, call = scenario["x"], float(scenario["duration"]), scenario["call"]
+    allowed = tuple(scenario["polls"])
+    printed, seconds, value = printed_from(seen["printed"]), float(seen["seconds"]), seen["value"]
+    polls = [line for line in printed if line.text == waiting(x)]
+    square_lines = [line for line in printed if line.text in (starting(x), finishing(x))]
+    expected_polls = [[at(k, waiting(x)) for k in range(count)] for count in allowed]
+    expected_square = [at(0, starting(x)), at(duration, finishing(x))]
+    problem = ""
+    if type(value) is not int or value != x * x:
+        problem = f"it returned {shown(value)}, not the task's result {x * x}."
+    elif not printed_as_expected(square_lines, expected_square):
+        problem = square_problem(square_lines, x, duration)
+    elif not any(printed_as_expected(polls, lines) for lines in expected_polls):
+        problem = "the waiting lines are not one a second while the task runs."
+    elif not duration - TOLERANCE <= seconds <= max(allowed) + TOLERANCE:
+        problem = f"it took {seconds:.1f} s."
+    if not problem:
+        return
+    raise CheckFailed(
+        f"{call}: {problem}",
+        expected=f"{waiting(x)!r} at 0, 1, 2, ... s for as long as the task is not done "
+        f"(square takes {duration:g} s), then the task's result {x * x}",
+        actual=f"{shown(value)} after {seconds:.1f} s, printing:\n{describe_printed(printed)}",
+        advice="the task must already run while the lines are printed, and it can tell whether "
+        "it is done: look at when yours is created, and at what ends your loop.",
+        timeline=side_by_side("Your launch_square", printed[:40], "Polling once a second",
+                              sorted(expected_square + expected_polls[0],
+                                     key=lambda line: line.time or 0.0)),
+    )
+
+
+# --- stop_in -------------------------------------------------------------------------------------
+# Input space of stop_in(n): any n >= 1 (the contract: `Shutdown in k...` for k = n..1, one a
+# second, then the running loop stops, n s in). Drawn from three strata: 1 to 3, 4 to 9, 10 to 40.
+STOP_STRATA = ((1, 3), (4, 9), (10, 40))
+STOP_GUARD = 10.0
+"""Virtual seconds after the countdown at which the grader stops a loop that stop_in never
+stopped."""
+
+
+def stop_scenarios(rng: Any) -> list[Scenario]:
+    return [{"call": f"loop.create_task(stop_in({n})); loop.run_forever()", "n": n, "size": n}
+            for n in sizes(rng, STOP_STRATA)]
+
+
+def judge_stop(scenario: Scenario, seen: dict[str, Any]) -> None:
+    n, call = scenario["n"], scenario["call"]
+    printed, seconds = printed_from(seen["printed"]), float(seen["seconds"])
+    expected = [at(n - left, f"Shutdown in {left}...") for left in range(n, 0, -1)]
+    if seen["stopped_by_grader"] is not False:
+        raise CheckFailed(
+            f"{call}: stop_in({n}) never stopped the loop that runs it: run_forever() was still "
+            f"running {n + STOP_GUARD:g} s later, when the grader stopped it.",
+            expected=f"run_forever() returns after {n} s",
+            actual=f"it printed:\n{describe_printed(printed[:12])}",
+            advice="call stop() on the loop the coroutine runs on: "
+            "asyncio.get_running_loop() inside the coroutine. A loop fetched at import "
+            "time, or a new one, is another loop.",
+        )
+    if not printed_as_expected(printed, expected) or abs(seconds - n) > TOLERANCE:
+        raise CheckFailed(
+            f"{call} did not count down and stop on time.",
+            expected=f"{describe_printed(expected[:12])}\nthen run_forever() returns at "
+            f"{n:.1f} s",
+            actual=f"{describe_printed(printed[:12])}\nthen run_forever() returned at "
+            f"{seconds:.1f} s",
+            advice="look at what your countdown waits on between its lines, and at when it "
+            "stops the loop: only once the last line has had its second.",
+            timeline=side_by_side(f"Your stop_in({n})", printed[:40], "Counting down",
+                                  expected[:40]),
+        )
+
+
+# --- RemoteContainer ------------------------------------------------------------------------------
+# Input space of RemoteContainer(items, delay=1): any list of items (none, one, many; repeats;
+# None, numbers, texts with spaces and accents) and any delay > 0, odd ones too (the contract:
+# each item after `await asyncio.sleep(delay)`, in order, afresh for each `async for`). Each
+# scenario iterates the same container twice.
+ITEM_CHOICES: tuple[Any, ...] = (0, 1, -3, 7, 2.5, None, "a", "b", "two words", "café", "", True)
+
+
+def container_scenarios(rng: Any) -> list[Scenario]:
+    scenarios = []
+    for count in sizes(rng, ((0, 0), (1, 3), (4, 9), (10, 30))):
+        items = [rng.choice(ITEM_CHOICES) for _ in range(count)]
+        if count >= 2:
+            items[-1] = items[0]  # a repeat: an item is not where the iteration is
+        delay = rng.choice([None, round(rng.uniform(0.1, 2.9), 1)])
+        arguments = repr(items) + ("" if delay is None else f", delay={delay!r}")
+        scenarios.append({"call": f"RemoteContainer({arguments})", "items": items,
+                          "delay": delay, "size": count})
+    return scenarios
+
+
+def describe_items(items: list[tuple[Any, float]]) -> str:
+    if not items:
+        return "no items"
+    shown_items = ", ".join(f"{shown(item)} at {when:g} s" for item, when in items[:12])
+    return shown_items + (", ..." if len(items) > 12 else "")
+
+
+def judge_container(scenario: Scenario, seen: dict[str, Any]) -> None:
+    items, call = scenario["items"], scenario["call"]
+    delay = 1.0 if scenario["delay"] is None else float(scenario["delay"])
+    expected = [(item, round(delay * (k + 1), 3)) for k, item in enumerate(items)]
+    for label, run in (("first", seen["first"]), ("second", seen["second"])):
+        got = [(item, float(when)) for item, when in run["items"]]
+        ended = float(run["ended"])
+        same = len(got) == len(expected) and all(
+            type(a) is type(b) and a == b and abs(t - u) <= TOLERANCE
+            for (a, t), (b, u) in zip(got, expected, strict=True))
+        last = len(items) * delay
+        if same and (abs(ended - last) <= TOLERANCE or abs(ended - last - delay) <= TOLERANCE):
+            continue
+        raise CheckFailed(
+            f"The {label} `async for` over {call} did not give the items one every "
+            f"{delay:g} s.",
+            expected=f"{describe_items(expected)}, then the end, by {last + delay:g} s",
+            actual=f"{describe_items(got)}, then the end at {ended:g} s",
+            advice="__anext__ awaits asyncio.sleep(self.delay) and returns the next item, "
+            "or raises StopAsyncIteration at the end; keep the position where a new "
+            "`async for` starts it again from 0 (__aiter__ runs once per `async for`)."
+            if label == "first" else
+            "a second `async for` must start from the first item again: reset the "
+            "position in __aiter__, or return a new iterator object from it.",
+        )
