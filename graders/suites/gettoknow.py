@@ -31,12 +31,10 @@ from graders.kit import (
     Scenario,
     StandIn,
     Suite,
-    describe_printed,
     fail_on_blocking_calls,
     fail_on_blocking_runs,
     observed,
     observed_printed,
-    printed_as_expected,
     render_printed,
     run_student,
     run_student_forever,
@@ -48,7 +46,6 @@ from graders.suites.models.gettoknow import (
     STOP_GUARD,
     TIMING_STRATA,
     TOLERANCE,
-    at,
     container_scenarios,
     executor_scenarios,
     finishing,
@@ -56,9 +53,11 @@ from graders.suites.models.gettoknow import (
     judge_executor,
     judge_launch,
     judge_overlap,
+    judge_square,
     judge_squares_with_seven,
     judge_stop,
     launch_scenarios,
+    square_scenarios,
     squares_scenarios,
     starting,
     stop_scenarios,
@@ -128,39 +127,15 @@ def run(ctx: CheckContext, call: str, make_awaitable: Callable[[], Awaitable[Any
 # --- square -------------------------------------------------------------------------------------
 
 
-@SUITE.check("square prints, sleeps 3 s and returns x * x, or fails for 7", points=0.5,
-             tags=("results",))
-def square_works(ctx: CheckContext) -> None:
+@SUITE.judged("square prints, sleeps 3 s and returns x * x, or fails for 7", points=0.5,
+              tags=("results",), sample=square_scenarios, judge=judge_square)
+def square_works(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     square = ctx.function("square")
-    four = run(ctx, "square(4)", lambda: square(4))
-    expected = [at(0, starting(4)), at(SQUARE_SECONDS, finishing(4))]
-    if four.value != 16 or not printed_as_expected(four.printed, expected):
-        raise CheckFailed(
-            "square(4) did not print, sleep and return as it should.",
-            expected="16, printing these lines at these times:\n" + describe_printed(expected)
-            + "\nin 3.0 s",
-            actual=f"{four.value!r}, printing:\n{describe_printed(four.printed)}\nin "
-            f"{four.seconds:.1f} s",
-            advice="compare your lines and their times with the expected ones, word for word.",
-        )
-    seven = run(ctx, "square(7)", lambda: square(7), keep_failure=True)
-    if not isinstance(seven.error, ValueError) or seven.texts != [starting(7)]:
-        got = (f"it raised {type(seven.error).__name__}: {seven.error}" if seven.error
-               else f"it returned {seven.value!r}")
-        raise CheckFailed(
-            "square(7) should print its start line and then raise ValueError.",
-            expected=f"the line {starting(7)!r}, then a ValueError",
-            actual=f"{got}, printing:\n{describe_printed(seven.printed)}",
-            advice="the next steps are about what a failing coroutine does to the others.",
-        )
-    if seven.seconds > TOLERANCE:
-        raise CheckFailed(
-            f"square(7) raised ValueError only after {seven.seconds:g} s: it should fail right "
-            "after its start line, before it sleeps.",
-            expected=f"the line {starting(7)!r}, then a ValueError at once, at 0.0 s",
-            actual=f"ValueError at {seven.seconds:.1f} s",
-            advice="check for 7 between the start line and the sleep.",
-        )
+    x = scenario["x"]
+    got = run(ctx, scenario["call"], lambda: square(x), keep_failure=scenario["x"] == 7)
+    return {"value": observed(got.error if got.failure is not None else got.value),
+            "raised": got.failure is not None and got.error is not None,
+            "printed": observed_printed(got.printed), "seconds": got.seconds}
 
 
 # --- list_squares -------------------------------------------------------------------------------

@@ -51,6 +51,59 @@ def squares_timeline(numbers: list[int], failing: tuple[int, ...] = ()) -> list[
     return lines + [at(SQUARE_SECONDS, finishing(x)) for x in numbers if x not in failing]
 
 
+# --- square -------------------------------------------------------------------------------------
+# Input space of square(x): any number x (the contract: prints its start line, raises ValueError
+# for 7 before it sleeps, sleeps 3 s, prints its finishing line, returns x * x). Every sample has
+# 7, a number below it, zero or one, a negative, a large one and a fraction.
+
+
+def square_scenarios(rng: Any) -> list[Scenario]:
+    numbers = [7, rng.randint(2, 6), rng.choice([0, 1]), rng.randint(-999, -1),
+               rng.randint(8, 10**6), rng.randint(1, 99) + rng.choice([0.25, 0.5, 0.75])]
+    return [{"call": call_text("square", x), "x": x, "size": k} for k, x in enumerate(numbers)]
+
+
+def judge_square(scenario: Scenario, seen: dict[str, Any]) -> None:
+    x, call = scenario["x"], scenario["call"]
+    printed, seconds, value = printed_from(seen["printed"]), float(seen["seconds"]), seen["value"]
+    if x == 7:
+        judge_square_of_seven(call, printed, seconds, value, seen["raised"])
+        return
+    expected = [at(0, starting(x)), at(SQUARE_SECONDS, finishing(x))]
+    if seen["raised"] or type(value) is not type(x * x) or value != x * x \
+            or not printed_as_expected(printed, expected):
+        raise CheckFailed(
+            f"{call} did not print, sleep and return as it should.",
+            expected=f"{x * x!r}, printing these lines at these times:\n"
+            + describe_printed(expected) + "\nin 3.0 s",
+            actual=f"{'it raised ' if seen['raised'] else ''}{shown(value)}, printing:\n"
+            f"{describe_printed(printed)}\nin {seconds:.1f} s",
+            advice="compare your lines and their times with the expected ones, word for word.",
+        )
+
+
+def judge_square_of_seven(call: str, printed: list[PrintedLine], seconds: float, value: Any,
+                          raised: bool) -> None:
+    if not (raised and is_error(value, "ValueError")) or [p.text for p in printed] != [
+            starting(7)]:
+        got = (f"it raised {value['error']}: {value.get('message', '')}" if raised
+               and is_error(value) else f"it returned {shown(value)}")
+        raise CheckFailed(
+            f"{call} should print its start line and then raise ValueError.",
+            expected=f"the line {starting(7)!r}, then a ValueError",
+            actual=f"{got}, printing:\n{describe_printed(printed)}",
+            advice="the next steps are about what a failing coroutine does to the others.",
+        )
+    if seconds > TOLERANCE:
+        raise CheckFailed(
+            f"{call} raised ValueError only after {seconds:g} s: it should fail right after its "
+            "start line, before it sleeps.",
+            expected=f"the line {starting(7)!r}, then a ValueError at once, at 0.0 s",
+            actual=f"ValueError at {seconds:.1f} s",
+            advice="check for 7 between the start line and the sleep.",
+        )
+
+
 # Input space of list_squares(n) (the contract: squares of 0..n-1, all at once, 3 s for any n,
 # the error object of square(7) in its place): any n >= 1. The results check draws n from five
 # strata, so every sample has an n without 7 (1..7), just past it (8..12), past any batch a
