@@ -46,9 +46,11 @@ from graders.suites.models.gettoknow import (
     STOP_GUARD,
     TIMING_STRATA,
     TOLERANCE,
+    connection_scenarios,
     container_scenarios,
     executor_scenarios,
     finishing,
+    judge_connection,
     judge_container,
     judge_executor,
     judge_launch,
@@ -382,44 +384,35 @@ class GraderError(Exception):
     """Raised by the grader inside `async with`, to see that it comes out again."""
 
 
-@dataclass
-class Session:
-    """What happened around one `async with Connection(...)` block."""
-
-    same_object: bool = False
-    closed_inside: Any = None
-    entered_at: float = -1.0
-    body_ended_at: float = -1.0
-    left_at: float = -1.0
-    read_back: Any = None
-    closed_after: Any = None
-    escaped: BaseException | None = None
+DEFAULT_PAIRS = (("answer", 42), ("question", "six times nine"))
 
 
-async def use_connection(cls: Any, raise_inside: bool) -> Session:
+async def use_connection(cls: Any, raise_inside: bool, url: str = "db://grader",
+                         pairs: Any = DEFAULT_PAIRS) -> dict[str, Any]:
+    """What happened around one `async with Connection(url)` block that sets every pair, then
+    reads every key back: times, what `as` gave, `closed` inside and after, the exception."""
     loop = asyncio.get_running_loop()
-    session = Session()
-    connection = cls("db://grader")
+    seen: dict[str, Any] = {"escaped": False}
+    connection = cls(url)
     try:
         async with connection as entered:
-            session.entered_at = loop.time()
-            session.same_object = entered is connection
-            session.closed_inside = getattr(connection, "closed", None)
+            seen["entered_at"] = loop.time()
+            seen["same_object"] = entered is connection
+            seen["closed_inside"] = observed(getattr(connection, "closed", None))
             # What `as` gave may be None (an __aenter__ without return): that is reported as
             # such, and the keys are tried on the connection itself.
-            used = entered if session.same_object else connection
-            await used.set_key("answer", 42)
-            await used.set_key("question", "six times nine")
-            session.read_back = (await used.get_key("answer"),
-                                 await used.get_key("question"))
-            session.body_ended_at = loop.time()
+            used = entered if seen["same_object"] else connection
+            for key, value in pairs:
+                await used.set_key(key, value)
+            seen["read_back"] = [observed(await used.get_key(key)) for key, _ in pairs]
+            seen["body_ended_at"] = loop.time()
             if raise_inside:
                 raise GraderError("raised inside the block by the grader")
-    except GraderError as error:
-        session.escaped = error
-    session.left_at = loop.time()
-    session.closed_after = getattr(connection, "closed", None)
-    return session
+    except GraderError:
+        seen["escaped"] = True
+    seen["left_at"] = loop.time()
+    seen["closed_after"] = observed(getattr(connection, "closed", None))
+    return seen
 
 
 def check_context_manager_form(cls: Any) -> None:
@@ -434,63 +427,14 @@ def check_context_manager_form(cls: Any) -> None:
         )
 
 
-@SUITE.check("Connection opens and closes around the block, even when it raises", points=1,
-             tags=("results",))
-def connection_works(ctx: CheckContext) -> None:
+@SUITE.judged("Connection opens and closes around the block, even when it raises", points=1,
+              tags=("results",), sample=connection_scenarios, judge=judge_connection)
+def connection_works(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     cls = ctx.function("Connection")
     check_context_manager_form(cls)
-    calm = run(ctx, "async with Connection(...) as connection: ...",
-               lambda: use_connection(cls, raise_inside=False)).value
-    problems = session_problems(calm)
-    if problems:
-        raise CheckFailed(
-            "`async with Connection('db://grader') as connection:` did not behave as a "
-            "connection.",
-            expected="entering takes 1 s and gives the connection itself; set_key/get_key "
-            "store and read values; leaving takes 1 s and sets closed to True",
-            actual="; ".join(problems),
-            advice="compare each problem with your __aenter__ and __aexit__: what `as` gives "
-            "the block is what __aenter__ returns, and each of them waits like a coroutine.",
-        )
-    stormy = run(ctx, "async with Connection(...): raise ...",
-                 lambda: use_connection(cls, raise_inside=True)).value
-    if stormy.escaped is None or stormy.closed_after is not True or \
-            abs(stormy.left_at - stormy.body_ended_at - 1) > TOLERANCE:
-        what = []
-        if stormy.escaped is None:
-            what.append("the exception raised in the block disappeared")
-        if stormy.closed_after is not True:
-            what.append(f"closed is {stormy.closed_after!r} afterwards")
-        if abs(stormy.left_at - stormy.body_ended_at - 1) > TOLERANCE:
-            what.append(f"leaving took {stormy.left_at - stormy.body_ended_at:g} s")
-        raise CheckFailed(
-            "When the block raises, Connection should still close, and let the exception go "
-            "on.",
-            expected="leaving takes 1 s, closed is True, and the block's exception comes out "
-            "of the `async with`",
-            actual="; ".join(what),
-            advice="__aexit__ runs whether or not the block raised: close in any case. Look at "
-            "what it returns: a true value says the exception was handled, so it is swallowed.",
-        )
-
-
-def session_problems(session: Session) -> list[str]:
-    problems = []
-    if abs(session.entered_at - 1) > TOLERANCE:
-        problems.append(f"entering took {session.entered_at:g} s, not 1 s")
-    if not session.same_object:
-        problems.append("`as connection` did not give the Connection object itself (it gives "
-                        "what __aenter__ returns)")
-    if session.closed_inside:
-        problems.append("closed was already true inside the block")
-    if session.read_back != (42, "six times nine"):
-        problems.append(f"get_key read back {session.read_back!r} instead of (42, 'six times "
-                        "nine')")
-    if abs(session.left_at - session.body_ended_at - 1) > TOLERANCE:
-        problems.append(f"leaving took {session.left_at - session.body_ended_at:g} s, not 1 s")
-    if session.closed_after is not True:
-        problems.append(f"closed is {session.closed_after!r} afterwards, not True")
-    return problems
+    pairs = [tuple(pair) for pair in scenario["pairs"]]
+    return run(ctx, scenario["call"], lambda: use_connection(
+        cls, scenario["raise"], scenario["url"], pairs)).value
 
 
 # --- blocking -----------------------------------------------------------------------------------

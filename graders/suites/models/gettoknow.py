@@ -394,3 +394,77 @@ def judge_container(scenario: Scenario, seen: dict[str, Any]) -> None:
             "a second `async for` must start from the first item again: reset the "
             "position in __aiter__, or return a new iterator object from it.",
         )
+
+
+# --- Connection ----------------------------------------------------------------------------------
+# Input space of Connection(url): any url; in its block, any keys set to any values (texts with
+# spaces and accents, numbers, None, lists), a key set twice (the last value is read back), and a
+# block that raises or not (the contract: entering takes 1 s and gives the connection itself,
+# leaving takes 1 s and sets closed, also when the block raised, and the exception goes on).
+KEYS = ("answer", "question", "two words", "clé", "", "k9")
+VALUES: tuple[Any, ...] = (42, "six times nine", None, 0, -1, [1, 2], "", 2.5)
+
+
+def connection_scenarios(rng: Any) -> list[Scenario]:
+    scenarios = []
+    for size, raise_inside in ((2, False), (2, True), (rng.randint(3, 8), False),
+                               (rng.randint(3, 8), True)):
+        keys = rng.sample(KEYS, min(size, len(KEYS)))
+        pairs = [[key, rng.choice(VALUES)] for key in keys]
+        if size > 2:
+            pairs.append([keys[0], rng.choice(VALUES)])  # set twice: the last value stays
+        url = rng.choice(["db://grader", "postgres://farm:5432/animals", "sqlite:///tmp/x.db"])
+        block = "raise ..." if raise_inside else "..."
+        scenarios.append({"call": f"async with Connection({url!r}) as connection: {block}",
+                          "url": url, "pairs": pairs, "raise": raise_inside, "size": size})
+    return scenarios
+
+
+def connection_problems(scenario: Scenario, seen: dict[str, Any]) -> list[str]:
+    last = {key: value for key, value in scenario["pairs"]}
+    wanted = [last[key] for key, _ in scenario["pairs"]]
+    read_back = [_plain(value) for value in seen["read_back"]]
+    problems = []
+    if abs(float(seen["entered_at"]) - 1) > TOLERANCE:
+        problems.append(f"entering took {seen['entered_at']:g} s, not 1 s")
+    if seen["same_object"] is not True:
+        problems.append("`as connection` did not give the Connection object itself (it gives "
+                        "what __aenter__ returns)")
+    if seen["closed_inside"] is True:
+        problems.append("closed was already true inside the block")
+    if read_back != wanted:
+        problems.append(f"get_key read back {read_back!r} instead of {wanted!r}")
+    leaving = float(seen["left_at"]) - float(seen["body_ended_at"])
+    if abs(leaving - 1) > TOLERANCE:
+        problems.append(f"leaving took {leaving:g} s, not 1 s")
+    if seen["closed_after"] is not True:
+        problems.append(f"closed is {shown(seen['closed_after'])} afterwards, not True")
+    if scenario["raise"] and seen["escaped"] is not True:
+        problems.append("the exception raised in the block disappeared")
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    """An observed value back as the plain value the grader stored (lists are stored as such)."""
+    items = as_list(value)
+    return [_plain(item) for item in items] if items is not None else value
+
+
+def judge_connection(scenario: Scenario, seen: dict[str, Any]) -> None:
+    problems = connection_problems(scenario, seen)
+    if not problems:
+        return
+    raising = scenario["raise"]
+    raise CheckFailed(
+        f"`{scenario['call']}` did not behave as a connection"
+        + (" whose block raises." if raising else "."),
+        expected="entering takes 1 s and gives the connection itself; set_key/get_key "
+        "store and read values (the last one set for a key); leaving takes 1 s and sets closed "
+        "to True" + (", and the block's exception comes out of the `async with`"
+                     if raising else ""),
+        actual="; ".join(problems),
+        advice="__aexit__ runs whether or not the block raised: close in any case. Look at "
+        "what it returns: a true value says the exception was handled, so it is swallowed."
+        if raising else "compare each problem with your __aenter__ and __aexit__: what `as` "
+        "gives the block is what __aenter__ returns, and each of them waits like a coroutine.",
+    )
