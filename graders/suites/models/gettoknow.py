@@ -18,6 +18,7 @@ from graders.kit import (
     is_error,
     printed_as_expected,
     printed_from,
+    render_printed,
     sampled_by,
     shown,
     side_by_side,
@@ -230,6 +231,51 @@ def judge_executor(scenario: Scenario, seen: dict[str, Any]) -> None:
 
 def judge_squares_with_seven(scenario: Scenario, seen: dict[str, Any]) -> None:
     judge_squares(scenario, seen, failing=(7,))
+
+
+# Input space of the thread's overlap: any n > 7 (7 is among 0..n-1), drawn just past 7 and well
+# past it. The grader's blocking_square waits (really, a second at most) for a square to be
+# running beside it, and notes how many were.
+THREAD_STRATA = ((8, 12), (13, 40))
+THREAD_ADVICE = "a worker thread for blocking_square, whose result a coroutine can await"
+
+
+def thread_scenarios(rng: Any) -> list[Scenario]:
+    return [{"call": call_text("list_squares_with_executor", n), "n": n, "size": n}
+            for n in sizes(rng, THREAD_STRATA)]
+
+
+def judge_thread(scenario: Scenario, seen: dict[str, Any]) -> None:
+    call, seconds, calls = scenario["call"], float(seen["seconds"]), seen["calls"]
+    if not calls:
+        raise CheckFailed(
+            f"{call} never ran blocking_square in a worker thread.",
+            expected="blocking_square(7) handed to a thread, while the other squares run",
+            actual="blocking_square was not called",
+            advice=f"use {THREAD_ADVICE}, and await it together with the squares.",
+        )
+    alone = next(((started, running) for started, running in calls if running == 0), None)
+    if alone is not None:
+        when = ("before any square had started" if alone[0] == 0
+                else "after every square had finished")
+        raise CheckFailed(
+            f"In {call}, blocking_square ran in a thread, but {when}: not alongside them.",
+            expected="blocking_square(7) works in its thread while the other squares sleep",
+            actual=f"it ran {when}, so the two waits add up instead of overlapping",
+            advice="awaiting the thread's result on its own, before or after the squares, "
+            "waits for it alone: look at where you await it, and let one await wait for the "
+            "thread and the squares together.",
+        )
+    if abs(seconds - SQUARE_SECONDS) > TOLERANCE:
+        raise CheckFailed(
+            f"{call} took {seconds:.1f} s of virtual time; it should take 3.0 s.",
+            expected="3.0 s: the squares and the thread all wait at the same time",
+            actual=f"{seconds:.1f} s",
+            advice="start everything before waiting for anything: one asyncio.gather(...) over "
+            "the squares and the thread's awaitable."
+            if seconds > SQUARE_SECONDS else too_fast_advice(),
+            timeline=render_printed(call, printed_from(seen["printed"])[:40]),
+        )
 
 
 # --- launch_square -------------------------------------------------------------------------------
