@@ -58,9 +58,10 @@ class Case:
     creates: tuple[str, ...] = ()
     """Paths, relative to the submission folder, that must not exist afterwards."""
     only_in: str = ""
-    """An isolation ("bubblewrap") outside which the case is not held: the guard alone lets it
-    through (SECURITY.md says so), so it is graded only there. Every other case is graded in
-    both: in the bubblewrap sandbox (where it works) and under the guard alone."""
+    """An isolation outside which the case is not graded: "bubblewrap" for what the guard alone
+    lets through (SECURITY.md says so); "guard" for what only the guard's stopgaps meet, the
+    sandbox making it harmless in another way (a tmpfs that is full). Every other case is graded
+    in both: in the bubblewrap sandbox (where it works) and under the guard alone."""
 
     @property
     def exercise(self) -> str:
@@ -95,7 +96,7 @@ def test_every_case_is_well_formed():
         assert case.expect in ("pass", "fail"), case
         assert (case.expect == "fail") == bool(case.fails and case.says), case
         assert case.fails == "all" or isinstance(case.fails, tuple), case
-        assert case.only_in in ("", sandbox.BUBBLEWRAP), case
+        assert case.only_in in ("", sandbox.BUBBLEWRAP, sandbox.GUARD), case
     for case in IN_PACK:
         exercise = find_exercise(case.exercise)
         assert exercise is not None and exercise.folder == case.folder, case
@@ -136,7 +137,7 @@ def processes_mentioning(marker: str) -> list[str]:
 @pytest.mark.parametrize("case", IN_PACK, ids=lambda case: case.file)
 def test_case_gets_its_verdict(case: Case, tmp_path: Path, graded_in: str):
     if case.only_in and case.only_in != graded_in:
-        pytest.skip(f"only the {case.only_in} sandbox holds against {case.why} (SECURITY.md)")
+        pytest.skip(f"graded under {case.only_in} only: {case.why} (SECURITY.md)")
     not_here = why_not_judged_here(case.path.read_text(), case.file)
     if not_here:
         pytest.skip(not_here)

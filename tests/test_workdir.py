@@ -95,3 +95,33 @@ def test_a_child_that_puts_a_link_in_its_folders_place_harms_nothing(tmp_path, m
     results = grade_folder(exercise, make_submission(tmp_path, exercise, files))
     assert all(result.passed for result in results), [r.message for r in results]
     assert (victim / "keep.txt").read_text() == "mine"
+
+
+def test_usage_counts_bytes_and_entries_without_following_links(tmp_path):
+    from graders.engine.workdir import usage
+
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "inner" / "data").write_bytes(b"x" * 100_000)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "big").write_bytes(b"y" * 1_000_000)
+    (tmp_path / "link").symlink_to(outside)
+    size, entries = usage(tmp_path, 100)
+    assert entries == 3  # inner, inner/data, link: never what the link points to
+    assert 100_000 <= size < 1_000_000
+
+
+def test_usage_stops_counting_past_its_limit(tmp_path):
+    from graders.engine.workdir import usage
+
+    for index in range(50):
+        (tmp_path / f"f{index}").write_bytes(b"")
+    assert usage(tmp_path, 10)[1] == 11
+
+
+def test_a_sparse_file_fills_nothing(tmp_path):
+    from graders.engine.workdir import usage
+
+    with open(tmp_path / "sparse", "wb") as sparse:
+        sparse.truncate(1024**3)
+    assert usage(tmp_path, 10)[0] < 1024**2

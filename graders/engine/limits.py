@@ -27,6 +27,11 @@ MAX_PROCESSES = 16
 """Processes the student's code may fork in one child (a process pool); it may start no program."""
 FILE_BYTES = 64 * 1024**2
 """The largest file the child may write (in its temporary folder)."""
+WORKDIR_BYTES = 64 * 1024**2
+"""What the child's working folder may hold in all, where no sandbox's tmpfs bounds it: the
+parent measures it while it waits for events, and stops a child past it."""
+WORKDIR_ENTRIES = 1_000
+"""Files and folders the working folder may hold: many small files fill a disk too."""
 CPU_SPARE_SECONDS = 5
 """CPU time allowed beyond the exercise's wall time: the wall-clock kill comes first."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import signal
 
 from graders.engine.integrity import describe_changes
-from graders.engine.limits import ChildLimits
+from graders.engine.limits import WORKDIR_BYTES, WORKDIR_ENTRIES, ChildLimits
 from graders.kit.failure import Failure, Frame
 
 MEMORY_NOTE = (
@@ -38,6 +38,9 @@ def import_stopped(
             too_many_processes(limits, f"while {module} was being imported")
             + f"\n{NONE_COULD_RUN}", where=where, stopped="processes",
         )
+    if ended == "disk":
+        return Failure(overfilled_folder(f"while {module} was being imported")
+                       + f"\n{NONE_COULD_RUN}", where=where, stopped="disk")
     if ended == "budget":  # a new child, after checks that used up the time
         return budget_spent(limits)
     if ended == "timeout":
@@ -53,6 +56,14 @@ def import_stopped(
         f"({exit_description(returncode)}), so none of this exercise's checks could run. "
         "Code at the top level of a module runs on import: does it call sys.exit or os._exit, "
         f"or use too much memory?{shown}", stopped="exit",
+    )
+
+
+def overfilled_folder(when: str) -> str:
+    return (
+        f"Your code filled its working folder {when}: more than {WORKDIR_BYTES // 1024**2} MB "
+        f"or more than {WORKDIR_ENTRIES:,} files, so the grading process was stopped. No "
+        "solution of this exercise writes files: look for a loop that writes without end."
     )
 
 
@@ -78,6 +89,9 @@ def check_stopped(
     if ended == "processes":
         return Failure(too_many_processes(limits, "during this check"), details=details,
                        where=where, stopped="processes")
+    if ended == "disk":
+        return Failure(overfilled_folder("during this check"), details=details, where=where,
+                       stopped="disk")
     if ended in ("timeout", "budget"):
         stopped = (
             f"This check did not finish within {limits.check_seconds:.0f} s of wall time"

@@ -34,6 +34,8 @@ from graders.engine.limits import (
     IMPORT_SECONDS,
     MAX_PROCESSES,
     MEMORY_BYTES,
+    WORKDIR_BYTES,
+    WORKDIR_ENTRIES,
     ChildLimits,
 )
 from graders.engine.processes import Child, Isolation, start_child
@@ -49,7 +51,7 @@ from graders.engine.protocol import (
     Start,
 )
 from graders.engine.where import WHERE_SIGNAL, ask_where, stopped_at
-from graders.engine.workdir import working_folder
+from graders.engine.workdir import usage, working_folder
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.kit.failure import Failure, Frame
 from graders.kit.scenarios import (
@@ -81,7 +83,7 @@ class _Run:
     output_bytes: int = 0
     ended: str = ""
     """Why it ended without finishing: "", "timeout" (its step's limit), "budget" (the
-    exercise's), "exit", or "processes" (too many)."""
+    exercise's), "exit", "processes" (too many), or "disk" (its working folder too full)."""
     returncode: int | None = None
     isolation: Isolation | None = None
     where_dump: bytes = b""
@@ -155,9 +157,10 @@ def _run_child(
         try:
             while_starting()  # the scenarios need the checks: they are sent once those are read
             _send_line(child.process, scenarios(), last=True)
-            run = _collect(child, limits, deadline, token, on_start)
+            run = _collect(child, limits, deadline, token, on_start,
+                           None if chosen.sandboxed else folder_path)
             run.isolation = chosen.around(child.isolation)
-            if where and run.ended in ("timeout", "budget", "processes"):  # where was it?
+            if where and run.ended in ("timeout", "budget", "processes", "disk"):  # where was it?
                 run.where_dump = ask_where(child.process, where[0], sandboxed=chosen.sandboxed)
             return run
         finally:
@@ -183,8 +186,11 @@ def _send_line(process: subprocess.Popen, line: str, last: bool = False) -> None
 
 def _collect(
     child: Child, limits: ChildLimits, deadline: float, token: str,
-    on_start: Callable[[int], object] = lambda index: None,
+    on_start: Callable[[int], object] = lambda index: None, workdir: Path | None = None,
 ) -> _Run:
+    """The child's events until it finishes, exits or hangs. Every PROCESS_COUNT_SECONDS the
+    parent counts its processes and, where no sandbox's tmpfs bounds it, measures its
+    `workdir`: a child past either limit is stopped."""
     run = _Run()
     events = Reader(token)
     open_streams = 2
@@ -195,12 +201,17 @@ def _collect(
         wait = min(step_deadline, deadline) - now
         if wait <= 0:
             run.ended = "budget" if deadline < step_deadline else "timeout"
+            if workdir is not None and _overfilled(workdir):  # the cause, rather than the hang
+                run.ended = "disk"
             return run
         if now >= next_count:
             next_count = now + PROCESS_COUNT_SECONDS
             helpers = sandbox.chosen().helper_processes  # bwrap and its pid 1, when sandboxed
             if (child.process_count() or 0) > limits.max_processes + 1 + helpers:
                 run.ended = "processes"
+                return run
+            if workdir is not None and _overfilled(workdir):
+                run.ended = "disk"
                 return run
         for stream, chunk in child.read(timeout=min(wait, max(0.0, next_count - now))):
             if not chunk:
@@ -229,6 +240,11 @@ def _collect(
         return run
     run.ended = "exit"
     return run
+
+
+def _overfilled(workdir: Path) -> bool:
+    size, entries = usage(workdir, WORKDIR_ENTRIES)
+    return size > WORKDIR_BYTES or entries > WORKDIR_ENTRIES
 
 
 def grade(

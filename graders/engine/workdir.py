@@ -28,6 +28,30 @@ def working_folder() -> Iterator[Path]:
         remove(path)
 
 
+def usage(path: Path, max_entries: int) -> tuple[int, int]:
+    """The bytes and entries under `path`, links not followed; the walk stops once it has seen
+    more than `max_entries`, so that measuring a flood costs no more than the limit."""
+    total, entries, todo = 0, 0, [os.fspath(path)]
+    while todo and entries <= max_entries:
+        try:
+            with os.scandir(todo.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    if entries > max_entries:
+                        break
+                    with contextlib.suppress(OSError):
+                        if entry.is_dir(follow_symlinks=False):
+                            todo.append(entry.path)
+                        else:
+                            found = entry.stat(follow_symlinks=False)
+                            # Blocks, where the system has them: a sparse file fills nothing.
+                            blocks = getattr(found, "st_blocks", None)
+                            total += found.st_size if blocks is None else blocks * 512
+        except OSError:
+            continue
+    return total, entries
+
+
 _FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Stopped = Literal["", "hang", "exit", "processes"]
+Stopped = Literal["", "hang", "exit", "processes", "disk"]
 STOPPED_HERE = "When it was stopped, it was here (the last line is where your code was):"
 LABEL_WIDTH = len("expected: ")
 """The column where a labelled part's text starts."""
@@ -57,8 +57,8 @@ class Failure:
     not_written_yet: bool = False
     """The part still raises NotImplementedError: it is its own cause, whatever it builds on."""
     stopped: Stopped = ""
-    """Set by the parent when the check did not end by itself: it hung, exited early, or
-    started too many processes."""
+    """Set by the parent when the check did not end by itself: it hung, exited early, started
+    too many processes, or filled its working folder."""
     builds_on: tuple[str, ...] = ()
     """Set by the parent: the earlier checks this one builds on that failed too, to fix first."""
 
