@@ -125,3 +125,20 @@ def test_every_judged_check_draws_scenarios_with_calls(number):
             assert scenarios, checks[index].id
             assert all(isinstance(s["call"], str) and s["call"] for s in scenarios)
             json.dumps(scenarios)  # plain JSON, to travel to the child
+
+
+def test_the_key_never_reaches_the_student(tmp_path, monkeypatch):
+    from conftest import grade_folder, make_submission, solution_files
+
+    monkeypatch.setenv(KEY_VARIABLE, "the teacher's secret")
+    exercise = find_exercise("04")
+    assert exercise is not None
+    files = solution_files(exercise)
+    files[exercise.main_module] += (
+        "\n\nasync def list_squares(n):\n"
+        "    import os\n"
+        f"    return [os.environ.get({KEY_VARIABLE!r}, 'no key')] * n\n")
+    results = grade_folder(exercise, make_submission(tmp_path, exercise, files))
+    by_id = {result.id: result for result in results}
+    assert "'no key'" in by_id["list_squares_results"].message
+    assert not any("secret" in result.message for result in results)

@@ -55,6 +55,7 @@ from graders.engine.workdir import usage, working_folder
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
 from graders.kit.failure import Failure, Frame
 from graders.kit.scenarios import (
+    KEY_VARIABLE,
     Scenario,
     choose_scenarios,
     encode_scenarios,
@@ -140,6 +141,7 @@ def _run_child(
             "TEMP": workdir,  # the same on Windows
             "TMP": workdir,
         }
+        env.pop(KEY_VARIABLE, None)  # the scenarios' secret: the parent's alone
         chosen = sandbox.chosen()
         where = _where_pipe()  # the pipe of the child's stack dump, asked for on a hang
         try:
