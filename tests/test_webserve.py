@@ -10,9 +10,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
-from conftest import grade_folder, make_submission, solution_files
+from conftest import VARIANTS_DIR, grade_folder, make_submission, solution_files
 
 from graders.engine.parent import ChildLimits
+from graders.kit import scenarios
+from graders.kit.scenarios import KEY_VARIABLE
 from graders.kit.vtime import run_virtual
 from graders.kit.webserve import ServerStartedOnImport, no_server_on_import, serving
 from graders.manifest import Exercise, find_exercise
@@ -134,3 +136,27 @@ def test_a_module_that_serves_forever_at_import_is_stopped_with_the_same_advice(
     assert not any(result.passed for result in results)
     assert "did not finish within 2 s" in results[0].message
     assert 'if __name__ == "__main__":' in results[0].message
+
+
+SEEDS = (2017, 1, 99)
+"""Seeds of scenarios: the default one and two others."""
+
+
+@pytest.mark.parametrize(("folder", "stem"), [
+    ("06_webservice", "twenty_at_a_time"), ("06_webservice", "shared_ticker"),
+])
+def test_a_wrong_server_gets_the_same_verdict_whatever_the_seed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str, stem: str):
+    # Every sample holds each stratum that matters (a crowd past twenty, a request sent between
+    # two ticks), so the checks that fail do so under every seed of scenarios.
+    ex = exercise(folder[:2])
+    files = solution_files(ex)
+    files[ex.main_module] += "\n\n" + (VARIANTS_DIR / folder / f"{stem}.py").read_text()
+    submission = make_submission(tmp_path, ex, files)
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    verdicts = set()
+    for seed in SEEDS:
+        monkeypatch.setattr(scenarios, "DEFAULT_SEED", seed)
+        results = grade_folder(ex, submission)
+        verdicts.add(tuple(result.id for result in results if not result.passed))
+    assert len(verdicts) == 1 and next(iter(verdicts)), verdicts

@@ -36,6 +36,8 @@ WITHIN = 1.0
 """Virtual seconds for anything that needs no waiting: a message to arrive, a queue to leave."""
 POLL = 0.05
 """Virtual seconds between two looks of `within`."""
+BACKLOG = 1024
+"""Connections the listening socket holds before the server accepts them."""
 SHUTDOWN_SECONDS = 1.0
 """Virtual seconds the server waits for handlers still running when a check ends."""
 
@@ -99,7 +101,9 @@ async def serving(app: web.Application) -> AsyncIterator[Served]:
         try:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.bind(("127.0.0.1", 0))
-            site = web.SockSite(runner, sock)
+            # A crowd connects all at once: past the backlog (128 by default) the kernel drops
+            # connections, whose retries come a real second later, many virtual seconds here.
+            site = web.SockSite(runner, sock, backlog=BACKLOG)
             await site.start()
             served.url = URL.build(scheme="http", host="127.0.0.1", port=sock.getsockname()[1])
             yield served
