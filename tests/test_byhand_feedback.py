@@ -71,6 +71,6 @@ def test_run_by_hand_failing_on_the_graders_coroutine_is_not_sent_to_fix_cube(ex
                            "run_by_hand_forgets_return.py")
     assert not results["cube_by_hand"].passed
     run_by_hand = results["run_by_hand_returns_result"]
-    assert "nap_then_done()" in run_by_hand.message
+    assert "run_by_hand(waits([" in run_by_hand.message  # the grader's coroutine
     assert "first:" not in run_by_hand.message
 
