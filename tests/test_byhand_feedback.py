@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import VARIANTS_DIR, grade_folder, make_submission, solution_files
+
+from graders.kit import scenarios
 
 OVERLAP = "overlaps_sleeps"
 
@@ -74,3 +77,33 @@ def test_run_by_hand_failing_on_the_graders_coroutine_is_not_sent_to_fix_cube(ex
     assert "run_by_hand(waits([" in run_by_hand.message  # the grader's coroutine
     assert "first:" not in run_by_hand.message
 
+
+
+@pytest.mark.parametrize("variant", ["at_most_eight_at_once.py", "half_second_poller.py",
+                                     "none_marks_unfinished.py"])
+def test_a_wrong_scheduler_gets_the_same_verdict_whatever_the_seed(exercise_03, tmp_path,
+                                                                    monkeypatch, variant):
+    verdicts = set()
+    for seed in (scenarios.DEFAULT_SEED, 1, 99):
+        monkeypatch.setattr(scenarios, "DEFAULT_SEED", seed)
+        results = graded_by_id(exercise_03, tmp_path / str(seed), variant)
+        verdicts.add(tuple(sorted(check for check, result in results.items()
+                                  if not result.passed)))
+    assert len(verdicts) == 1 and next(iter(verdicts)), verdicts
+
+
+def test_every_sample_of_the_scheduler_checks_holds_each_kind_of_plan(exercise_03):
+    checks = exercise_03.checks()
+    for seed in range(40):
+        chosen = scenarios.choose_scenarios(checks, seed)
+        by_id = {checks[index].id: drawn for index, drawn in chosen.items()}
+        for check in ("overlaps_sleeps", "resumes_earliest_first", "results_in_argument_order"):
+            plans = [s.get("plans") or [] for s in by_id[check]]
+            every = [delay for group in plans for plan in group for delay in plan]
+            assert max(len(group) for group in plans) > 16, (seed, check)  # past any batch
+            assert 0 in every and any(not plan for group in plans for plan in group)
+            assert any((delay * 2) % 1 for delay in every), (seed, check)  # odd delays
+            assert any(len(group) >= 3 and sum(group[0]) > max(map(sum, group[1:]))
+                       for group in plans), (seed, check)  # the first given is due last
+        results = [r for s in by_id["results_in_argument_order"] for r in s.get("results", [])]
+        assert None in results and any(r is not None and not r for r in results), seed
