@@ -142,3 +142,34 @@ def test_the_key_never_reaches_the_student(tmp_path, monkeypatch):
     by_id = {result.id: result for result in results}
     assert "'no key'" in by_id["list_squares_results"].message
     assert not any("secret" in result.message for result in results)
+
+
+WRONG_ONLY_PAST_THE_TUTORIAL = {
+    "semaphore_of_eight": "list_squares_overlap",
+    "seven_squared_whatever_n": "executor_results",
+    "stop_in_tutorial_numbers": "stop_in_stops",
+    "remote_container_set_of_items": "remote_container",
+    "launch_square_polls_short": "launch_square_polls",
+}
+
+
+@pytest.mark.parametrize("key", ["", "one teacher's key", "another teacher's key"])
+def test_04_verdicts_hold_whatever_the_seed(tmp_path, monkeypatch, key):
+    """Every sample holds each stratum that matters: right code passes and code right only on
+    the tutorial's inputs fails, whatever the key draws."""
+    from conftest import grade_folder, make_submission, solution_files
+
+    from graders.manifest import PACK_ROOT
+
+    monkeypatch.setenv(KEY_VARIABLE, key)
+    exercise = find_exercise("04")
+    assert exercise is not None
+    right = grade_folder(exercise, make_submission(tmp_path / "right", exercise,
+                                                   solution_files(exercise)))
+    assert all(result.passed for result in right), [r.message for r in right if not r.passed]
+    variants = PACK_ROOT / "tests" / "variants" / "04_gettoknow"
+    for stem, check_id in WRONG_ONLY_PAST_THE_TUTORIAL.items():
+        files = solution_files(exercise)
+        files[exercise.main_module] += "\n\n" + (variants / f"{stem}.py").read_text()
+        results = grade_folder(exercise, make_submission(tmp_path / stem, exercise, files))
+        assert not {r.id: r for r in results}[check_id].passed, (stem, key)

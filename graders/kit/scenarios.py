@@ -227,10 +227,16 @@ def _replace(failure: Failure, **changes: Any) -> Failure:
 # --- Drawing scenarios ---------------------------------------------------------------------------
 
 
-def sizes(rng: random.Random, strata: Sequence[tuple[int, int]]) -> list[int]:
-    """One size from each (low, high) stratum, inclusive, in increasing order: every sample holds
-    a size of every kind that matters (none, one, a few, past any batch a submission might use)."""
-    return sorted(rng.randint(low, high) for low, high in strata)
+def sizes(rng: random.Random, strata: Sequence[tuple[int, int]], each: int = 1) -> list[int]:
+    """`each` sizes from each (low, high) stratum, inclusive, different where the stratum has
+    room, in increasing order: every sample holds a size of every kind that matters (none, one, a
+    few, past any batch a submission might use)."""
+    drawn = []
+    for low, high in strata:
+        room = range(low, high + 1)
+        drawn.extend(rng.sample(room, each) if len(room) >= each else
+                     [rng.randint(low, high) for _ in range(each)])
+    return sorted(drawn)
 
 
 def delays(rng: random.Random, count: int, *, low: float = 0.0, high: float = 5.0,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import linecache
+import os
 import signal
 import sys
 import threading
@@ -133,7 +134,6 @@ class _LoopWatch:
         self._busy_since: tuple[float, float] | None = None  # until the loop first runs
         self._ending: Hold | None = None
         """Set once a hold is found: the loop's next select raises LoopHeld with it."""
-        self._stopped = threading.Event()
         self._can_interrupt = _interrupt_ready()
 
     def _now(self) -> tuple[float, float]:
@@ -155,36 +155,41 @@ class _LoopWatch:
 
         self._real_select = real_select
         self._selector.select = select
-        threading.Thread(target=self._run, name="awaitlings-watchdog", daemon=True).start()
+        _watched.add(self)
+        _watchdog.wake()
 
     def stop(self) -> None:
-        self._stopped.set()
+        _watched.discard(self)
         self._selector.select = self._real_select
         with contextlib.suppress(ValueError):
             _firing.remove(self)
 
-    def _run(self) -> None:
-        while not self._stopped.wait(ENDING_POLL_SECONDS if self._ending else POLL_SECONDS):
-            since = self._busy_since
-            if since is None:
-                continue
-            now = self._now()
-            held, cpu = now[0] - since[0], now[1] - since[1]
-            if not self._ending and max(held, cpu) < KNOWN_HOLD_SECONDS:
-                continue
-            hold = self._hold(held)
-            if hold is None or self._busy_since is not since:
-                continue  # not the student's code, or the loop moved on meanwhile
-            # Once the loop was held, its run is over: the student's code that still runs
-            # before the next select (the other callbacks of the same turn, each perhaps a busy
-            # loop of its own) is interrupted at once; so is a line already seen holding it.
-            if not (self._ending or (hold.file, hold.line) in _places_held
-                    or held >= HELD_SECONDS or cpu >= HELD_CPU_SECONDS):
-                continue
-            place = (hold.file, hold.line)
-            _places_held[place] = max(_places_held.get(place, 0.0), held)
-            self._busy_since = now  # a hold that goes on is reported again, a bound later
-            self._report(replace(hold, seconds=_places_held[place]))
+    @property
+    def poll_seconds(self) -> float:
+        return ENDING_POLL_SECONDS if self._ending else POLL_SECONDS
+
+    def look(self) -> None:
+        """One look of the watchdog's thread at this loop: is the student's code holding it?"""
+        since = self._busy_since
+        if since is None:
+            return
+        now = self._now()
+        held, cpu = now[0] - since[0], now[1] - since[1]
+        if not self._ending and max(held, cpu) < KNOWN_HOLD_SECONDS:
+            return
+        hold = self._hold(held)
+        if hold is None or self._busy_since is not since:
+            return  # not the student's code, or the loop moved on meanwhile
+        # Once the loop was held, its run is over: the student's code that still runs
+        # before the next select (the other callbacks of the same turn, each perhaps a busy
+        # loop of its own) is interrupted at once; so is a line already seen holding it.
+        if not (self._ending or (hold.file, hold.line) in _places_held
+                or held >= HELD_SECONDS or cpu >= HELD_CPU_SECONDS):
+            return
+        place = (hold.file, hold.line)
+        _places_held[place] = max(_places_held.get(place, 0.0), held)
+        self._busy_since = now  # a hold that goes on is reported again, a bound later
+        self._report(replace(hold, seconds=_places_held[place]))
 
     def _hold(self, seconds: float) -> Hold | None:
         frame = _innermost_in(sys._current_frames().get(self._thread), self._files)
@@ -208,6 +213,48 @@ class _LoopWatch:
         if self._ending is None or _innermost_in(frame, self._files) is None:
             return None  # the hold ended by itself: the next select ends the run
         return self._ending
+
+
+_watched: set[_LoopWatch] = set()
+"""The loops watched now, each by the `watching` block around its run."""
+
+
+class _Watchdog:
+    """One thread a process, started on the first watch and kept: a run of student code costs
+    no thread's start (a check runs many), and between runs the thread waits without polling."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = threading.Event()
+        self._started_in: int | None = None
+
+    def wake(self) -> None:
+        with self._lock:
+            if self._started_in != _getpid():  # never started, or this is a fork's child
+                self._started_in = _getpid()
+                self._active = threading.Event()
+                threading.Thread(target=self._run, name="awaitlings-watchdog",
+                                 daemon=True).start()
+        self._active.set()
+
+    def _run(self) -> None:
+        pause = threading.Event()  # never set: its wait is a sleep nobody's patch can reach
+        while True:
+            watches = list(_watched)
+            if not watches:
+                self._active.clear()
+                if not _watched:  # a watch that began meanwhile set the event after it
+                    self._active.wait()
+                continue
+            pause.wait(min(watch.poll_seconds for watch in watches))
+            for watch in watches:
+                if watch in _watched:
+                    with contextlib.suppress(Exception):  # a frame gone meanwhile
+                        watch.look()
+
+
+_getpid = os.getpid
+_watchdog = _Watchdog()
 
 
 def _innermost_in(frame: FrameType | None, files: frozenset[str]) -> FrameType | None:

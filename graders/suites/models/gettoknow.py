@@ -106,18 +106,18 @@ def judge_square_of_seven(call: str, printed: list[PrintedLine], seconds: float,
 
 
 # Input space of list_squares(n) (the contract: squares of 0..n-1, all at once, 3 s for any n,
-# the error object of square(7) in its place): any n >= 1. The results check draws n from five
-# strata, so every sample has an n without 7 (1..7), just past it (8..12), past any batch a
-# submission might keep (13..40, 41..120); the timing check draws its n the same way, past a
-# semaphore of eight or sixteen too, with the grader's own square (3 s, no error for 7), so that
-# it judges list_squares' overlap alone.
-RESULT_STRATA = ((1, 7), (8, 12), (13, 40), (41, 120))
-TIMING_STRATA = ((1, 4), (5, 8), (9, 16), (17, 64), (65, 150))
+# the error object of square(7) in its place): any n >= 1. The results check draws two n from
+# each of four strata: without 7 (1..7), just past it (8..12), past any batch a submission might
+# keep (13..40, 41..80). The timing check draws two from each of five, past a semaphore of eight,
+# sixteen or sixty-four too, with the grader's own square (3 s, no error for 7), so that it
+# judges list_squares' overlap alone.
+RESULT_STRATA = ((1, 7), (8, 12), (13, 40), (41, 80))
+TIMING_STRATA = ((1, 4), (5, 8), (9, 16), (17, 64), (65, 100))
 
 
 def squares_scenarios(strata: tuple[tuple[int, int], ...]) -> Callable[[Any], list[Scenario]]:
     return sampled_by(lambda rng: [{"call": call_text("list_squares", n), "n": n, "size": n}
-                                   for n in sizes(rng, strata)])
+                                   for n in sizes(rng, strata, each=2)])
 
 
 def judge_squares(scenario: Scenario, seen: dict[str, Any], failing: tuple[int, ...]) -> None:
@@ -200,7 +200,7 @@ def judge_overlap(scenario: Scenario, seen: dict[str, Any]) -> None:
 def executor_scenarios(rng: Any) -> list[Scenario]:
     return sampled_by(lambda r: [
         {"call": call_text("list_squares_with_executor", n), "n": n, "size": n}
-        for n in sizes(r, RESULT_STRATA)])(rng)
+        for n in sizes(r, RESULT_STRATA, each=2)])(rng)
 
 
 def judge_executor(scenario: Scenario, seen: dict[str, Any]) -> None:
@@ -284,21 +284,21 @@ def judge_thread(scenario: Scenario, seen: dict[str, Any]) -> None:
 # the student's own square (3 s, where a poll at 3 s may or may not come before the task's end),
 # and the grader's square with durations off the whole second, drawn from three strata (under a
 # second, a few seconds, up to twelve), where the count of polls is exactly floor(d) + 1.
-LAUNCH_STRATA = ((1, 9), (11, 49), (51, 129))
-"""Durations, in tenths of a second, never a whole second."""
+LAUNCH_STRATA = ((0, 0), (1, 4), (5, 12))
+"""Whole seconds of the grader's square's duration, to which a tenth of 1 to 9 is added."""
 
 
 def launch_scenarios(rng: Any) -> list[Scenario]:
     own = {"call": "launch_square(4)", "x": 4, "duration": SQUARE_SECONDS, "own": True,
            "polls": [3, 4], "size": 0}
     drawn = []
-    for tenths in sizes(rng, LAUNCH_STRATA):
-        duration = tenths / 10
+    for whole in sizes(rng, LAUNCH_STRATA):
+        duration = whole + rng.randint(1, 9) / 10  # never a whole second: the count is exact
         x = rng.choice([rng.randint(-20, -1), rng.randint(8, 999)])
         drawn.append({
             "call": f"launch_square({x}), with the grader's square that takes {duration:g} s",
-            "x": x, "duration": duration, "own": False, "polls": [int(duration) + 1],
-            "size": tenths})
+            "x": x, "duration": duration, "own": False, "polls": [whole + 1],
+            "size": duration})
     return [own, *drawn]
 
 
