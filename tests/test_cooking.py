@@ -232,3 +232,26 @@ def test_a_wait_needs_some_minutes():
 
     with pytest.raises(KitchenError, match="not a duration"):
         in_virtual_time(no_time)
+
+
+def test_a_kitchen_takes_its_own_preheat_and_boil_minutes():
+    async def rice_and_oven(kitchen):
+        pot = kitchen.fill_pot(water_cups=1.75, butter_tbsp=2)
+        await kitchen.oven.preheat(350)
+        await kitchen.stove.boil(pot)
+        return kitchen
+
+    loop = looptime.new_event_loop(start=0, end=600)
+
+    async def run():
+        return await rice_and_oven(kitchen_module.Kitchen(0.5, preheat_minutes=7.3,
+                                                          boil_minutes=2.25))
+
+    try:
+        kitchen = loop.run_until_complete(run())
+    finally:
+        loop.close()
+    assert [(step.action, step.start, step.minutes) for step in kitchen.steps if step.minutes] == [
+        ("preheat to 350 °F", 0, 7.3), ("bring to a boil", 7.3, 2.25)]
+    assert loop.time() == pytest.approx((7.3 + 2.25) * 0.5)
+

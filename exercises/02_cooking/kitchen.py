@@ -12,7 +12,10 @@ There are two kitchens with the same appliances and the same rules:
   (`kitchen.oven.bake(salmon, minutes=18)`, no await), so each recipe needs a thread of its own.
 
 One kitchen minute lasts `seconds_per_minute` seconds (1 by default, so a whole dinner takes about
-half a minute when you run it for real; the grader runs it in virtual time, at no cost).
+half a minute when you run it for real; the grader runs it in virtual time, at no cost). Kitchens
+differ: an oven may heat faster or slower than PREHEAT_MINUTES, a pot boil sooner or later than
+BOIL_MINUTES (`Kitchen(preheat_minutes=..., boil_minutes=...)`), and the grader cooks your recipes
+in several kitchens, so wait for the kitchen's steps rather than for a number of minutes.
 
 Every kitchen writes down each step in `kitchen.steps`, with the kitchen minute it started at, and
 raises `KitchenError` when a step breaks the kitchen's rules: baking in a cold oven, rice into water
@@ -29,9 +32,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 PREHEAT_MINUTES = 12
-"""How long the oven takes to reach its temperature."""
+"""How long the oven of a kitchen takes to reach its temperature, unless the kitchen says
+otherwise (`preheat_minutes`)."""
 BOIL_MINUTES = 10
-"""How long a pot of water takes to come to a boil."""
+"""How long a pot of water takes to come to a boil, unless the kitchen says otherwise
+(`boil_minutes`)."""
 
 Wait = TypeVar("Wait")
 """What an appliance's wait gives back: a coroutine to await (Kitchen), or None (ThreadKitchen)."""
@@ -173,7 +178,7 @@ class Oven(Generic[Wait]):
         self.preheating = False
 
     def preheat(self, degrees: int) -> Wait:
-        """Heat the oven to `degrees` °F (a wait of PREHEAT_MINUTES)."""
+        """Heat the oven to `degrees` °F (a wait of the kitchen's `preheat_minutes`)."""
 
         def allowed() -> None:
             self._kitchen._check(not self.preheating, "The oven is already preheating.")
@@ -184,7 +189,8 @@ class Oven(Generic[Wait]):
             self.temperature = degrees
 
         return self._kitchen._wait(
-            "oven.preheat", "oven", f"preheat to {degrees} °F", PREHEAT_MINUTES, allowed, done
+            "oven.preheat", "oven", f"preheat to {degrees} °F", self._kitchen.preheat_minutes,
+            allowed, done,
         )
 
     def bake(self, dish: Dish, *, minutes: float) -> Wait:
@@ -220,7 +226,7 @@ class Stove(Generic[Wait]):
         self._kitchen = kitchen
 
     def boil(self, pot: RicePilaf) -> Wait:
-        """Bring the pot to a boil (a wait of BOIL_MINUTES)."""
+        """Bring the pot to a boil (a wait of the kitchen's `boil_minutes`)."""
 
         def allowed() -> None:
             self._kitchen._check(not pot.has_rice, "Bring the water to a boil before the rice.")
@@ -229,7 +235,7 @@ class Stove(Generic[Wait]):
             pot.boiling = True
 
         return self._kitchen._wait(
-            "stove.boil", pot.name, "bring to a boil", BOIL_MINUTES, allowed, done)
+            "stove.boil", pot.name, "bring to a boil", self._kitchen.boil_minutes, allowed, done)
 
     def simmer(self, pot: RicePilaf, *, minutes: float) -> Wait:
         """Cover the pot and simmer it on low heat for `minutes` (a wait)."""
@@ -276,8 +282,14 @@ class Microwave(Generic[Wait]):
 class _KitchenBase(Generic[Wait]):
     """What both kitchens share: the appliances, the pantry, the rules and the record."""
 
-    def __init__(self, seconds_per_minute: float = 1.0) -> None:
+    def __init__(self, seconds_per_minute: float = 1.0, *,
+                 preheat_minutes: float = PREHEAT_MINUTES,
+                 boil_minutes: float = BOIL_MINUTES) -> None:
         self.seconds_per_minute = seconds_per_minute
+        self.preheat_minutes = preheat_minutes
+        """How long this kitchen's oven takes to preheat."""
+        self.boil_minutes = boil_minutes
+        """How long this kitchen's pots take to come to a boil."""
         self.steps: list[Step] = []
         """Every step done so far, in the order it began."""
         self.oven: Oven[Wait] = Oven(self)
@@ -337,8 +349,8 @@ class Kitchen(_KitchenBase[Coroutine[Any, Any, None]]):
     Make it inside a running event loop (in a coroutine): its clock is the loop's.
     """
 
-    def __init__(self, seconds_per_minute: float = 1.0) -> None:
-        super().__init__(seconds_per_minute)
+    def __init__(self, seconds_per_minute: float = 1.0, **durations: float) -> None:
+        super().__init__(seconds_per_minute, **durations)
         self._opened: float | None = None
         self._loop_time()  # opens the kitchen now, if a loop is running
 
@@ -377,8 +389,8 @@ class ThreadKitchen(_KitchenBase[None]):
     it is never held during a wait, so threads wait side by side.
     """
 
-    def __init__(self, seconds_per_minute: float = 1.0) -> None:
-        super().__init__(seconds_per_minute)
+    def __init__(self, seconds_per_minute: float = 1.0, **durations: float) -> None:
+        super().__init__(seconds_per_minute, **durations)
         self._opened = time.monotonic()
         self._lock = threading.RLock()
 
