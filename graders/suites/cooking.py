@@ -3,8 +3,12 @@
 The recipes cook in the pack's kitchen (exercises/02_cooking/kitchen.py), which writes down every
 step with its kitchen minute and refuses steps that break its rules. The grader reads that record.
 
-Coroutines run in virtual time: one kitchen minute is one second of a looptime loop's clock, so
-the whole hour of cooking these checks cover costs no wall time, and every duration is exact.
+Coroutines run in virtual time: one kitchen minute is `seconds_per_minute` seconds of a looptime
+loop's clock, so the hours of cooking these checks cover cost no wall time, and every duration is
+exact. Their checks of results and timing are judged (graders/kit/scenarios.py): the parent draws
+the kitchens (how long a minute lasts, the oven takes to preheat and a pot to boil) and judges
+what this module observed in each against the contract's model (graders/suites/models/
+cooking.py); here the student's code is only run, and what it did described in plain values.
 time.sleep is disarmed during those checks (it returns at once, with exercise 03's recorder), so
 a recipe that calls it cannot make the grader wait; the blocking check catches it.
 
@@ -15,10 +19,10 @@ flip them (see `recipes_overlap`).
 
 from __future__ import annotations
 
+import inspect
 import sys
 import threading
 import time
-from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -28,12 +32,26 @@ from graders.kit import (
     CheckContext,
     CheckFailed,
     Ran,
+    Scenario,
     Suite,
     fail_on_blocking_calls,
+    observed,
     require_coroutine,
     run_student,
 )
 from graders.manifest import find_exercise
+from graders.suites.models.cooking import (
+    TUTORIAL_KITCHEN,
+    beans,
+    cooking_scenarios,
+    dinner,
+    judge_dinner_overlaps,
+    judge_dinner_served,
+    recipe_judge,
+    require_dinner,
+    rice,
+    salmon,
+)
 
 SUITE = Suite()
 
@@ -47,65 +65,6 @@ that died leaves its dish missing and the others waiting for ever); far above th
 
 THREAD_GRACE_SECONDS = 1.0
 """Once a thread of the student's has raised, how much longer the dinner may go on."""
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """A recipe as the kitchen should record it, when cooked alone from minute 0."""
-
-    function: str
-    """The student's coroutine that cooks it."""
-    dish: str
-    """The dish's name in the kitchen's record."""
-    dish_class: str
-    """The kitchen's class for the dish."""
-    timed: tuple[tuple[str, str, float, float], ...]
-    """Waits in order: (what, action, start minute, minutes)."""
-    handwork: tuple[tuple[str, str], ...]
-    """Handwork (what, action), in any order the kitchen's rules allow."""
-    what: tuple[str, ...] = field(default=())
-    """Names in the record that belong to this recipe besides the dish (the oven)."""
-
-    @property
-    def minutes(self) -> float:
-        return max(start + minutes for _, _, start, minutes in self.timed)
-
-    def owns(self, step: Any) -> bool:
-        return step.what == self.dish or step.what in self.what
-
-    def describe(self) -> str:
-        lines = ["waits, in this order:"]
-        lines += [f"  minute {start:5.1f}: {what}: {action} ({minutes:g} min)"
-                  for what, action, start, minutes in self.timed]
-        lines.append("handwork, each once, wherever the kitchen's rules allow it:")
-        lines += [f"  {what}: {action}" for what, action in self.handwork]
-        return "\n".join(lines)
-
-
-SALMON = Recipe(
-    function="cook_salmon", dish="salmon", dish_class="Salmon", what=("oven",),
-    timed=(("oven", "preheat to 350 °F", 0, 12), ("salmon", "bake at 350 °F", 12, 18)),
-    handwork=(("salmon", "arrange the filets in a baking dish"),
-              ("salmon", "dress each filet with 2 tbsp orange-ginger dressing")),
-)
-RICE = Recipe(
-    function="cook_rice", dish="rice pilaf", dish_class="RicePilaf",
-    timed=(("rice pilaf", "bring to a boil", 0, 10), ("rice pilaf", "cover and simmer", 10, 22),
-           ("rice pilaf", "let stand, covered", 32, 5)),
-    handwork=(("rice pilaf", "pot with 1.75 cups water, 2 tbsp butter"),
-              ("rice pilaf", "stir in rice, spices"), ("rice pilaf", "fluff with a fork")),
-)
-BEANS = Recipe(
-    function="cook_beans", dish="green beans", dish_class="GreenBeans",
-    timed=(("green beans", "microwave on high", 0, 5),),
-    handwork=(("green beans", "take the bag out of the freezer"),
-              ("green beans", "poke the bag")),
-)
-DINNER = (SALMON, RICE, BEANS)
-DINNER_MINUTES = max(recipe.minutes for recipe in DINNER)
-ONE_AFTER_ANOTHER_MINUTES = sum(recipe.minutes for recipe in DINNER)
-SLOWEST_PARTLY_CONCURRENT = DINNER_MINUTES + BEANS.minutes
-"""The fastest wrong dinner: the beans after everything else (42 minutes)."""
 
 
 def kitchen_module() -> ModuleType:
@@ -125,24 +84,27 @@ def kitchen_module() -> ModuleType:
 
 @dataclass
 class Cooked:
-    """What a run in the kitchen gave: the value returned, the kitchen, the virtual minutes."""
+    """What a run in the kitchen gave: the value returned, the kitchen, the virtual seconds."""
 
     value: Any
     kitchen: Any
-    minutes: float
+    seconds: float
     ran: Ran
 
 
-def cook_virtually(ctx: CheckContext, function_name: str, **options: Any) -> Cooked:
-    """Call the student's coroutine function with a fresh Kitchen and run it in virtual time,
-    time.sleep disarmed; `options` go to run_student."""
+def cook_virtually(ctx: CheckContext, function_name: str,
+                   kitchen_made: dict[str, float] | None = None, call: str = "",
+                   **options: Any) -> Cooked:
+    """Call the student's coroutine function with a fresh Kitchen (made with `kitchen_made`, by
+    default the tutorial's) and run it in virtual time, time.sleep disarmed; `options` go to
+    run_student."""
     function = ctx.function(function_name)
     kitchen_class = kitchen_module().Kitchen
-    call = f"{function_name}(kitchen)"
+    call = call or f"{function_name}(kitchen)"
     made: list[Any] = []
 
     async def cook() -> Any:
-        kitchen = kitchen_class()  # inside the loop: its clock starts at minute 0
+        kitchen = kitchen_class(**(kitchen_made or TUTORIAL_KITCHEN))  # in the loop: minute 0
         made.append(kitchen)
         return await require_coroutine(function(kitchen), call)
 
@@ -150,181 +112,84 @@ def cook_virtually(ctx: CheckContext, function_name: str, **options: Any) -> Coo
     return Cooked(ran.value, made[0] if made else None, ran.seconds, ran)
 
 
-def record_of(kitchen: Any, recipe: Recipe) -> list[Any]:
-    return [step for step in kitchen.steps if recipe.owns(step)]
+def described(value: Any, kitchen: Any) -> dict[str, Any]:
+    """One dish returned, in plain values: which of the kitchen's dishes it is (by its exact
+    class), whether it is ready and was cooked in this kitchen; or what else it is."""
+    module = kitchen_module()
+    kind = type(value)
+    if kind in (module.Salmon, module.RicePilaf, module.GreenBeans):
+        ready = value.ready is True
+        return {"dish": kind.name, "ready": ready, "mine": value._kitchen is kitchen,
+                "repr": f"<{kind.name}, {'ready' if ready else 'not ready'}>"}
+    return {"value": observed(value), "awaitable": inspect.isawaitable(value),
+            "type": kind.__name__}
 
 
-def compare_steps(
-    call: str, recipe: Recipe, steps: list[Any], *, exact_times: bool, origin: float | None = None
-) -> None:
-    """The recipe's waits in order with their durations (and, when exact, start times from
-    `origin`, by default the recipe's first step), and its handwork, each once."""
-    if origin is None:
-        origin = min((step.start for step in steps), default=0.0)
-    timed = [(s.what, s.action, round(s.start - origin, 3), s.minutes) for s in steps if s.minutes]
-    handwork = sorted((s.what, s.action) for s in steps if not s.minutes)
-    expected_timed = list(recipe.timed)
-    if not exact_times:
-        timed = [(what, action, 0, minutes) for what, action, _, minutes in timed]
-        expected_timed = [(what, action, 0, minutes) for what, action, _, minutes in expected_timed]
-    if timed == expected_timed and handwork == sorted(recipe.handwork):
-        return
-    problems = _differences(expected_timed, timed, sorted(recipe.handwork), handwork)
-    raise CheckFailed(
-        f"{call} did not follow the {recipe.dish} recipe.",
-        expected=recipe.describe(),
-        actual="\n".join(str(step) for step in steps) or "no step at all in the kitchen",
-        details="\n".join(problems),
-        advice="compare the kitchen's record with the recipe: every wait must be awaited, "
-        "with the recipe's minutes, and nothing else may wait in between.",
-    )
+def described_dinner(value: Any, kitchen: Any) -> dict[str, Any]:
+    """The dinner returned, in plain values: its kind, and each of its dishes `described`."""
+    kind = type(value)
+    if kind not in (tuple, list):
+        return {"kind": kind.__name__, "value": observed(value)}
+    items = [described(item, kitchen) for item in value[:5]]
+    inner = ", ".join(item.get("repr") or str(observed(item.get("value"))) for item in items)
+    return {"kind": kind.__name__, "items": items,
+            "repr": f"({inner})" if kind is tuple else f"[{inner}]"}
 
 
-def _differences(expected_timed: list, timed: list, expected_hand: list, hand: list) -> list[str]:
-    problems = []
-    missing = [step for step in expected_timed if step not in timed]
-    extra = [step for step in timed if step not in expected_timed]
-    problems += [f"missing wait: {what}: {action} ({minutes:g} min)"
-                 + (f" at minute {start:g}" if start else "")
-                 for what, action, start, minutes in missing]
-    problems += [f"unexpected wait: {what}: {action} ({minutes:g} min)"
-                 + (f" at minute {start:g}" if start else "")
-                 for what, action, start, minutes in extra]
-    if not missing and not extra and timed != expected_timed:
-        problems.append("the waits are all there, but in another order")
-    problems += [f"missing handwork: {what}: {action}"
-                 for what, action in expected_hand if hand.count((what, action)) <
-                 expected_hand.count((what, action))]
-    problems += [f"unexpected handwork: {what}: {action}"
-                 for what, action in sorted(set(hand)) if hand.count((what, action)) >
-                 expected_hand.count((what, action))]
-    return problems
+def kitchen_record(kitchen: Any) -> list[list[Any]]:
+    """The kitchen's steps, in plain values."""
+    if kitchen is None:
+        return []
+    return [[str(s.what), str(s.action), float(s.start),
+             s.minutes if type(s.minutes) in (int, float) else repr(s.minutes)]
+            for s in kitchen.steps[:200]]
 
 
-def require_dish(call: str, value: Any, recipe: Recipe, kitchen: Any, position: str = "") -> None:
-    """`value` is the dish this kitchen cooked for the recipe, and it is ready."""
-    dish_class = getattr(kitchen_module(), recipe.dish_class)
-    where = f"{position} of what {call} returned" if position else f"what {call} returned"
-    where = where[0].upper() + where[1:]
-    other_dish = isinstance(value, kitchen_module().Dish) and value._kitchen is kitchen
-    if other_dish and value.name != recipe.dish:
-        raise CheckFailed(
-            f"{where} is the {value.name}, not the {recipe.dish}.",
-            expected="(salmon, rice, beans), in that order",
-            advice="dishes that come back through a queue come in the order they were done, "
-            "the beans first: send each with its place (or its name) and put them in order."
-            if "threads" in call else "return the dishes in the order of the dinner's tuple.",
-        )
-    if not isinstance(value, dish_class) or value._kitchen is not kitchen:
-        raise CheckFailed(
-            f"{where} is not the {recipe.dish} cooked in the kitchen it was given.",
-            expected=f"the {recipe.dish} object the kitchen gave you, cooked",
-            actual=repr(value),
-            advice=f"return the {recipe.dish} you cooked, the object the kitchen handed you; "
-            "a coroutine you called is not its result until you await it.",
-        )
-    if not value.ready:
-        raise CheckFailed(
-            f"{where}, the {recipe.dish}, is not ready.",
-            expected=f"the {recipe.dish} after the recipe's last step",
-            actual=repr(value),
-            advice="await every step of the recipe before you return the dish.",
-        )
+def cooked_in(ctx: CheckContext, function_name: str, scenario: Scenario) -> Cooked:
+    return cook_virtually(ctx, function_name, scenario["kitchen"], scenario["call"])
 
 
-def check_recipe_alone(ctx: CheckContext, recipe: Recipe) -> None:
-    call = f"{recipe.function}(kitchen)"
-    cooked = cook_virtually(ctx, recipe.function)
-    compare_steps(call, recipe, cooked.kitchen.steps, exact_times=True, origin=0.0)
-    require_dish(call, cooked.value, recipe, cooked.kitchen)
+def observe_recipe(ctx: CheckContext, function_name: str, scenario: Scenario) -> dict[str, Any]:
+    cooked = cooked_in(ctx, function_name, scenario)
+    return {"steps": kitchen_record(cooked.kitchen), "value": described(cooked.value,
+                                                                         cooked.kitchen)}
 
 
-@SUITE.check("cook_salmon preheats, dresses and bakes, in order", points=1, tags=("results",))
-def salmon_recipe(ctx: CheckContext) -> None:
-    check_recipe_alone(ctx, SALMON)
+@SUITE.judged("cook_salmon preheats, dresses and bakes, in order", points=1, tags=("results",),
+              sample=cooking_scenarios("cook_salmon"), judge=recipe_judge(salmon))
+def salmon_recipe(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_recipe(ctx, "cook_salmon", scenario)
 
 
-@SUITE.check("cook_rice boils, simmers, fluffs and lets stand, in order", points=1,
-             tags=("results",))
-def rice_recipe(ctx: CheckContext) -> None:
-    check_recipe_alone(ctx, RICE)
+@SUITE.judged("cook_rice boils, simmers, fluffs and lets stand, in order", points=1,
+              tags=("results",), sample=cooking_scenarios("cook_rice"), judge=recipe_judge(rice))
+def rice_recipe(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_recipe(ctx, "cook_rice", scenario)
 
 
-@SUITE.check("cook_beans pokes the bag and microwaves it", points=1, tags=("results",))
-def beans_recipe(ctx: CheckContext) -> None:
-    check_recipe_alone(ctx, BEANS)
+@SUITE.judged("cook_beans pokes the bag and microwaves it", points=1, tags=("results",),
+              sample=cooking_scenarios("cook_beans"), judge=recipe_judge(beans))
+def beans_recipe(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_recipe(ctx, "cook_beans", scenario)
 
 
-def require_dinner(call: str, value: Any, kitchen: Any, *, exact_times: bool) -> None:
-    if not isinstance(value, tuple) or len(value) != 3:
-        raise CheckFailed(
-            f"{call} did not return the dinner as a tuple of three dishes.",
-            expected="(salmon, rice, beans): a tuple of the three dishes, in that order",
-            actual=repr(value),
-        )
-    unfinished = [dish for dish in value if isinstance(dish, Awaitable)]
-    if unfinished:
-        raise CheckFailed(
-            f"{call} returned {', '.join(type(dish).__name__ for dish in unfinished)} objects "
-            "among the dishes: something still to wait for, not what it cooks.",
-            expected="(salmon, rice, beans): the dishes themselves, cooked",
-            actual="(" + ", ".join(type(dish).__name__ for dish in value) + ")",
-            advice="wait for the recipes before you serve: await a coroutine or a task for "
-            "its result (task.result() gives it once the task is done).",
-        )
-    for recipe in DINNER:
-        compare_steps(call, recipe, record_of(kitchen, recipe), exact_times=exact_times)
-    for position, recipe, dish in zip(("the first", "the second", "the third"), DINNER, value,
-                                      strict=True):
-        require_dish(call, dish, recipe, kitchen, position)
+def observe_dinner(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    cooked = cooked_in(ctx, "make_salmon_dinner", scenario)
+    return {"steps": kitchen_record(cooked.kitchen),
+            "value": described_dinner(cooked.value, cooked.kitchen), "seconds": cooked.seconds}
 
 
-@SUITE.check("make_salmon_dinner serves (salmon, rice, beans)", points=1.5, tags=("results",))
-def dinner_served(ctx: CheckContext) -> None:
-    cooked = cook_virtually(ctx, "make_salmon_dinner")
-    require_dinner("make_salmon_dinner(kitchen)", cooked.value, cooked.kitchen, exact_times=True)
+@SUITE.judged("make_salmon_dinner serves (salmon, rice, beans)", points=1.5, tags=("results",),
+              sample=cooking_scenarios("make_salmon_dinner"), judge=judge_dinner_served)
+def dinner_served(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_dinner(ctx, scenario)
 
 
-@SUITE.check("make_salmon_dinner takes as long as the rice, not the sum", points=2,
-             tags=("timing",))
-def dinner_overlaps(ctx: CheckContext) -> None:
-    cooked = cook_virtually(ctx, "make_salmon_dinner")
-    if DINNER_MINUTES - 0.01 <= cooked.minutes < SLOWEST_PARTLY_CONCURRENT:
-        return
-    ctx.timeline = side_by_side(cooked.kitchen.steps)
-    if cooked.minutes > DINNER_MINUTES:
-        raise CheckFailed(
-            f"Dinner took {cooked.minutes:g} kitchen minutes: the recipes did not all cook at "
-            "the same time.",
-            expected=f"{DINNER_MINUTES:g} minutes, as long as the longest recipe (the rice); "
-            f"one recipe after another takes {ONE_AFTER_ANOTHER_MINUTES:g}",
-            actual=f"{cooked.minutes:g} minutes",
-            advice="start all three recipes before you wait for any of them (tasks, gather or "
-            "a TaskGroup): awaiting one recipe's coroutine runs it to the end before the next.",
-        )
-    raise CheckFailed(
-        f"Dinner took only {cooked.minutes:g} kitchen minutes, less than the rice alone.",
-        expected=f"{DINNER_MINUTES:g} minutes",
-        actual=f"{cooked.minutes:g} minutes",
-        advice="every wait of the recipes must be one of the kitchen's, awaited: a wait that "
-        "is skipped, or done with time.sleep, takes no kitchen time.",
-    )
-
-
-def side_by_side(steps: list[Any]) -> str:
-    """The student's dinner next to the one expected, one timed step a row."""
-    mine = [str(step) for step in steps if step.minutes]
-    expected = sorted(
-        (start, f"minute {start:5.1f}: {what}: {action} ({minutes:g} min)")
-        for recipe in DINNER for what, action, start, minutes in recipe.timed
-    )
-    width = max(len(line) for line in [*mine, "Your dinner:"]) + 4
-    rows = [f"{'Your dinner:':<{width}}All at once:"]
-    for index in range(max(len(mine), len(expected))):
-        left = mine[index] if index < len(mine) else ""
-        right = expected[index][1] if index < len(expected) else ""
-        rows.append(f"  {left:<{width - 2}}{right}".rstrip())
-    return "\n".join(rows)
+@SUITE.judged("make_salmon_dinner takes as long as the longest recipe, not the sum", points=2,
+              tags=("timing",), sample=cooking_scenarios("make_salmon_dinner"),
+              judge=judge_dinner_overlaps)
+def dinner_overlaps(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_dinner(ctx, scenario)
 
 
 @SUITE.check("nothing blocks the event loop while dinner cooks", points=1.5, tags=("blocking",))
@@ -440,7 +305,13 @@ def threaded_dinner_served(ctx: CheckContext) -> None:
             "per thread: queue.get() waits for the next dish to come, while queue.empty() only "
             "tells whether one has come yet.",
         )
-    require_dinner(call, run.value, run.kitchen, exact_times=False)
+    seen = {"steps": kitchen_record(run.kitchen), "value": described_dinner(run.value,
+                                                                              run.kitchen)}
+    require_dinner(call, seen, THREAD_DINNER, exact_times=False)
+
+
+THREAD_DINNER = dinner(TUTORIAL_KITCHEN)
+"""The threaded dinner's recipes: its ThreadKitchen is the tutorial's."""
 
 
 @SUITE.check("make_salmon_dinner_with_threads cooks in three threads at once", points=1,
@@ -472,7 +343,7 @@ def recipes_overlap(steps: list[Any]) -> None:
     (40 ms) after another has finished, which no load short of a frozen machine causes.
     """
     spans = {}
-    for recipe in DINNER:
+    for recipe in THREAD_DINNER:
         mine = [step for step in steps if recipe.owns(step)]
         if not mine:
             raise CheckFailed(f"The kitchen recorded no step of the {recipe.dish} at all.")
