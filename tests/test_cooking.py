@@ -255,3 +255,39 @@ def test_a_kitchen_takes_its_own_preheat_and_boil_minutes():
         ("preheat to 350 °F", 0, 7.3), ("bring to a boil", 7.3, 2.25)]
     assert loop.time() == pytest.approx((7.3 + 2.25) * 0.5)
 
+
+def test_every_sample_holds_a_kitchen_of_each_kind():
+    from graders.kit.scenarios import choose_scenarios
+    from graders.suites.models.cooking import dinner
+
+    checks = EXERCISE.checks()
+    for seed in range(40):
+        for index, drawn in choose_scenarios(checks, seed).items():
+            kitchens = [scenario["kitchen"] for scenario in drawn]
+            longest = [max(dinner(k), key=lambda recipe: recipe.minutes).dish for k in kitchens]
+            assert kitchens[0] == {"seconds_per_minute": 1.0, "preheat_minutes": 12,
+                                   "boil_minutes": 10}, checks[index].id
+            assert "salmon" in longest and "rice pilaf" in longest
+            assert any(abs(salmon.minutes - rice.minutes) < 1e-9
+                       for salmon, rice, _ in map(dinner, kitchens))  # a tie
+            assert any(k["seconds_per_minute"] > 1 for k in kitchens)
+            assert any(k["seconds_per_minute"] < 0.1 for k in kitchens)
+            assert any(not float(k["preheat_minutes"]).is_integer() for k in kitchens)
+
+
+@pytest.mark.parametrize("variant", ["dinner_awaits_rice_only.py", "dinner_polls_every_minute.py",
+                                     "salmon_waits_fixed_preheat.py"])
+def test_a_dinner_right_only_in_the_tutorials_kitchen_fails_whatever_the_seed(
+        tmp_path: Path, monkeypatch, variant):
+    from conftest import VARIANTS_DIR
+
+    from graders.kit import scenarios
+
+    verdicts = set()
+    for seed in (scenarios.DEFAULT_SEED, 1, 99):
+        monkeypatch.setattr(scenarios, "DEFAULT_SEED", seed)
+        files = solution_files(EXERCISE)
+        files["dinner.py"] += "\n\n" + (VARIANTS_DIR / "02_cooking" / variant).read_text()
+        results = grade_folder(EXERCISE, make_submission(tmp_path / str(seed), EXERCISE, files))
+        verdicts.add(tuple(sorted(result.id for result in results if not result.passed)))
+    assert len(verdicts) == 1 and next(iter(verdicts)), verdicts
