@@ -186,14 +186,15 @@ def solution_lines() -> set[str]:
 
 
 def advice_texts() -> list[str]:
-    """Every constant string given as `advice=` in the suites (implicit joins are one string)."""
+    """Every constant string given as `advice=` in the suites and their models (implicit joins
+    are one string)."""
     import ast
     from pathlib import Path
 
     import graders.suites
 
     texts = []
-    for path in sorted(Path(graders.suites.__file__).parent.glob("*.py")):
+    for path in sorted(Path(graders.suites.__file__).parent.rglob("*.py")):  # models/ too
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.keyword) and node.arg == "advice":
                 texts += [n.value for n in ast.walk(node.value)

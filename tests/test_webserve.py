@@ -144,11 +144,13 @@ SEEDS = (2017, 1, 99)
 
 @pytest.mark.parametrize(("folder", "stem"), [
     ("06_webservice", "twenty_at_a_time"), ("06_webservice", "shared_ticker"),
+    ("07_pubsub", "publish_to_first_ten"), ("07_pubsub", "polls_every_quarter_second"),
 ])
 def test_a_wrong_server_gets_the_same_verdict_whatever_the_seed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str, stem: str):
     # Every sample holds each stratum that matters (a crowd past twenty, a request sent between
-    # two ticks), so the checks that fail do so under every seed of scenarios.
+    # two ticks, more than ten subscribers, a message published just after a look at the queue),
+    # so the checks that fail do so under every seed of scenarios.
     ex = exercise(folder[:2])
     files = solution_files(ex)
     files[ex.main_module] += "\n\n" + (VARIANTS_DIR / folder / f"{stem}.py").read_text()

@@ -189,14 +189,18 @@ class Listener:
     content_type: str | None = None
     error: BaseException | None = None
     task: asyncio.Task | None = None
+    arrived: list[tuple[float, int]] = field(default_factory=list)
+    """(loop time, bytes received by then) for each chunk, as it came."""
 
     async def _run(self, url: Any) -> None:
+        loop = asyncio.get_running_loop()
         try:
             async with self.session.get(url) as response:
                 self.status = response.status
                 self.content_type = response.headers.get("Content-Type")
                 async for chunk in response.content.iter_any():
                     self.data += chunk
+                    self.arrived.append((loop.time(), len(self.data)))
         except aiohttp.ClientError as error:
             self.error = error
 
@@ -213,6 +217,17 @@ class Listener:
         """The complete lines received so far, whatever they end with (\\r\\n or \\n)."""
         *complete, _ = bytes(self.data).decode("utf-8", "replace").split("\n")
         return [text.removesuffix("\r") for text in complete]
+
+    def line_times(self) -> list[float]:
+        """The loop time at which each complete line arrived."""
+        ends = [index + 1 for index, byte in enumerate(bytes(self.data)) if byte == ord("\n")]
+        times, chunks = [], iter(self.arrived)
+        moment, size = next(chunks, (0.0, 0))
+        for end in ends:
+            while size < end:
+                moment, size = next(chunks)
+            times.append(moment)
+        return times
 
     def has(self, messages: list[str]) -> bool:
         return len(self.messages) >= len(messages)
