@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, ModuleType
+from typing import Any
 
 import blockbuster.blockbuster as blockbuster_module
 
@@ -161,6 +162,10 @@ def _qualified_name(func: ast.expr, aliases: dict[str, str]) -> str | None:
     return ".".join([head, *reversed(parts)])
 
 
+_busters: dict[tuple[tuple[int, ...], tuple[str, ...]], Any] = {}
+"""blockbuster's watchers by the modules they scan and what they watch, for this process."""
+
+
 class RuntimeWatch:
     """Records blocking calls made on the event loop's thread from the student's modules."""
 
@@ -184,14 +189,8 @@ class RuntimeWatch:
         # Learners see the exception's name in messages: blockbuster's, not ours.
         RecordedBlockingError.__name__ = RecordedBlockingError.__qualname__ = "BlockingError"
 
-        buster = blockbuster_module.BlockBuster(scanned_modules=self._modules)
-        for name, places in MAY_BLOCK_IN.items():
-            for filename, functions in places:
-                buster.functions[name].can_block_in(filename, functions)
+        buster = self._buster(only)
         blockbuster_module.BlockingError = RecordedBlockingError
-        if only:
-            buster.functions = {name: function for name, function in buster.functions.items()
-                                if name.startswith(only)}
         def on_watched_call(func: str) -> None:
             if only and not func.startswith(only):
                 return
@@ -211,6 +210,22 @@ class RuntimeWatch:
         finally:
             buster.deactivate()
             blockbuster_module.BlockingError = original_error
+
+    def _buster(self, only: tuple[str, ...]) -> Any:
+        """blockbuster's watcher for these modules, made once and kept: a judged check runs the
+        student's code many times, and making one wraps every function it knows."""
+        key = (tuple(id(module) for module in self._modules), only)
+        buster = _busters.get(key)
+        if buster is None:
+            buster = blockbuster_module.BlockBuster(scanned_modules=self._modules)
+            for name, places in MAY_BLOCK_IN.items():
+                for filename, functions in places:
+                    buster.functions[name].can_block_in(filename, functions)
+            if only:
+                buster.functions = {name: function for name, function
+                                    in buster.functions.items() if name.startswith(only)}
+            _busters[key] = buster
+        return buster
 
     def _record_hold(self, hold: watchdog.Hold) -> None:
         """The watchdog found the loop held by the student's code (a busy loop, a blocking call
