@@ -71,11 +71,6 @@ def read_stdin_lines(count: int = 2) -> list[str]:
     return [line.strip() for line in (lines + [""] * count)[:count]]
 
 
-def read_token() -> str:
-    """The run's secret, the first line on stdin (for a caller that sends nothing else)."""
-    return read_stdin_lines(1)[0]
-
-
 def run_check(check: Check, context: CheckContext, index: int = 0,
               scenarios: list[Scenario] | None = None) -> Result:
     """Run one check; whatever it does, answer with a result. A judged check observes each of

@@ -51,7 +51,6 @@ _EXPORTS: dict[str, str] = {
     "as_list": "scenarios",
     "call_text": "scenarios",
     "compare_traces": "tracing",
-    "delays": "scenarios",
     "describe_printed": "capture",
     "fail_on_blocking_calls": "context",
     "fail_on_blocking_runs": "running",

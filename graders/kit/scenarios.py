@@ -39,6 +39,7 @@ import math
 import os
 import random
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,17 +212,12 @@ def judge_all(check: Check, scenarios: list[Scenario], observations_text: str
     failed = failing[0][1]
     failure = failed.failure
     if failure.why is None and check.why:
-        failure = _replace(failure, why=check.why)
+        failure = replace(failure, why=check.why)
     count = (f"{len(failing)} of the {len(scenarios)} calls this check made went wrong; "
              "this is the smallest of them." if len(scenarios) > 1 else "")
     if count:
-        failure = _replace(failure, notes=(*failure.notes, count))
+        failure = replace(failure, notes=(*failure.notes, count))
     return failure, getattr(failed, "timeline", "")
-
-
-def _replace(failure: Failure, **changes: Any) -> Failure:
-    from dataclasses import replace
-    return replace(failure, **changes)
 
 
 # --- Drawing scenarios ---------------------------------------------------------------------------
@@ -237,20 +233,6 @@ def sizes(rng: random.Random, strata: Sequence[tuple[int, int]], each: int = 1) 
         drawn.extend(rng.sample(room, each) if len(room) >= each else
                      [rng.randint(low, high) for _ in range(each)])
     return sorted(drawn)
-
-
-def delays(rng: random.Random, count: int, *, low: float = 0.0, high: float = 5.0,
-           step: float = 0.1, ties: bool = True, zero: bool = True) -> list[float]:
-    """`count` delays on a grid of `step`, odd ones among them; with `ties`, two equal; with
-    `zero`, one of 0."""
-    grid = [round(low + step * k, 3) for k in range(round((high - low) / step) + 1)]
-    chosen = [rng.choice(grid) for _ in range(count)]
-    if zero and count >= 3:
-        chosen[rng.randrange(count)] = 0.0
-    if ties and count >= 2:
-        a, b = rng.sample(range(count), 2)
-        chosen[b] = chosen[a]
-    return chosen
 
 
 def call_text(function: str, *arguments: Any) -> str:

@@ -57,12 +57,10 @@ from graders.suites.models.pubsub import (
     sample_streams,
     sample_subscriptions,
     sample_timing,
+    unawaited_writes,
 )
 
 SUITE = Suite(import_guard=no_server_on_import)
-
-
-
 
 
 NO_ANSWER = (0, f"no answer within {WITHIN:g} s")
@@ -111,8 +109,6 @@ def new_hub(ctx: CheckContext) -> Any:
             actual=f"subscriptions is {getattr(hub, 'subscriptions', '(missing)')!r}",
         )
     return hub
-
-
 
 
 def new_app(ctx: CheckContext, hub: Any = None) -> web.Application:
@@ -170,18 +166,7 @@ def fail_on_unawaited_writes(ctx: CheckContext, took: list[tuple[str, float | No
     so, rather than blame the timing or a slow subscriber."""
     unawaited = unawaited_calls(ctx, ("write", "drain"))
     if unawaited and all(seconds is None for _, seconds in took):
-        raise CheckFailed(
-            "No published message reached the subscribers: the handler's write is never "
-            "awaited, so it never runs and nothing is sent.",
-            expected="every message arrives as soon as it is published",
-            actual="nothing arrived",
-            details="These calls are never awaited (in aiohttp 3 response.write is a "
-            "coroutine):\n" + "\n".join(unawaited),
-            advice="a coroutine that is called but not awaited never runs: look at the calls "
-            "listed.",
-        )
-
-
+        raise unawaited_writes(unawaited)
 
 
 async def subscribed(ctx: CheckContext, watch: Watch, listen: Callable[[Served, str], Listener],

@@ -425,6 +425,21 @@ def timing_scenarios(rng: random.Random) -> list[Scenario]:
 sample_timing = sampled_by(timing_scenarios)
 
 
+def unawaited_writes(calls: list[str]) -> CheckFailed:
+    """When no message arrived at all and a write is never awaited, that write is the cause:
+    the failure says so, rather than blame the timing or a slow subscriber."""
+    return CheckFailed(
+        "No published message reached the subscribers: the handler's write is never "
+        "awaited, so it never runs and nothing is sent.",
+        expected="every message arrives as soon as it is published",
+        actual="nothing arrived",
+        details="These calls are never awaited (in aiohttp 3 response.write is a "
+        "coroutine):\n" + "\n".join(calls),
+        advice="a coroutine that is called but not awaited never runs: look at the calls "
+        "listed.",
+    )
+
+
 def judge_timing(scenario: Scenario, seen: dict[str, Any]) -> None:
     published = seen["published"]  # the virtual time of each message, in order
     arrivals = seen["arrivals"]  # by subscriber: the virtual time each line arrived
@@ -437,16 +452,7 @@ def judge_timing(scenario: Scenario, seen: dict[str, Any]) -> None:
     if not late:
         return
     if not any(arrivals) and seen.get("unawaited"):
-        raise CheckFailed(
-            "No published message reached the subscribers: the handler's write is never "
-            "awaited, so it never runs and nothing is sent.",
-            expected="every message arrives as soon as it is published",
-            actual="nothing arrived",
-            details="These calls are never awaited (in aiohttp 3 response.write is a "
-            "coroutine):\n" + "\n".join(seen["unawaited"]),
-            advice="a coroutine that is called but not awaited never runs: look at the calls "
-            "listed.",
-        )
+        raise unawaited_writes(seen["unawaited"])
     said = "; ".join(f"{message!r} after {seconds:.2f} s" if seconds is not None else
                      f"{message!r} not within {WITHIN:g} s" for message, seconds in late[:4])
     raise CheckFailed(
