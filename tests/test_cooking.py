@@ -15,7 +15,7 @@ from conftest import grade_folder, make_submission, solution_files
 
 from graders.kit.checks import CheckFailed
 from graders.manifest import find_exercise
-from graders.suites.cooking import recipes_overlap
+from graders.suites.models.cooking import TUTORIAL_KITCHEN, dinner, judge_recipes_overlap
 
 EXERCISE = find_exercise("02")
 assert EXERCISE is not None
@@ -192,6 +192,9 @@ def test_thread_kitchen_waits_block_and_threads_share_it_safely():
     assert len(kitchen.steps) == 5
 
 
+TUTORIAL_DINNER = dinner(TUTORIAL_KITCHEN)
+
+
 class FakeStep:
     def __init__(self, what: str, start: float, minutes: float) -> None:
         self.what, self.action, self.start, self.minutes = what, "wait", start, minutes
@@ -206,15 +209,16 @@ class FakeStep:
 
 def test_threaded_verdict_passes_recipes_side_by_side_even_when_a_thread_starts_late():
     late = 3.0  # the beans' thread started 3 kitchen minutes after the others
-    recipes_overlap([FakeStep("oven", 0, 12), FakeStep("salmon", 12.4, 18),
-                     FakeStep("rice pilaf", 0.1, 10), FakeStep("green beans", late, 5)])
+    judge_recipes_overlap([FakeStep("oven", 0, 12), FakeStep("salmon", 12.4, 18),
+                           FakeStep("rice pilaf", 0.1, 10), FakeStep("green beans", late, 5)],
+                          TUTORIAL_DINNER)
 
 
 def test_threaded_verdict_fails_recipes_one_after_another_however_long_the_gaps():
     one_after_another = [FakeStep("oven", 0, 12), FakeStep("salmon", 12, 18),
                          FakeStep("rice pilaf", 30, 37), FakeStep("green beans", 67, 5)]
     with pytest.raises(CheckFailed, match="never cooked together"):
-        recipes_overlap(one_after_another)
+        judge_recipes_overlap(one_after_another, TUTORIAL_DINNER)
 
 
 def test_grading_cooks_in_the_packs_kitchen_not_one_shipped_with_the_submission(tmp_path: Path):
@@ -263,6 +267,8 @@ def test_every_sample_holds_a_kitchen_of_each_kind():
     checks = EXERCISE.checks()
     for seed in range(40):
         for index, drawn in choose_scenarios(checks, seed).items():
+            if checks[index].id.startswith("threaded_"):
+                continue  # one kitchen of its own: test_the_threaded_dinner_cooks_in_another_order
             kitchens = [scenario["kitchen"] for scenario in drawn]
             longest = [max(dinner(k), key=lambda recipe: recipe.minutes).dish for k in kitchens]
             assert kitchens[0] == {"seconds_per_minute": 1.0, "preheat_minutes": 12,
@@ -291,3 +297,22 @@ def test_a_dinner_right_only_in_the_tutorials_kitchen_fails_whatever_the_seed(
         results = grade_folder(EXERCISE, make_submission(tmp_path / str(seed), EXERCISE, files))
         verdicts.add(tuple(sorted(result.id for result in results if not result.passed)))
     assert len(verdicts) == 1 and next(iter(verdicts)), verdicts
+
+
+def test_the_threaded_dinner_cooks_in_a_kitchen_whose_dishes_come_back_in_another_order():
+    """Beans, rice, salmon (the tutorial's kitchen sends beans, salmon, rice), with six minutes
+    or more between the last two, whatever the seed: a dinner that takes the dishes off the queue
+    in the tutorial's order is caught, and no load of the machine swaps the two."""
+    from graders.kit.scenarios import choose_scenarios
+
+    checks = EXERCISE.checks()
+    threaded = [i for i, check in enumerate(checks) if check.id.startswith("threaded_")]
+    assert len(threaded) == 2
+    for seed in range(40):
+        drawn = choose_scenarios(checks, seed)
+        assert drawn[threaded[0]] == drawn[threaded[1]]  # one run serves both checks
+        (scenario,) = drawn[threaded[0]]
+        salmon, rice, beans = (recipe.minutes for recipe in dinner(scenario["kitchen"]))
+        assert beans < rice and salmon - rice >= 6
+        assert salmon < 40  # about 0.3 s of real time
+        assert TUTORIAL_DINNER[0].minutes < TUTORIAL_DINNER[1].minutes  # the tutorial's order

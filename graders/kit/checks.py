@@ -115,6 +115,9 @@ class Check:
     judge: JudgeFunction | None = None
     """A judged check's verdict on one scenario's observation, in the parent: raises
     CheckFailed when the observation is not what right code gives."""
+    draw: str = ""
+    """Whose draw a judged check's scenarios are (by default its own id): checks that name the
+    same draw and the same `sample` get the same scenarios, so that one slow run serves them all."""
 
     @property
     def judged(self) -> bool:
@@ -161,15 +164,15 @@ class Suite:
 
     def judged(
         self, name: str, *, points: float, tags: tuple[Tag, ...], sample: SampleFunction,
-        judge: JudgeFunction, why: str = "", needs: tuple[str, ...] = (),
+        judge: JudgeFunction, why: str = "", needs: tuple[str, ...] = (), draw: str = "",
     ) -> Callable[[ObserveFunction], ObserveFunction]:
         """Declare the decorated function the observing part of a judged check: the parent draws
         its scenarios with `sample` and judges each observation with `judge`
-        (graders/kit/scenarios.py)."""
+        (graders/kit/scenarios.py). Checks with the same `draw` get the same scenarios."""
         def register(function: ObserveFunction) -> ObserveFunction:
             self.check(name, points=points, tags=tags, why=why, needs=needs)(
                 function)  # type: ignore[arg-type]
-            self.checks[-1] = replace(self.checks[-1], sample=sample, judge=judge)
+            self.checks[-1] = replace(self.checks[-1], sample=sample, judge=judge, draw=draw)
             return function
 
         return register

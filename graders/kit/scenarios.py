@@ -80,7 +80,8 @@ def choose_scenarios(checks: Sequence[Check], seed: int) -> dict[int, list[Scena
     chosen = {}
     for index, check in enumerate(checks):
         if check.sample is not None:
-            rng = random.Random(f"{seed}:{check.id}")  # one check's draw never moves another's
+            # One check's draw never moves another's, unless they share it (Check.draw).
+            rng = random.Random(f"{seed}:{check.draw or check.id}")
             chosen[index] = check.sample(rng)
     return chosen
 

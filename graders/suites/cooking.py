@@ -13,8 +13,9 @@ time.sleep is disarmed during those checks (it returns at once, with exercise 03
 a recipe that calls it cannot make the grader wait; the blocking check catches it.
 
 Threads cannot run in virtual time: their kitchen (ThreadKitchen) really waits, scaled down to
-THREAD_SECONDS_PER_MINUTE. The threaded verdicts are chosen so that a slow, loaded machine cannot
-flip them (see `recipes_overlap`).
+THREAD_SECONDS_PER_MINUTE, in a kitchen the parent draws (graders/suites/models/cooking.py). The
+threaded verdicts are chosen so that a slow, loaded machine cannot flip them (see
+`judge_recipes_overlap` there).
 """
 
 from __future__ import annotations
@@ -44,21 +45,18 @@ from graders.suites.models.cooking import (
     TUTORIAL_KITCHEN,
     beans,
     cooking_scenarios,
-    dinner,
     judge_dinner_overlaps,
     judge_dinner_served,
+    judge_threaded_overlaps,
+    judge_threaded_served,
     recipe_judge,
-    require_dinner,
     rice,
     salmon,
+    threaded_scenarios,
 )
 
 SUITE = Suite()
 
-THREAD_SECONDS_PER_MINUTE = 0.008
-"""Real seconds per kitchen minute in the threaded checks: the threaded dinner takes 37 kitchen
-minutes, about 0.3 s, and the shortest recipe (beans, 5 minutes) lasts 40 ms, which is the slack a
-thread may start late and still count as cooking at the same time as the others."""
 THREAD_DINNER_SECONDS = 5.0
 """How long the threaded dinner may take in wall time before the grader gives up on it (a thread
 that died leaves its dish missing and the others waiting for ever); far above the 0.3 s it needs."""
@@ -212,7 +210,8 @@ def dinner_never_blocks(ctx: CheckContext) -> None:
         raise failure
 
 
-# Threads. One run of the threaded dinner serves both threaded checks (it is the slow part).
+# Threads. One run of the threaded dinner serves both threaded checks (it is the slow part): the
+# parent draws its kitchen, both checks are given the same, and each observes its part of the run.
 
 @dataclass
 class ThreadedDinner:
@@ -226,21 +225,29 @@ class ThreadedDinner:
     """The threads that did something in the kitchen."""
 
 
-_threaded_runs: dict[int, ThreadedDinner] = {}
+_threaded_runs: dict[tuple[int, str], ThreadedDinner] = {}
 
 
-def threaded_dinner(ctx: CheckContext) -> ThreadedDinner:
+def threaded_dinner(ctx: CheckContext, scenario: Scenario) -> ThreadedDinner:
+    """The run of the student's threaded dinner in the scenario's kitchen; a failure of the run
+    (a thread that raised, a dinner that never ends) fails the check that asks."""
     function = ctx.function("make_salmon_dinner_with_threads")
-    if id(function) not in _threaded_runs:
-        _threaded_runs[id(function)] = _run_threaded_dinner(ctx, function)
-    return _threaded_runs[id(function)]
+    key = (id(function), scenario["call"])
+    if key not in _threaded_runs:
+        _threaded_runs[key] = _run_threaded_dinner(ctx, function, scenario)
+    run = _threaded_runs[key]
+    if run.failure is not None:
+        raise run.failure
+    return run
 
 
-def _run_threaded_dinner(ctx: CheckContext, function: Any) -> ThreadedDinner:
+def _run_threaded_dinner(ctx: CheckContext, function: Any, scenario: Scenario) -> ThreadedDinner:
     """Run it in a thread of the grader's, so that a dinner that never ends (a thread died, the
     queue waits for ever) fails after THREAD_DINNER_SECONDS instead of hanging the check."""
-    run = ThreadedDinner(kitchen=kitchen_module().ThreadKitchen(THREAD_SECONDS_PER_MINUTE))
-    call = "make_salmon_dinner_with_threads(kitchen)"
+    made = dict(scenario["kitchen"])
+    run = ThreadedDinner(kitchen=kitchen_module().ThreadKitchen(
+        made.pop("seconds_per_minute"), **made))
+    call = scenario["call"]
 
     def errors_in_threads(hook_args: threading.ExceptHookArgs) -> None:
         error = hook_args.exc_value
@@ -290,74 +297,19 @@ def _run_threaded_dinner(ctx: CheckContext, function: Any) -> ThreadedDinner:
     return run
 
 
-@SUITE.check("make_salmon_dinner_with_threads hands the dishes back through a queue",
-             points=1, tags=("results",))
-def threaded_dinner_served(ctx: CheckContext) -> None:
-    run = threaded_dinner(ctx)
-    if run.failure is not None:
-        raise run.failure
-    call = "make_salmon_dinner_with_threads(kitchen)"
-    if isinstance(run.value, tuple) and any(dish is None for dish in run.value):
-        raise CheckFailed(
-            f"{call} returned {run.value!r}: some dishes were lost.",
-            advice="a thread's target returns into the void: Thread keeps no return value, "
-            "so each thread puts its dish on a queue.Queue. Then take exactly one dish off it "
-            "per thread: queue.get() waits for the next dish to come, while queue.empty() only "
-            "tells whether one has come yet.",
-        )
-    seen = {"steps": kitchen_record(run.kitchen), "value": described_dinner(run.value,
-                                                                              run.kitchen)}
-    require_dinner(call, seen, THREAD_DINNER, exact_times=False)
+@SUITE.judged("make_salmon_dinner_with_threads hands the dishes back through a queue",
+              points=1, tags=("results",), sample=threaded_scenarios, judge=judge_threaded_served,
+              draw="threaded dinner")
+def threaded_dinner_served(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    run = threaded_dinner(ctx, scenario)
+    return {"steps": kitchen_record(run.kitchen),
+            "value": described_dinner(run.value, run.kitchen)}
 
 
-THREAD_DINNER = dinner(TUTORIAL_KITCHEN)
-"""The threaded dinner's recipes: its ThreadKitchen is the tutorial's."""
-
-
-@SUITE.check("make_salmon_dinner_with_threads cooks in three threads at once", points=1,
-             tags=("timing",))
-def threaded_dinner_overlaps(ctx: CheckContext) -> None:
-    run = threaded_dinner(ctx)
-    if run.failure is not None:
-        raise run.failure
-    if run.cooks == {run.caller}:
-        raise CheckFailed(
-            "Every recipe cooked in the thread that called make_salmon_dinner_with_threads, "
-            "one after another: no thread of yours cooked anything.",
-            details="\n".join(str(step) for step in run.kitchen.steps if step.minutes),
-            why="Only a thread that runs its function by itself can cook while the others do.",
-            advice="Thread(target=f, args=(...,)) gets the function and its arguments, "
-            "uncalled: target=f(...) calls f at once, in your thread, and gives the thread f's "
-            "result. And thread.start() runs the target in the new thread; thread.run() runs "
-            "it in yours.",
-        )
-    recipes_overlap(run.kitchen.steps)
-
-
-def recipes_overlap(steps: list[Any]) -> None:
-    """Each recipe's time in the kitchen overlaps each other's.
-
-    Robust on a loaded machine: a wait never ends before its time (time.sleep sleeps at least that
-    long), so recipes cooked one after another can never overlap, however slow the machine; and
-    recipes started side by side overlap unless a thread starts more than the beans' 5 minutes
-    (40 ms) after another has finished, which no load short of a frozen machine causes.
-    """
-    spans = {}
-    for recipe in THREAD_DINNER:
-        mine = [step for step in steps if recipe.owns(step)]
-        if not mine:
-            raise CheckFailed(f"The kitchen recorded no step of the {recipe.dish} at all.")
-        spans[recipe.dish] = (min(s.start for s in mine), max(s.end for s in mine))
-    apart = [
-        (a, b) for i, a in enumerate(spans) for b in list(spans)[i + 1:]
-        if not (spans[a][0] < spans[b][1] and spans[b][0] < spans[a][1])
-    ]
-    if apart:
-        raise CheckFailed(
-            "The threaded dinner did not cook its recipes at the same time: "
-            + "; ".join(f"the {a} and the {b} never cooked together" for a, b in apart) + ".",
-            details="\n".join(str(step) for step in steps if step.minutes),
-            advice="start all three threads first, and only then wait for them (join, or take "
-            "the dishes off the queue); starting one and joining it before the next cooks one "
-            "recipe after another.",
-        )
+@SUITE.judged("make_salmon_dinner_with_threads cooks in three threads at once", points=1,
+              tags=("timing",), sample=threaded_scenarios, judge=judge_threaded_overlaps,
+              draw="threaded dinner")
+def threaded_dinner_overlaps(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    run = threaded_dinner(ctx, scenario)
+    return {"steps": kitchen_record(run.kitchen),
+            "only_the_caller_cooked": run.cooks == {run.caller}}

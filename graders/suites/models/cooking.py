@@ -362,3 +362,96 @@ def side_by_side(steps: list[Noted], recipes: tuple[Recipe, ...]) -> str:
         right = expected[index][1] if index < len(expected) else ""
         rows.append(f"  {left:<{width - 2}}{right}".rstrip())
     return "\n".join(rows)
+
+
+# --- The threaded dinner -------------------------------------------------------------------------
+
+# Input space of the threaded checks: the same recipes in a ThreadKitchen, which really waits
+# (threads cannot run in virtual time), scaled down to THREAD_SECONDS_PER_MINUTE. What the kitchen
+# can change is how long each recipe takes, and so the order in which the dishes come back: in the
+# tutorial's kitchen the beans come first, then the salmon, then the rice. One kitchen is drawn,
+# whose salmon is the longest recipe by at least six minutes (its dishes come back beans, rice,
+# salmon), so that a dinner that takes the dishes off the queue in the order the tutorial's
+# kitchen sends them serves them in the wrong places. One only: each dinner costs real time (about
+# 0.3 s), and the verdicts must not depend on the machine's load (see `judge_recipes_overlap`).
+
+THREAD_SECONDS_PER_MINUTE = 0.008
+"""Real seconds per kitchen minute in the threaded checks: the threaded dinner takes under 40
+kitchen minutes, about 0.3 s, and the shortest recipe (beans, 5 minutes) lasts 40 ms, which is the
+slack a thread may start late and still count as cooking at the same time as the others."""
+
+
+def thread_kitchen(rng: random.Random) -> dict[str, float]:
+    """A kitchen whose salmon is the longest recipe by six minutes or more, rice the second."""
+    return {"seconds_per_minute": THREAD_SECONDS_PER_MINUTE,
+            "preheat_minutes": odd_minutes(rng, 17, 20), "boil_minutes": odd_minutes(rng, 0.5, 2)}
+
+
+def thread_kitchen_call(kitchen: dict[str, float]) -> str:
+    given = [f"{name}={value:g}" for name, value in kitchen.items()]
+    return f"ThreadKitchen({', '.join(given)})"
+
+
+def threaded_scenarios(rng: random.Random) -> list[Scenario]:
+    kitchen = thread_kitchen(rng)
+    return [{"call": f"make_salmon_dinner_with_threads({thread_kitchen_call(kitchen)})",
+             "kitchen": kitchen}]
+
+
+def judge_threaded_served(scenario: Scenario, seen: dict[str, Any]) -> None:
+    call = scenario["call"]
+    items = seen["value"].get("items") or []
+    if seen["value"].get("kind") == "tuple" and any(
+            item.get("type") == "NoneType" for item in items):
+        raise CheckFailed(
+            f"{call} returned {seen['value'].get('repr')}: some dishes were lost.",
+            advice="a thread's target returns into the void: Thread keeps no return value, "
+            "so each thread puts its dish on a queue.Queue. Then take exactly one dish off it "
+            "per thread: queue.get() waits for the next dish to come, while queue.empty() only "
+            "tells whether one has come yet.",
+        )
+    require_dinner(call, seen, dinner(scenario["kitchen"]), exact_times=False)
+
+
+def judge_threaded_overlaps(scenario: Scenario, seen: dict[str, Any]) -> None:
+    if seen["only_the_caller_cooked"]:
+        raise CheckFailed(
+            "Every recipe cooked in the thread that called make_salmon_dinner_with_threads, "
+            "one after another: no thread of yours cooked anything.",
+            details="\n".join(str(step) for step in noted(seen) if step.minutes),
+            why="Only a thread that runs its function by itself can cook while the others do.",
+            advice="Thread(target=f, args=(...,)) gets the function and its arguments, "
+            "uncalled: target=f(...) calls f at once, in your thread, and gives the thread f's "
+            "result. And thread.start() runs the target in the new thread; thread.run() runs "
+            "it in yours.",
+        )
+    judge_recipes_overlap(noted(seen), dinner(scenario["kitchen"]))
+
+
+def judge_recipes_overlap(steps: list[Noted], recipes: tuple[Recipe, ...]) -> None:
+    """Each recipe's time in the kitchen overlaps each other's.
+
+    Robust on a loaded machine: a wait never ends before its time (time.sleep sleeps at least that
+    long), so recipes cooked one after another can never overlap, however slow the machine; and
+    recipes started side by side overlap unless a thread starts more than the beans' 5 minutes
+    (40 ms) after another has finished, which no load short of a frozen machine causes.
+    """
+    spans = {}
+    for recipe in recipes:
+        mine = [step for step in steps if recipe.owns(step)]
+        if not mine:
+            raise CheckFailed(f"The kitchen recorded no step of the {recipe.dish} at all.")
+        spans[recipe.dish] = (min(s.start for s in mine), max(s.end for s in mine))
+    apart = [
+        (a, b) for i, a in enumerate(spans) for b in list(spans)[i + 1:]
+        if not (spans[a][0] < spans[b][1] and spans[b][0] < spans[a][1])
+    ]
+    if apart:
+        raise CheckFailed(
+            "The threaded dinner did not cook its recipes at the same time: "
+            + "; ".join(f"the {a} and the {b} never cooked together" for a, b in apart) + ".",
+            details="\n".join(str(step) for step in steps if step.minutes),
+            advice="start all three threads first, and only then wait for them (join, or take "
+            "the dishes off the queue); starting one and joining it before the next cooks one "
+            "recipe after another.",
+        )
