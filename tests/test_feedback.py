@@ -159,7 +159,7 @@ def test_code_without_a_name_is_said_in_words_not_in_pythons_internal_names():
 
 def test_05s_timeline_puts_an_answer_before_the_request_it_let_go_at_the_same_instant():
     from graders.farm.service import FarmLog, Visit
-    from graders.suites.animals import farm_timeline
+    from graders.suites.models.animals import farm_timeline
 
     log = FarmLog([Visit("/animals/cow", 0.0, 1, 200, 5.0),
                    Visit("/animals/pig", 5.0, 1, 200, 10.0),

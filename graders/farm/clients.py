@@ -12,9 +12,10 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 from urllib.parse import urlsplit
 
-from graders.farm.service import FARM, FarmLog, RunningFarm, speech
+from graders.farm.service import FARM, FarmLog, RunningFarm, Visit, speech
 from graders.kit import CheckFailed, import_calls, plainly_equal
 
 GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
@@ -33,7 +34,12 @@ def paths_for(animals: Sequence[str]) -> list[str]:
 
 def check_base_url(module: ModuleType, file: str) -> None:
     """The module's own BASE_URL is the farm's /animals URL, without a trailing slash."""
-    base_url = getattr(module, "BASE_URL", None)
+    check_base_url_value(getattr(module, "BASE_URL", None), file)
+
+
+def check_base_url_value(base_url: object, file: str) -> None:
+    """BASE_URL as observed (the module's value, or None) is the farm's /animals URL, without a
+    trailing slash; in the parent, on what the child reported."""
     if not isinstance(base_url, str):
         raise CheckFailed(
             f"{file} has no BASE_URL string.",
@@ -101,7 +107,8 @@ def wrong_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> Ch
             actual="the farm received no request at all",
             advice="build each URL from the module's BASE_URL when speak runs: the grader points "
             "BASE_URL at its own farm, so a copy of the URL kept elsewhere (a default argument, "
-            "another constant) misses it.",
+            "another constant) misses it. And ask every time: what the farm answers is not "
+            "known before it answers, so a line kept from an earlier call is not an answer.",
         )
     if any("//" in path for path in asked):
         advice = (
@@ -113,8 +120,14 @@ def wrong_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> Ch
             "the '/' between BASE_URL and the animal's name is missing: BASE_URL has no "
             "trailing slash, so add exactly one."
         )
+    elif sorted(path.lower() for path in asked) == sorted(p.lower() for p in expected_paths):
+        advice = ("ask for each animal's name exactly as it was given, capitals too: the farm "
+                  "knows Cow and cow apart.")
     elif len(asked) > len(expected_paths):
         advice = "ask for each animal once, and only for the animals you were given."
+    elif set(asked) == set(expected_paths):
+        advice = ("an animal given more than once was asked for fewer times: ask for every "
+                  "animal given, repeats too, each time (what the farm answers is its to say).")
     else:
         advice = "ask for {BASE_URL}/{animal}, once for each animal you were given."
     return CheckFailed(
@@ -123,6 +136,27 @@ def wrong_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> Ch
         actual=log.describe(),
         advice=advice,
     )
+
+
+def observed_visits(log: FarmLog, start: float = 0.0) -> list[list[Any]]:
+    """What the farm was asked, as plain JSON: [path, sent, status, arrived, answered,
+    connection] for each request in arrival order, times from `start` (None: never answered)."""
+    return [[visit.path[:300], visit.sent[:600], visit.status, round(visit.arrived - start, 6),
+             None if visit.answered is None else round(visit.answered - start, 6),
+             visit.connection] for visit in log.visits[:MAX_VISITS]]
+
+
+def log_from(visits: Any) -> FarmLog:
+    """The farm's log again, in the parent, from what the child observed."""
+    return FarmLog([Visit(path=str(path), arrived=float(arrived), connection=int(connection),
+                          status=int(status), answered=None if answered is None
+                          else float(answered), sent=str(sent))
+                    for path, sent, status, arrived, answered, connection in visits])
+
+
+MAX_VISITS = 400
+"""Requests an observation keeps: four times the largest crowd, so that a client that asks too
+often is still seen doing so."""
 
 
 def check_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> None:

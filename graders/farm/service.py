@@ -13,6 +13,11 @@ which connection), so that a grader can say what a client really did, not just w
   exercise 01 (a `requests` call cannot be answered by a server on its own thread's loop).
 - `farm_on_loop()` serves it on the running event loop, for the aiohttp client of exercise 05, so
   that its delays run on virtual time.
+
+What the farm answers is the tutorial's by default (its twelve animals, one delay). A grader may
+give it a table of `Reply`s instead, one per name: any text, any status, any delay per animal, so
+that a scenario's made-up animals are what the farm knows. The table is read at each request, so
+a grader that keeps one farm running (01's, in its thread) can give it the next scenario's.
 """
 
 from __future__ import annotations
@@ -63,7 +68,7 @@ class Visit:
     """One request the farm received."""
 
     path: str
-    """The path asked for, as sent ("/animals/cow", or "/animals//cow")."""
+    """The path asked for, percent-decoded ("/animals/cow", "/animals//cow", "/animals/émeu")."""
     arrived: float
     """The server loop's time when the request arrived."""
     connection: int
@@ -72,6 +77,12 @@ class Visit:
     """The status answered (0 while it is still being answered, or when the client left)."""
     answered: float | None = None
     """The server loop's time when the answer was ready (None if never)."""
+    sent: str = ""
+    """The path as it came over the wire, percent-encoding and all ("/animals/%C3%A9meu")."""
+
+    def shown(self) -> str:
+        """The path, and how it was sent when that differs."""
+        return self.path if self.sent in ("", self.path) else f"{self.path} (sent as {self.sent})"
 
 
 @dataclass
@@ -99,7 +110,7 @@ class FarmLog:
         if not self.visits:
             return "the farm received no request at all"
         return "\n".join(
-            f"{visit.path} (answered {visit.status or 'nothing'})" for visit in self.visits
+            f"{visit.shown()} (answered {visit.status or 'nothing'})" for visit in self.visits
         )
 
 
@@ -107,16 +118,35 @@ Delays = float | Mapping[str, float]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+@dataclass(frozen=True)
+class Reply:
+    """What the farm answers for one name: `text` with `status`, after `delay` seconds."""
+
+    text: str
+    status: int = 200
+    delay: float = DELAY
+
+
+def replies_for(animals: Mapping[str, str], delay: Delays = DELAY) -> dict[str, Reply]:
+    """The table of a farm that knows `animals` (name: sound), each answering after its delay."""
+    return {name: Reply(sound, 200, delay if isinstance(delay, int | float)
+                        else delay.get(name, DELAY)) for name, sound in animals.items()}
+
+
 def make_farm_app(
     delay: Delays = DELAY,
     animals: Mapping[str, str] = FARM,
     log: FarmLog | None = None,
+    replies: Mapping[str, Reply] | None = None,
 ) -> web.Application:
     """The farm as an aiohttp application.
 
     `delay` is one number for every animal, or a number per animal (for graders that need answers
-    to come back in another order than they were asked for). `log` gets every request.
+    to come back in another order than they were asked for). `replies`, when given, is the whole
+    table instead of `animals` and `delay`: read at each request, so that it may change between
+    requests. A name it does not hold gets the 404 at once. `log` gets every request.
     """
+    table = replies if replies is not None else replies_for(animals, delay)
     log = log if log is not None else FarmLog()
     # One number per transport (one transport per TCP connection) tells a client that reuses its
     # connection from one that opens a new one each time. The transports are kept as keys, so
@@ -126,8 +156,8 @@ def make_farm_app(
     @web.middleware
     async def write_down(request: web.Request, handler: Handler) -> web.StreamResponse:
         connection = connections.setdefault(request.transport, len(connections) + 1)
-        visit = Visit(path=request.raw_path, arrived=asyncio.get_running_loop().time(),
-                      connection=connection)
+        visit = Visit(path=request.path, arrived=asyncio.get_running_loop().time(),
+                      connection=connection, sent=request.raw_path)
         log.visits.append(visit)
         try:
             response = await handler(request)
@@ -144,12 +174,11 @@ def make_farm_app(
 
     async def speak(request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        sound = animals.get(name)
-        if sound is None:
+        reply = table.get(name)
+        if reply is None:
             return web.Response(status=404, text=not_found(name))
-        seconds = delay if isinstance(delay, int | float) else delay.get(name, DELAY)
-        await asyncio.sleep(seconds)
-        return web.Response(text=sound)
+        await asyncio.sleep(reply.delay)
+        return web.Response(status=reply.status, text=reply.text)
 
     app = web.Application(middlewares=[write_down])
     app.router.add_get("/animals", welcome)
@@ -171,11 +200,12 @@ class RunningFarm:
 
 @contextlib.asynccontextmanager
 async def farm_on_loop(
-    delay: Delays = DELAY, animals: Mapping[str, str] = FARM, log: FarmLog | None = None
+    delay: Delays = DELAY, animals: Mapping[str, str] = FARM, log: FarmLog | None = None,
+    replies: Mapping[str, Reply] | None = None,
 ) -> AsyncIterator[RunningFarm]:
     """A farm on the running event loop, on a free loopback port, for as long as this lasts."""
     log = log if log is not None else FarmLog()
-    server = TestServer(make_farm_app(delay, animals, log), host=HOST, port=0)
+    server = TestServer(make_farm_app(delay, animals, log, replies), host=HOST, port=0)
     await server.start_server()
     try:
         yield RunningFarm(f"http://{HOST}:{server.port}/animals", log)
@@ -185,7 +215,8 @@ async def farm_on_loop(
 
 @contextlib.contextmanager
 def farm_in_thread(
-    delay: Delays = DELAY, animals: Mapping[str, str] = FARM, log: FarmLog | None = None
+    delay: Delays = DELAY, animals: Mapping[str, str] = FARM, log: FarmLog | None = None,
+    replies: Mapping[str, Reply] | None = None,
 ) -> Iterator[RunningFarm]:
     """A farm served from a thread with its own event loop, on a free loopback port."""
     started = threading.Event()
@@ -196,7 +227,7 @@ def farm_in_thread(
         stop = loop.create_future()
         box["loop"], box["stop"] = loop, stop
         try:
-            async with farm_on_loop(delay, animals, log) as farm:
+            async with farm_on_loop(delay, animals, log, replies) as farm:
                 box["farm"] = farm
                 started.set()
                 await stop

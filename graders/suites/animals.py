@@ -2,8 +2,14 @@
 
 Each check serves the pack's farm with aiohttp's TestServer on a free loopback port, on the same
 looptime event loop as the student's coroutines, and points the student's BASE_URL at it. Real
-requests go over real sockets, but the farm's 5 s delays pass in virtual time: three animals asked
-for at once take 5.0 virtual seconds, one after another 15.0, and a check takes milliseconds.
+requests go over real sockets, but the farm's delays pass in virtual time: a hundred animals
+asked for at once take one delay, one after another a hundred, and a check takes milliseconds.
+
+The checks of results and timing are judged (graders/kit/scenarios.py): the parent draws the
+farms and calls (graders/suites/models/animals.py: made-up animals with their lines, error
+statuses, odd delays, up to a hundred animals in one main), the child serves each farm, runs the
+student's call and reports what it returned or raised, printed, took and asked the farm for; the
+parent judges that against the contract.
 
 Blocking calls are watched during every check, not only the blocking one: a `requests` call
 inside a coroutine would wait for a farm that can only answer once that very call gives the loop
@@ -15,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,28 +30,42 @@ import aiohttp
 
 from graders.farm.clients import (
     GRADING_ANIMALS,
-    UNKNOWN_ANIMAL,
     aimed_at,
-    check_base_url,
-    check_no_work_at_import,
-    check_requests,
-    compare_lines,
-    lines_for,
+    calls_at_import,
+    observed_visits,
     paths_for,
-    raised_the_error_wanted,
     wrong_requests,
 )
-from graders.farm.service import DELAY, Delays, FarmLog, RunningFarm, farm_on_loop, not_found
+from graders.farm.herds import path_of, replies_of
+from graders.farm.service import FarmLog, Reply, RunningFarm, farm_on_loop, replies_for
 from graders.kit import (
     BlockingCall,
     CheckContext,
     CheckFailed,
     PrintedLine,
+    Scenario,
     Suite,
     fail_on_blocking_calls,
+    observed,
+    observed_printed,
     replaced,
     run_student,
-    side_by_side,
+)
+from graders.suites.models.animals import (
+    judge_given_session,
+    judge_main_lines,
+    judge_main_timing,
+    judge_one_session,
+    judge_speak_error,
+    judge_speak_line,
+    judge_url,
+    sample_errors,
+    sample_given_session,
+    sample_main_lines,
+    sample_main_timing,
+    sample_sessions,
+    sample_speak_lines,
+    sample_urls,
 )
 
 SUITE = Suite()
@@ -53,10 +73,6 @@ SUITE = Suite()
 SAFETY_SOCKET_TIMEOUT = 5.0
 """Real seconds a blocking socket may wait, should a blocking call slip past the watch: it fails
 the check with an error long before the check's own time limit."""
-ONE_DELAY_BOUNDS = (DELAY * 0.9, DELAY * 1.5)
-"""Virtual seconds three animals asked for at once may take: one delay (5 s) and some slack.
-Below, nothing really waited for the farm (blocking code takes no virtual time); above, some
-answers were waited for one after another (two at a time takes 10 s, all in turn 15 s)."""
 NETWORK_CALLS = ("socket.",)
 """What every check watches: a blocking network call would wait for a farm that cannot answer
 until the call gives the loop back. Other blocking calls (time.sleep) only cost the blocking
@@ -75,8 +91,12 @@ class FarmRun:
     seconds: float
     """Virtual seconds the student's part took."""
     log: FarmLog
+    visits: list[list[Any]]
+    """The farm's log as plain JSON, times from when the student's part began."""
     printed: list[PrintedLine]
     blocking: list[BlockingCall]
+    error: BaseException | None = None
+    """The student's exception, when the run kept it (`keep_error`) instead of failing."""
 
 
 @contextlib.contextmanager
@@ -94,23 +114,27 @@ def on_farm(
     call: str,
     student_part: Callable[[RunningFarm], Awaitable[Any]],
     expected_paths: list[str],
-    delay: Delays = DELAY,
+    replies: Mapping[str, Reply],
     watch_only: tuple[str, ...] = NETWORK_CALLS,
+    keep_error: bool = False,
 ) -> FarmRun:
-    """Run `student_part(farm)` on a virtual-time loop with the grader's farm beside it.
+    """Run `student_part(farm)` on a virtual-time loop with the grader's farm beside it, the farm
+    answering as `replies` say.
 
     Blocking calls are watched, by default only the network ones (which would hang); `()`
     watches every blocking call blockbuster knows.
 
     Fails with the most useful message: what the code asked the farm for when that was wrong,
-    the blocking calls it made when it blocked, or else the exception it raised.
+    the blocking calls it made when it blocked, or else the exception it raised; with
+    `keep_error`, an exception of the student's own that did not block is kept in the run
+    instead, for the parent to judge.
     """
     log = FarmLog()
     started: list[float] = []
     elapsed: list[float] = []
 
     async def scenario() -> Any:
-        async with farm_on_loop(delay, GRADING_ANIMALS, log) as farm:
+        async with farm_on_loop(log=log, replies=replies) as farm:
             loop = asyncio.get_running_loop()
             with aimed_at(ctx.module, farm):
                 started.append(loop.time())
@@ -122,11 +146,16 @@ def on_farm(
     with safety_socket_timeout():
         ran = run_student(ctx, call, scenario, watch_blocking=watch_only, keep_failure=True)
     if ran.failure is not None:
-        explain_failure(ran.failure, log, expected_paths, call, ran.blocking)
-        raise ran.failure
+        error = ran.failure.__cause__
+        judged = (keep_error and not ran.blocking and isinstance(error, Exception)
+                  and not isinstance(error, NotImplementedError | CheckFailed))
+        if not judged:
+            explain_failure(ran.failure, log, expected_paths, call, ran.blocking)
+            raise ran.failure
     start = started[0] if started else 0.0
     printed = [PrintedLine(line.text, (line.time or start) - start) for line in ran.printed]
-    return FarmRun(ran.value, elapsed[0] if elapsed else 0.0, log, printed, ran.blocking)
+    return FarmRun(ran.value, elapsed[0] if elapsed else 0.0, log, observed_visits(log, start),
+                   printed, ran.blocking, ran.error)
 
 
 def explain_failure(failure: CheckFailed, log: FarmLog, expected_paths: list[str], call: str,
@@ -169,230 +198,116 @@ def sessions_recorded() -> Iterator[list[tuple[aiohttp.ClientSession, str]]]:
         yield made
 
 
-async def with_session(student: Callable[[aiohttp.ClientSession], Awaitable[Any]]) -> Any:
-    async with aiohttp.ClientSession() as session:
-        return await student(session)
+def session_numbers(made: list[tuple[aiohttp.ClientSession, str]],
+                    given: aiohttp.ClientSession | None = None) -> list[Any]:
+    """Which session made each request: "given" for `given`, else 1, 2, ... in order of use."""
+    numbers: dict[int, int] = {}
+    return ["given" if session is given else numbers.setdefault(id(session), len(numbers) + 1)
+            for session, _ in made]
 
 
-@SUITE.check("speak returns the animal's line from the farm", points=2, tags=("results",))
-def speak_returns_line(ctx: CheckContext) -> None:
+def error_seen(error: BaseException | None) -> dict[str, Any] | None:
+    """The student's exception as plain JSON: its type's name and message, whether it is an
+    aiohttp.ClientResponseError (by its type's own classes, not by what it says) and its status."""
+    if error is None:
+        return None
+    status = getattr(error, "status", None)
+    return {"type": type(error).__name__, "message": observed(error)["message"],
+            "response_error": aiohttp.ClientResponseError in type(error).__mro__,
+            "status": status if type(status) is int else None}
+
+
+# --- speak ---------------------------------------------------------------------------------------
+
+
+def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = False
+                  ) -> dict[str, Any]:
+    """speak(animal, session) with a session of the grader's, on the scenario's farm."""
     speak = ctx.function("speak")
-    animals = ["cow", "fox"]
-
-    async def ask(farm: RunningFarm) -> list[Any]:
-        return await with_session(
-            lambda session: _in_turn([lambda a=a: speak(a, session) for a in animals]))
-
-    run = on_farm(ctx, "speak('cow', session), then speak('fox', session)", ask,
-                  paths_for(animals))
-    compare_lines(
-        "speak('cow', session), then speak('fox', session),", "returned", lines_for(animals),
-        run.value,
-        advice="return the line made of the animal and the text the farm answered, exactly: "
-        'The cow says "Moo!". (the fox is an animal only the grader\'s farm knows: its sound '
-        "must come from the farm's answer)",
-    )
-
-
-async def _in_turn(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
-    return [await call() for call in calls]
-
-
-@SUITE.check("speak asks for BASE_URL/animal, and BASE_URL has no trailing slash", points=1,
-             tags=("results",))
-def speak_asks_the_right_url(ctx: CheckContext) -> None:
-    speak = ctx.function("speak")
-    call = "speak('horse', session)"
-    run = on_farm(ctx, call, lambda farm: with_session(lambda s: speak("horse", s)),
-                  paths_for(["horse"]))
-    check_requests(run.log, paths_for(["horse"]), call)
-    check_base_url(ctx.module, ctx.main_file)
-
-
-@SUITE.check("speak asks the farm with the session it is given", points=1, tags=("results",))
-def speak_uses_given_session(ctx: CheckContext) -> None:
-    speak = ctx.function("speak")
+    animal = scenario["animal"]
+    base_url = observed(getattr(ctx.module, "BASE_URL", None))  # before the grader's replaces it
     given: list[aiohttp.ClientSession] = []
 
-    async def ask(session: aiohttp.ClientSession) -> Any:
-        given.append(session)
-        return await speak("pig", session)
+    async def ask(farm: RunningFarm) -> Any:
+        async with aiohttp.ClientSession() as session:
+            given.append(session)
+            return await speak(animal, session)
 
     with sessions_recorded() as made:
-        on_farm(ctx, "speak('pig', session)", lambda farm: with_session(ask), paths_for(["pig"]))
-    others = [url for used, url in made if used is not given[0]]
-    if not made or others:
-        raise CheckFailed(
-            "speak('pig', session) did not make its request with the session it was given.",
-            expected="one request, through the ClientSession passed in",
-            actual=f"{len(others)} request(s) through another ClientSession"
-            if others else "no request through any aiohttp.ClientSession",
-            advice="make the request through the `session` argument: one session shares its "
-            "connections among all the requests.",
-        )
+        run = on_farm(ctx, scenario["call"], ask, [path_of(animal)],
+                      replies_of(scenario["farm"]), keep_error=keep_error)
+    return {"value": observed(run.value), "error": error_seen(run.error), "visits": run.visits,
+            "sessions": session_numbers(made, given[0] if given else None),
+            "base_url": base_url}
 
 
-@SUITE.check("speak raises aiohttp.ClientResponseError for an animal the farm does not know",
-             points=2, tags=("results",))
-def speak_raises_on_unknown_animal(ctx: CheckContext) -> None:
-    speak = ctx.function("speak")
-    call = f"speak({UNKNOWN_ANIMAL!r}, session)"
-    try:
-        run = on_farm(ctx, call, lambda farm: with_session(lambda s: speak(UNKNOWN_ANIMAL, s)),
-                      paths_for([UNKNOWN_ANIMAL]))
-    except CheckFailed as failure:
-        raised_the_error_wanted(
-            failure, call, aiohttp.ClientResponseError,
-            advice="response.raise_for_status() raises aiohttp.ClientResponseError for an error "
-            "status; so does raising it yourself with the response's request_info and status.",
-        )
-        return
-    check_requests(run.log, paths_for([UNKNOWN_ANIMAL]), call)
-    raise CheckFailed(
-        f"{call} returned instead of raising aiohttp.ClientResponseError.",
-        expected="aiohttp.ClientResponseError: the farm answered 404 and "
-        f"{not_found(UNKNOWN_ANIMAL)!r}",
-        actual=f"it returned {run.value!r}",
-        advice="an answer with an error status is not a sound: check the response's status "
-        "before you use its text (response.raise_for_status() does it for you). A session "
-        "made with raise_for_status=True would raise for you, but speak gets whatever session "
-        "its caller made, so it checks by itself.",
-    )
+@SUITE.judged("speak returns the animal's line from the farm, for any animal and any line",
+              points=2, tags=("results",), sample=sample_speak_lines, judge=judge_speak_line)
+def speak_returns_line(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_speak(ctx, scenario)
 
 
-def run_main(ctx: CheckContext, animals: list[str] | None, delay: Delays = DELAY,
-             watch_only: tuple[str, ...] = NETWORK_CALLS) -> tuple[str, list[str], FarmRun]:
-    """(the call, the lines expected, what happened)."""
+@SUITE.judged("speak asks for BASE_URL/animal, and BASE_URL has no trailing slash", points=1,
+              tags=("results",), sample=sample_urls, judge=judge_url)
+def speak_asks_the_right_url(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_speak(ctx, scenario)
+
+
+@SUITE.judged("speak asks the farm with the session it is given", points=1, tags=("results",),
+              sample=sample_given_session, judge=judge_given_session)
+def speak_uses_given_session(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_speak(ctx, scenario)
+
+
+@SUITE.judged("speak raises aiohttp.ClientResponseError for every error status",
+              points=2, tags=("results",), sample=sample_errors, judge=judge_speak_error)
+def speak_raises_on_error_status(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_speak(ctx, scenario, keep_error=True)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def observe_main(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    """main(animals) on the scenario's farm: what it returned, printed and asked, how long it
+    took and through which sessions; for the scenario marked so, what the module ran at import."""
     main = ctx.function("main")
-    call = "main()" if animals is None else f"main({tuple(animals)!r})"
+    animals = scenario["animals"]
     asked = ["cow", "pig", "chicken"] if animals is None else animals
-    run = on_farm(ctx, call, lambda farm: main() if animals is None else main(animals),
-                  paths_for(asked), delay, watch_only)
-    check_requests(run.log, paths_for(asked), call)
-    return call, lines_for(asked), run
-
-
-ORDER_DELAYS = {"cow": DELAY, "fox": DELAY * 0.6, "pig": DELAY * 0.2}
-"""For the order check: the first animal answers last, the last one first."""
-
-
-@SUITE.check("main prints and returns every line, in the order given, only when called",
-             points=2, tags=("results",))
-def main_prints_and_returns_lines(ctx: CheckContext) -> None:
-    for animals, delay in ((None, DELAY), (list(ORDER_DELAYS), ORDER_DELAYS)):
-        call, expected, run = run_main(ctx, animals, delay)
-        returned = run.value
-        if isinstance(returned, tuple) and list(returned) == expected:
-            raise CheckFailed(f"{call} returned a tuple, not a list.",
-                              advice="return a list of the lines (list(...) if need be).")
-        in_order = (" The farm answers the pig first and the cow last here: gather (or tasks "
-                    "kept in a list) give results in the order the animals were given, whatever "
-                    "the order the answers come in.") if animals else ""
-        compare_lines(call, "returned", expected, returned,
-                      advice="return a list with one line per animal, in the order the animals "
-                      "were given." + in_order)
-        compare_lines(call, "printed", expected, [line.text for line in run.printed],
-                      advice="print every line, in the order the animals were given, and "
-                      "nothing else." + in_order)
-    check_no_work_at_import(Path(ctx.module.__file__ or ctx.main_file))
-
-
-OVERLAP_SCENARIOS: tuple[tuple[str, ...] | None, ...] = (
-    None,
-    ("fox",),
-    ("pig", "cow"),
-    ("cow", "cow", "pig", "cow"),
-    ("cow", "pig", "chicken", "sheep", "fox"),
-    ("rooster", "turkey", "horse", "frog", "cat", "dog", "duck", "bird", "chicken", "sheep"),
-)
-"""The animals main_overlaps_requests times main with. The contract allows any sequence of the
-farm's animals, in any order, repeats included, and asks one delay for all of them whatever their
-number. Sampled with a fixed table, not a random generator, so that a verdict never changes
-between runs and each scenario can be named: main() first (so that a learner whose main is one
-after another reads the tutorial's own call), then sizes from 1 to 10 in growing order (the first
-failure is the smallest call that shows it), a repeated animal, orders that are not the farm's.
-Sizes 4 and 5 catch a client that asks three at a time, which main() alone cannot tell from
-right code. The table stops at 10: a pool or a semaphore of ten connections is a style the pack
-takes as right. Unknown animals are left out: the contract does not say what main does with them."""
-
-
-@SUITE.check("main asks for every animal at once: any number of them take one delay",
-             points=2, tags=("timing",))
-def main_overlaps_requests(ctx: CheckContext) -> None:
-    for animals in OVERLAP_SCENARIOS:  # the first failing one is the smallest after main()
-        call, _, run = run_main(ctx, None if animals is None else list(animals))
-        fail_unless_one_delay(ctx, call, run, animals or ("cow", "pig", "chicken"))
-
-
-def fail_unless_one_delay(ctx: CheckContext, call: str, run: FarmRun,
-                          animals: tuple[str, ...]) -> None:
-    low, high = ONE_DELAY_BOUNDS
-    if low <= run.seconds <= high:
-        return
-    ctx.timeline = side_by_side(f"Your {call}", farm_timeline(run.log),
-                                "At once", expected_timeline(animals))
-    how_many = f"{len(animals)} animal" + ("s" if len(animals) > 1 else "")
-    if run.seconds > high:
-        raise CheckFailed(
-            f"{call} took {run.seconds:g} s of virtual time; asked for all at once, "
-            f"{how_many} take {DELAY:g} s.",
-            expected=f"about {DELAY:g} s: the {how_many} wait for the farm at the same time, "
-            "however many there are",
-            actual=f"{run.seconds:g} s: " + ("the farm was asked for one animal after the other"
-                                             if not run.log.overlapping() else
-                                             "some animals were asked for only after others "
-                                             "were answered"),
-            advice="start every speak before you wait for any of them: asyncio.gather(...) over "
-            "all the coroutines, or tasks in an asyncio.TaskGroup; an `await` in a for loop "
-            "waits for each answer before it asks for the next animal, and a limit on how many "
-            "are asked at a time makes the rest wait their turn.",
-        )
-    raise CheckFailed(
-        f"{call} took {run.seconds:g} s of virtual time, less than the farm's {DELAY:g} s delay.",
-        expected=f"about {DELAY:g} s",
-        actual=f"{run.seconds:g} s",
-        advice="the answers cannot come back before the farm's delay: does main really wait "
-        "for aiohttp's answers, or does something block the event loop meanwhile (a blocking "
-        "call takes no time on the grader's clock)?",
-    )
-
-
-def farm_timeline(log: FarmLog) -> list[PrintedLine]:
-    """The farm's requests and answers in the order they happened. At one instant, each request
-    comes before its own answer, and an answer before the requests that arrived after its own
-    (a one-after-another main asks for pig the moment cow's answer came)."""
-    start = min((visit.arrived for visit in log.visits), default=0.0)
-    events = [((v.arrived, index, 0), f"asked for {v.path}") for index, v in enumerate(log.visits)]
-    events += [((v.answered, index, 1), f"answered {v.path}")
-               for index, v in enumerate(log.visits) if v.answered is not None]
-    return [PrintedLine(text, when - start) for (when, _, _), text in sorted(events)]
-
-
-def expected_timeline(animals: tuple[str, ...]) -> list[PrintedLine]:
-    """What right code asks and gets: every animal asked at 0, every answer at one delay."""
-    return [*(PrintedLine(f"asked for /animals/{a}", 0.0) for a in animals),
-            *(PrintedLine(f"answered /animals/{a}", DELAY) for a in animals)]
-
-
-@SUITE.check("main uses one ClientSession for every animal", points=1, tags=("results",))
-def main_uses_one_session(ctx: CheckContext) -> None:
     with sessions_recorded() as made:
-        call, _, _ = run_main(ctx, None)
-    sessions = {id(session) for session, _ in made}
-    if len(sessions) != 1:
-        raise CheckFailed(
-            f"{call} did not ask for all its animals through one ClientSession.",
-            expected="3 requests through 1 aiohttp.ClientSession",
-            actual=f"{len(made)} request(s) through {len(sessions)} sessions",
-            advice="make one aiohttp.ClientSession in main and hand it to every speak: a "
-            "session keeps a pool of connections for all of them, and opening one per request "
-            "is slow and wasteful.",
-        )
+        run = on_farm(ctx, scenario["call"],
+                      lambda farm: main() if animals is None else main(tuple(animals)),
+                      [path_of(animal) for animal in asked], replies_of(scenario["farm"]))
+    at_import = (calls_at_import(Path(ctx.module.__file__ or ctx.main_file))
+                 if scenario.get("import") else [])
+    return {"value": observed(run.value), "printed": observed_printed(run.printed),
+            "seconds": run.seconds, "visits": run.visits, "sessions": session_numbers(made),
+            "at_import": at_import}
+
+
+@SUITE.judged("main prints and returns every line, in the order given, only when called",
+              points=2, tags=("results",), sample=sample_main_lines, judge=judge_main_lines)
+def main_prints_and_returns_lines(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_main(ctx, scenario)
+
+
+@SUITE.judged("main asks for every animal at once: up to a hundred take one delay", points=2,
+              tags=("timing",), sample=sample_main_timing, judge=judge_main_timing)
+def main_overlaps_requests(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_main(ctx, scenario)
+
+
+@SUITE.judged("main uses one ClientSession for every animal", points=1, tags=("results",),
+              sample=sample_sessions, judge=judge_one_session)
+def main_uses_one_session(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_main(ctx, scenario)
 
 
 @SUITE.check("nothing blocks the event loop: no requests or urllib inside a coroutine",
              points=2, tags=("blocking",))
 def nothing_blocks(ctx: CheckContext) -> None:
     fail_on_blocking_calls(ctx.static_blocking_calls(), step_lesson=BLOCKING_LESSON)
-    _, _, run = run_main(ctx, None, watch_only=())
+    main = ctx.function("main")
+    run = on_farm(ctx, "main()", lambda farm: main(), paths_for(["cow", "pig", "chicken"]),
+                  replies_for(GRADING_ANIMALS), watch_only=())
     fail_on_blocking_calls(run.blocking, step_lesson=BLOCKING_LESSON)

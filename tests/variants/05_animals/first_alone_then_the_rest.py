@@ -1,4 +1,6 @@
 async def main(animals=("cow", "pig", "chicken")):
+    if not animals:
+        return []
     async with aiohttp.ClientSession() as session:
         # Wrong: the first animal alone, then the rest together (two delays).
         first = await speak(animals[0], session)
