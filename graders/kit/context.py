@@ -113,6 +113,38 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     return leaves
 
 
+def observed_blocking(found: list[BlockingCall]) -> list[dict[str, Any]]:
+    """Blocking calls found, each once, in plain values: a judged blocking check's observation."""
+    return [
+        {"call": str(hit.call)[:200], "file": str(hit.file)[:300], "line": int(hit.line),
+         "function": str(hit.function)[:200], "code": str(hit.code)[:300],
+         "instead": str(hit.instead)[:200], "in_coroutine": bool(hit.in_coroutine)}
+        for hit in list(dict.fromkeys(found))[:50]
+    ]
+
+
+def blocking_judge(
+    *, step_lesson: str, summary: str = "", advice: str | None = None,
+) -> Callable[[dict[str, Any], dict[str, Any]], None]:
+    """The parent's verdict on a blocking check's observation ({"blocking": observed_blocking,
+    "not_written": calls that raised NotImplementedError or were missing, so could not be
+    watched}): every blocking call listed, with its place and what to use instead; else the
+    parts that could not be run."""
+    def judge(scenario: dict[str, Any], seen: dict[str, Any]) -> None:
+        found = [BlockingCall(**hit) for hit in seen["blocking"]]
+        options = {"summary": summary} if summary else {}
+        fail_on_blocking_calls(found, step_lesson=step_lesson, advice=advice, **options)
+        if seen.get("not_written"):
+            raise CheckFailed(
+                "Some of your code is not written yet, so it cannot be checked for blocking "
+                "calls.",
+                actual="not written (NotImplementedError, or missing): "
+                + ", ".join(str(call) for call in seen["not_written"]),
+                advice="write every TODO; this check then runs all of it.",
+            )
+    return judge
+
+
 def fail_on_blocking_calls(
     found: list[BlockingCall],
     *,

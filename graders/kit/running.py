@@ -32,7 +32,7 @@ from typing import Any
 from graders.kit.blocking import BlockingCall
 from graders.kit.capture import PrintedLine, SpinGuard, recording_stdout
 from graders.kit.checks import CheckFailed
-from graders.kit.context import CheckContext, fail_on_blocking_calls
+from graders.kit.context import CheckContext, fail_on_blocking_calls, observed_blocking
 from graders.kit.sleeps import TimeSleepCall, real_clock_recorded, time_sleep_recorded
 from graders.kit.vtime import VIRTUAL_LIMIT, CoveredTime, run_virtual, virtual_loop
 
@@ -163,22 +163,18 @@ def run_student_forever(ctx: CheckContext, call: str,
     return ran
 
 
-def fail_on_blocking_runs(
+def observe_blocking_runs(
     ctx: CheckContext,
     runs: Iterable[tuple[str, Callable[[], Any]]],
     *,
-    step_lesson: str,
     replacing: Callable[[], Iterable[Replacement]] = tuple,
     extra: dict[str, str] | None = None,
-    summary: str = "Your code blocks the event loop: while these calls wait, no other coroutine "
-    "can run.",
-    advice: str | None = None,
-) -> None:
-    """A suite's blocking check: the student's `async def` bodies scanned (`extra` names more
-    calls that block), then every run of `runs` (call, make) watched, each with `replacing()`
-    replaced meanwhile; a StandIn among those counts its calls on the loop's thread. Fails with
-    every blocking call found either way; when none, with the runs that are not written yet
-    (they could not be watched). The runs' other failures are other checks' business."""
+) -> dict[str, Any]:
+    """A judged blocking check's observation (judged by `blocking_judge`): the student's `async
+    def` bodies scanned (`extra` names more calls that block), then every run of `runs` (call,
+    make) watched, each with `replacing()` replaced meanwhile; a StandIn among those counts its
+    calls on the loop's thread. The runs that are not written yet could not be watched, and are
+    noted. The runs' other failures are other checks' business."""
     found = ctx.static_blocking_calls(extra)
     not_written = []
     for call, make in runs:
@@ -193,13 +189,7 @@ def fail_on_blocking_runs(
         missing = isinstance(error, AttributeError) and getattr(error, "obj", None) is ctx.module
         if isinstance(error, NotImplementedError) or missing:
             not_written.append(call)
-    fail_on_blocking_calls(found, summary=summary, step_lesson=step_lesson, advice=advice)
-    if not_written:
-        raise CheckFailed(
-            "Some of your code is not written yet, so it cannot be checked for blocking calls.",
-            actual="not written (NotImplementedError, or missing): " + ", ".join(not_written),
-            advice="write every TODO; this check then runs all of it.",
-        )
+    return {"blocking": observed_blocking(found), "not_written": not_written}
 
 
 @contextlib.contextmanager

@@ -31,13 +31,14 @@ from graders.kit import (
     Suite,
     Timeline,
     TimeSleepCall,
-    fail_on_blocking_calls,
     observed,
+    observed_blocking,
     require_coroutine,
     run_student,
     trace,
 )
 from graders.suites.models.byhand import (
+    WHY_TIME_SLEEP,
     by_hand_scenarios,
     cube_scenarios,
     due_first_scenarios,
@@ -48,11 +49,13 @@ from graders.suites.models.byhand import (
     judge_overlap,
     judge_results,
     judge_square,
+    judge_time_sleep,
     manual_sleep_scenarios,
     observed_steps,
     overlap_scenarios,
     results_scenarios,
     square_scenarios,
+    time_sleep_scenarios,
 )
 
 SUITE = Suite()
@@ -83,10 +86,6 @@ def closing_all(coros: list) -> Iterator[None]:
                 coro.close()
 
 
-WHY_TIME_SLEEP = (
-    "A coroutine that calls time.sleep keeps control while it waits: whoever drives it cannot run "
-    "anything else meanwhile, so nothing can overlap."
-)
 
 
 def driven(ctx: CheckContext, call: str, drive: Callable[[], Any], **options: Any) -> Ran:
@@ -342,38 +341,24 @@ def resumes_earliest_first(ctx: CheckContext, scenario: Scenario) -> dict[str, A
     return scheduled_plans(ctx, scenario).observation()
 
 
-@SUITE.check(
+@SUITE.judged(
     "coroutines wait through their driver, never with time.sleep", points=1, tags=("blocking",),
-    why=WHY_TIME_SLEEP,
+    why=WHY_TIME_SLEEP, sample=time_sleep_scenarios, judge=judge_time_sleep,
 )
-def never_time_sleep(ctx: CheckContext) -> None:
+def never_time_sleep(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     found = ctx.static_blocking_calls()
-    fail_on_blocking_calls(
-        found,
-        summary="A coroutine of yours waits with a blocking call instead of yielding.",
-        step_lesson=WHY_TIME_SLEEP,
-        advice="`await manual_sleep(n)` hands the wait to the driver, which can run other "
-        "coroutines meanwhile.",
-    )
     square, cube = ctx.function("square"), ctx.function("cube")
     run_concurrently = ctx.function("run_concurrently")
     run_by_hand = ctx.function("run_by_hand")
+    a, b, c = scenario["arguments"]
     fake = FakeClock()
-    coros = [square(1), cube(2), cube(3)]
+    coros = [square(a), cube(b), cube(c)]
     with closing_all(coros):
         slept = run_scheduler(
-            ctx, "run_concurrently(square(1), cube(2))",
+            ctx, f"run_concurrently(square({a}), cube({b}))",
             lambda: run_concurrently(*coros[:2], clock=fake.clock, sleep=fake.sleep)).slept
-        slept += driven(ctx, "run_by_hand(cube(3))",
+        slept += driven(ctx, f"run_by_hand(cube({c}))",
                         lambda: run_by_hand(coros[2], sleep=fake.sleep)).slept
-    if slept:
-        raise CheckFailed(
-            "Your code called time.sleep itself while it drove square and cube:\n"
-            + describe_time_sleeps(slept),
-            expected="every wait goes through the `sleep` argument the driver was given",
-            actual=f"time.sleep was called with {[call.seconds for call in slept]}",
-            why="The caller of a driver chooses how time passes (here, a pretend clock): a "
-            "driver that calls time.sleep itself ignores that choice.",
-            advice="coroutines `await manual_sleep(n)`; the scheduler calls its `sleep` "
-            "argument, never time.sleep directly.",
-        )
+    return {"blocking": observed_blocking(found), "not_written": [],
+            "time_sleeps": time_sleep_places(slept),
+            "slept": [observed(call.seconds) for call in slept][:50]}

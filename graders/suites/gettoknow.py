@@ -31,8 +31,9 @@ from graders.kit import (
     Scenario,
     StandIn,
     Suite,
+    blocking_judge,
     fail_on_blocking_calls,
-    fail_on_blocking_runs,
+    observe_blocking_runs,
     observed,
     observed_printed,
     run_student,
@@ -44,6 +45,7 @@ from graders.suites.models.gettoknow import (
     STOP_GUARD,
     THREAD_ADVICE,
     TIMING_STRATA,
+    blocking_scenarios,
     connection_scenarios,
     container_scenarios,
     executor_scenarios,
@@ -410,19 +412,22 @@ def connection_works(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
 # --- blocking -----------------------------------------------------------------------------------
 
 
-@SUITE.check("nothing blocks the event loop", points=1, tags=("blocking",))
-def nothing_blocks(ctx: CheckContext) -> None:
+@SUITE.judged("nothing blocks the event loop", points=1, tags=("blocking",),
+              sample=blocking_scenarios, judge=blocking_judge(step_lesson=BLOCKING_LESSON))
+def nothing_blocks(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     module = ctx.module
+    x, n, items = scenario["x"], scenario["squares"], scenario["items"]
     runs: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
-        ("square(4)", lambda: module.square(4)),
-        ("list_squares(10)", lambda: module.list_squares(10)),
-        ("list_squares_with_executor(10)", lambda: module.list_squares_with_executor(10)),
-        ("launch_square(2)", lambda: module.launch_square(2)),
-        ("stop_in(1)", lambda: module.stop_in(1)),
-        ("async for over RemoteContainer([1, 2])", lambda: consume(module.RemoteContainer([1, 2]))),
+        (f"square({x})", lambda: module.square(x)),
+        (f"list_squares({n})", lambda: module.list_squares(n)),
+        (f"list_squares_with_executor({n})", lambda: module.list_squares_with_executor(n)),
+        (f"launch_square({x})", lambda: module.launch_square(x)),
+        (f"stop_in({scenario['stop_in']})", lambda: module.stop_in(scenario["stop_in"])),
+        (f"async for over RemoteContainer({items!r})",
+         lambda: consume(module.RemoteContainer(items))),
         ("async with Connection(...)", lambda: use_connection(module.Connection, False)),
     ]
-    fail_on_blocking_runs(
-        ctx, runs, step_lesson=BLOCKING_LESSON, extra={"blocking_square": THREAD_ADVICE},
+    return observe_blocking_runs(
+        ctx, runs, extra={"blocking_square": THREAD_ADVICE},
         replacing=lambda: ((module, "blocking_square", blocking_square_stand_in(ctx)),),
     )

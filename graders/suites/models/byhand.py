@@ -24,6 +24,7 @@ from graders.kit import (
     Step,
     Timeline,
     as_list,
+    blocking_judge,
     compare_traces,
     gantt_side_by_side,
     observed,
@@ -642,3 +643,46 @@ def judge_due_first(scenario: Scenario, seen: dict[str, Any]) -> None:
         advice=advice,
         timeline=gantt_side_by_side(run.timeline, expected),
     )
+
+
+# --- Never time.sleep ---------------------------------------------------------------------------
+# Input space of the blocking check: square and cube on any numbers, driven by run_concurrently
+# and run_by_hand with a pretend clock. Whether code calls time.sleep does not depend on the
+# numbers, so one scenario drives square(1), cube(2) and cube(3), the numbers of the tutorial's
+# examples, fixed: code that is wrong on other numbers (a loop for one of them) is the other
+# checks' to catch, and must not fail this one. The child scans the `async def` bodies, notes
+# every time.sleep made meanwhile (disarmed), and the parent judges both.
+
+WHY_TIME_SLEEP = (
+    "A coroutine that calls time.sleep keeps control while it waits: whoever drives it cannot run "
+    "anything else meanwhile, so nothing can overlap."
+)
+
+
+def time_sleep_scenarios(rng: random.Random) -> list[Scenario]:
+    a, b, c = 1, 2, 3
+    return [{"call": f"run_concurrently(square({a}), cube({b})) and run_by_hand(cube({c}))",
+             "arguments": [a, b, c]}]
+
+
+_JUDGE_STATIC = blocking_judge(
+    summary="A coroutine of yours waits with a blocking call instead of yielding.",
+    step_lesson=WHY_TIME_SLEEP,
+    advice="`await manual_sleep(n)` hands the wait to the driver, which can run other "
+    "coroutines meanwhile.",
+)
+
+
+def judge_time_sleep(scenario: Scenario, seen: dict[str, Any]) -> None:
+    _JUDGE_STATIC(scenario, seen)
+    if seen["slept"]:
+        raise CheckFailed(
+            "Your code called time.sleep itself while it drove square and cube:\n"
+            + "\n".join(str(line) for line in seen["time_sleeps"]),
+            expected="every wait goes through the `sleep` argument the driver was given",
+            actual=f"time.sleep was called with {seen['slept']}",
+            why="The caller of a driver chooses how time passes (here, a pretend clock): a "
+            "driver that calls time.sleep itself ignores that choice.",
+            advice="coroutines `await manual_sleep(n)`; the scheduler calls its `sleep` "
+            "argument, never time.sleep directly.",
+        )

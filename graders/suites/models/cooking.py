@@ -172,6 +172,13 @@ def cooking_scenarios(function: str) -> Callable[[random.Random], list[Scenario]
     return sample
 
 
+def dinner_blocking_scenarios(rng: random.Random) -> list[Scenario]:
+    """The blocking check's one dinner, in the tutorial's kitchen: whether code blocks is a
+    matter of what it calls, which a kitchen does not change, and a dinner wrong only in another
+    kitchen (one that waits for the rice alone) must not fail this check by the seed."""
+    return cooking_scenarios("make_salmon_dinner")(rng)[:1]
+
+
 # --- Judging a recipe ----------------------------------------------------------------------------
 
 

@@ -514,3 +514,24 @@ def judge_connection(scenario: Scenario, seen: dict[str, Any]) -> None:
         if raising else "compare each problem with your __aenter__ and __aexit__: what `as` "
         "gives the block is what __aenter__ returns, and each of them waits like a coroutine.",
     )
+
+
+# --- blocking -----------------------------------------------------------------------------------
+# Input space of the blocking check: every function of the exercise, on any input the contract
+# allows. Whether code blocks is a matter of what it calls, which an input rarely changes, so one
+# scenario runs each function once, on drawn arguments: a number to square and to launch (never 7,
+# which fails before it sleeps), a count of squares past any batch, a countdown, a container's
+# items. The child watches each run and scans the `async def` bodies; the parent judges what it
+# saw (graders.kit.context.blocking_judge).
+
+
+def blocking_scenarios(rng: Any) -> list[Scenario]:
+    x = rng.choice([value for value in range(-3, 13) if value != 7])
+    n, countdown = rng.randint(8, 40), rng.randint(1, 3)
+    items = [rng.randint(-9, 99) for _ in range(rng.randint(0, 5))]
+    runs = [call_text("square", x), call_text("list_squares", n),
+            call_text("list_squares_with_executor", n), call_text("launch_square", x),
+            call_text("stop_in", countdown), f"async for over RemoteContainer({items!r})",
+            "async with Connection(...)"]
+    return [{"call": ", ".join(runs), "x": x, "squares": n, "stop_in": countdown,
+             "items": items}]
