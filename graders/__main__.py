@@ -14,8 +14,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+if __name__ == "__main__":  # the sandbox's fork server first: its imports overlap with these
+    from graders.engine import sandboxserver
+
+    sandboxserver.start_for_command_line(sys.argv[1:])
+
 from graders.engine.parent import run_grading
 from graders.engine.report import ExerciseReport, report_lines, write_json
+from graders.engine.sandboxserver import DEFAULT_SUBMISSION
 from graders.learner import commands as learner
 from graders.learner.terminal import COLOUR_MODES, Output
 from graders.manifest import (
@@ -234,7 +240,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--verbose", "-v", action="store_true",
                        help="every failure in full (by default: the first in full, the others in "
                             "one line each)")
-    check.add_argument("--submission", type=Path, default=PACK_ROOT / "exercises", metavar="DIR",
+    check.add_argument("--submission", type=Path, default=DEFAULT_SUBMISSION, metavar="DIR",
                        help="a folder laid out like exercises/ (default: exercises/)")
     check.add_argument("--json", type=Path, metavar="FILE", help="write a results file")
     check.add_argument("--reference", action="store_true",

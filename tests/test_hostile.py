@@ -121,16 +121,70 @@ def submission_text(case: Case, exercise) -> dict[str, str]:
 
 
 def processes_mentioning(marker: str) -> list[str]:
-    """Processes whose command line holds `marker`: a child or its forks left running."""
+    """Processes whose command line holds `marker`: a child or its forks left running. A fork
+    server's sandbox that shows the submission (its bwrap's command line names it) is kept for
+    the next child, so it is no leftover; every other process in it is (the server kills what a
+    child left before the parent hears that the child ended)."""
     found = []
     for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
         if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
+            command = _command_line(int(entry.name))
+            if marker not in command:
                 continue
-            if marker in command:
+            if _is_fork_servers_sandbox(int(entry.name), command):
+                found += [f"{pid}: {_command_line(pid)} (in a fork server's sandbox)"
+                          for pid in _left_in_sandbox(int(entry.name))]
+            elif "graders.engine.forking --sandboxed" not in command:  # its pid 1, its server
                 found.append(f"{entry.name}: {command}")
+    return found
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _is_fork_servers_sandbox(pid: int, command: str) -> bool:
+    return command.split(" ", 1)[0].endswith("bwrap") and "graders.engine.forking" in command
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in children.split()]
+
+
+def _left_in_sandbox(bwrap: int) -> list[int]:
+    """The processes of a fork server's sandbox other than bwrap's pid 1 and the server (its
+    pid 2: the one program pid 1 started; a fork of a child has the server's command line)."""
+    left = []
+    for pid_one in _children(bwrap):
+        for held in _children(pid_one):
+            if innermost_pid(held) != 2:
+                left.append(held)  # something pid 1 holds: a process an earlier child left
+            left += _descendants(held)
+    return left
+
+
+def innermost_pid(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    lines = [line for line in status.splitlines() if line.startswith("NSpid:")]
+    return int(lines[0].split()[-1]) if lines else None
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], _children(pid)
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += _children(current)
     return found
 
 

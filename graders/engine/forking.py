@@ -6,7 +6,16 @@ The loop waits on its socket and on SIGCHLD. A "fork" request brings the child's
 server imports graders.engine.child's imports and the exercise's suite (each once: the next child
 of that exercise forks warm), forks, and answers with the pid and the limits that held. A "wait"
 request is answered when that child has ended, and only then is it reaped, as Popen does. When the
-parent goes (its end of the socket closes), the server kills what is left and exits.
+parent goes (its end of the socket closes), the server kills what is left and exits. The server
+is not dumpable: no child, though it runs as the same user, can ptrace it or read its memory.
+
+Inside the sandbox (`--sandboxed WORKROOT`, started by graders/engine/sandboxserver.py in one bwrap
+for many children) the server also keeps the sandbox clean between children. Before each fork and
+after each child is reaped it sweeps: it kills every other process of the sandbox's pid namespace
+(`kill(-1)`: all but itself and bwrap's pid 1, which reaps them), waits until they are gone, and
+empties the size-limited tmpfs WORKROOT and /dev/shm. Each child gets a new folder of its own in
+WORKROOT, and, where the parent asks, closes itself in with Landlock (graders/engine/landlock.py)
+before it runs anything: so nothing one child leaves, or writes, reaches the next one.
 """
 
 from __future__ import annotations
@@ -21,16 +30,36 @@ import signal
 import socket
 import struct
 import sys
+import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 from graders.engine.limits import limit_child
+from graders.engine.workdir import remove
 
 CHILD_MODULE = "graders.engine.child"
 MAX_FDS = 16
 """The most descriptors one request brings (0, 1, 2, the results pipe, and a few more)."""
+SWEEP_SECONDS = 2.0
+"""How long a sweep waits for the killed processes of the sandbox to be gone; past it the server
+leaves, and the parent ends the whole sandbox (bwrap's pid 1 takes everything with it)."""
+SHARED_MEMORY = "/dev/shm"
 _LENGTH = struct.Struct("!I")
+
+
+@dataclass(frozen=True)
+class Sandboxed:
+    """A server inside a sandbox of its own, sweeping it between children."""
+
+    workroot: str
+    """The sandbox's tmpfs, in which each child gets a new folder."""
+
+
+class SandboxNotSwept(RuntimeError):
+    """Some process of the sandbox would not go: no child may start beside it."""
 
 
 def send_frame(connection: socket.socket, message: dict, fds: Sequence[int] = ()) -> None:
@@ -54,8 +83,9 @@ def take_frame(buffer: bytes) -> tuple[dict | None, bytes]:
 class _Server:
     """The loop of the server: fork on request, reap on request, stop when the parent goes."""
 
-    def __init__(self, connection: socket.socket) -> None:
+    def __init__(self, connection: socket.socket, sandboxed: Sandboxed | None = None) -> None:
         self.connection = connection
+        self.sandboxed = sandboxed
         self.pending = b""
         self.fds: list[int] = []
         self.children: set[int] = set()
@@ -109,9 +139,14 @@ class _Server:
         fds, self.fds = self.fds[:count], self.fds[count:]
         try:
             warm_up(suite_of(request["argv"]))
+            if self.sandboxed is not None:
+                self._sweep()
+                self._make_workdir(request["cwd"])
             self._fork(request, fds)
         except Exception as error:  # answered: the parent starts this child as a program
             self._answer({"error": f"{type(error).__name__}: {error}"})
+            if isinstance(error, SandboxNotSwept):
+                raise  # the server leaves: no child may start in an unclean sandbox
             return
         finally:
             for fd in fds:
@@ -127,8 +162,37 @@ class _Server:
         os.close(note_write)
         self.children.add(pid)
         with open(note_read, "rb") as note:  # the child closes it once its limits are set
-            held = [name for name in note.read().decode().split(",") if name]
+            said = note.read().decode()
+        if said.startswith(_REFUSED):  # it could not close itself in, and left
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+            self.children.discard(pid)
+            raise OSError(said.removeprefix(_REFUSED))
+        held = [name for name in said.split(",") if name]
         self._answer({"forked": pid, "held": held})
+
+    def _make_workdir(self, cwd: str) -> None:
+        """The child's own new folder, directly in the sandbox's tmpfs (emptied by the sweep)."""
+        assert self.sandboxed is not None
+        if os.path.dirname(os.path.normpath(cwd)) != self.sandboxed.workroot:
+            raise ValueError(f"a child's folder must be in {self.sandboxed.workroot}: {cwd}")
+        os.mkdir(cwd, 0o700)
+
+    def _sweep(self) -> None:
+        """Kill every process of the sandbox but this one and bwrap's pid 1, wait until they are
+        gone, and empty the sandbox's writable folders."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)  # within this pid namespace only: checked at start
+        deadline = time.monotonic() + SWEEP_SECONDS
+        while _others_alive(self.children):
+            if time.monotonic() > deadline:
+                raise SandboxNotSwept("processes of an earlier child would not end")
+            time.sleep(0.002)
+        assert self.sandboxed is not None
+        for folder in (self.sandboxed.workroot, SHARED_MEMORY):
+            with contextlib.suppress(OSError), os.scandir(folder) as entries:
+                for entry in list(entries):
+                    remove(Path(entry.path))
 
     def _reap_waited(self) -> None:
         for pid in list(self.waited):
@@ -139,6 +203,8 @@ class _Server:
             if done:
                 self.waited.discard(pid)
                 self.children.discard(pid)
+                if self.sandboxed is not None:  # what it left goes before the parent hears
+                    self._sweep()
                 self._answer({"exited": pid, "returncode": os.waitstatus_to_exitcode(status)})
 
     def _answer(self, message: dict) -> None:
@@ -153,6 +219,29 @@ class _Server:
         for fd in (self.wakeup_read, self.wakeup_write, *self.fds):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _others_alive(children: set[int]) -> bool:
+    """Whether a process of this pid namespace other than this one and pid 1 is still there;
+    zombies of this server's children that no one waits for are reaped on the way."""
+    me = os.getpid()
+    alive = False
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in (1, me):
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                data = stat.read()
+        except OSError:
+            continue  # gone meanwhile
+        fields = data[data.rfind(b")") + 2:].split()
+        if fields[0] == b"Z" and int(fields[1]) == me and int(entry) not in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(int(entry), 0)
+            continue
+        if fields[0] != b"Z" or int(fields[1]) != me:  # a zombie of ours stays for its wait
+            alive = True
+    return alive
 
 
 def warm_up(modules: Sequence[str]) -> None:
@@ -189,6 +278,18 @@ def _become_child(
             held = limit_child(request["memory_bytes"], request["cpu_seconds"])
         except Exception:  # as in processes.limit_child_quietly: the grading goes on
             held = []
+        from graders.engine import landlock  # imported by the server at its start (ctypes)
+
+        closed_in = request.get("landlock")
+        if closed_in:
+            try:
+                landlock.restrict(closed_in["read"], closed_in["write"],
+                                  version=closed_in["version"])
+            except OSError as error:  # never run believed closed in: the parent falls back
+                os.write(note_write, f"{_REFUSED}{error}".encode())
+                os._exit(1)
+        if server.sandboxed is not None:
+            landlock.set_dumpable(True)  # as an exec'd child is; the server stays undumpable
         with contextlib.suppress(OSError):
             os.write(note_write, ",".join(held).encode())
         os.close(note_write)
@@ -271,12 +372,33 @@ def _run_child_module(arguments: list[str]) -> int:
     return 0
 
 
+_REFUSED = "!"
+"""What a child writes on its note, before why, when it could not close itself in."""
+
+
+def sandboxed_from(arguments: list[str]) -> Sandboxed | None:
+    """`--sandboxed WORKROOT OUTSIDE_PID_NAMESPACE`: a server that sweeps, which it only does in
+    a pid namespace of its own (kill(-1) outside one would reach every process of the user)."""
+    if "--sandboxed" not in arguments:
+        return None
+    at = arguments.index("--sandboxed")
+    workroot, outside = arguments[at + 1], arguments[at + 2]
+    if os.readlink("/proc/self/ns/pid") == outside or os.getpid() == 1:
+        raise SystemExit("a sweeping fork server needs a pid namespace of its own")
+    return Sandboxed(os.path.normpath(workroot))
+
+
 def main(argv: list[str] | None = None) -> None:
     arguments = sys.argv[1:] if argv is None else argv
     connection = socket.socket(fileno=int(arguments[0]))
-    warm_up(())
     try:
-        _Server(connection).serve()
+        from graders.engine import landlock  # here only: the parent imports this module too
+
+        sandboxed = sandboxed_from(arguments)
+        with contextlib.suppress(OSError):
+            landlock.set_dumpable(False)
+        warm_up(())
+        _Server(connection, sandboxed).serve()
     finally:  # nothing to finalize: a server holding the stack would take a while to
         os._exit(0)
 

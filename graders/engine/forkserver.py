@@ -23,11 +23,10 @@ never hits a reused pid. Where the server cannot be used (no fork, not the main 
 failing to start or to answer), graders/engine/processes.py starts the child as a program, as
 before: no grading is ever lost to the server.
 
-A command wrapped by a sandbox (graders/engine/isolation.py's bubblewrap) is not the plain child
-command, so it is started as a program, as the sandbox starts it: the server forks only where no
-sandbox is asked for. Inside a sandbox the same design holds with the server itself started in it
-(one per submission: the restarts of its checks then cost a fork), or with each forked child
-closing itself in (a user and network namespace, Landlock) before it runs any of its own code.
+A command wrapped by a sandbox (graders/engine/sandbox.py's bubblewrap) is not the plain child
+command, so this process's server never forks it. Where the sandbox works, the same server runs
+inside one bwrap instead (graders/engine/sandboxserver.py, a subclass of ForkServer): then the
+pids it answers are those of the sandbox's pid namespace, and `host_pid` gives the parent's.
 """
 
 from __future__ import annotations
@@ -87,24 +86,48 @@ class ForkServer:
 
     @classmethod
     def start(cls, env: Mapping[str, str]) -> ForkServer:
+        return cls(*cls.launch(lambda fd: [sys.executable, "-m", forking.__name__, str(fd)], env))
+
+    @staticmethod
+    def launch(
+        command: Callable[[int], list[str]], env: Mapping[str, str]
+    ) -> tuple[subprocess.Popen, socket.socket]:
+        """Start `command(fd)`, the server with its end of a new socket pair at `fd`; the
+        process and the parent's end."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", forking.__name__, str(theirs.fileno())], env=dict(env),
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                cwd=PACKAGE_ROOT,
+                command(theirs.fileno()), env=dict(env), pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True, cwd=PACKAGE_ROOT,
             )
         except BaseException:
             ours.close()
             raise
         finally:
             theirs.close()
-        return cls(process, ours)
+        return process, ours
 
     @property
     def usable(self) -> bool:
         return not self._broken and self.process.poll() is None
+
+    layer = "process group"
+    """How a child it forks is held, for the report (graders/engine/processes.py's Isolation)."""
+
+    def host_pid(self, pid: int) -> int:
+        """The pid the parent knows the child by: the same, for a server outside any sandbox."""
+        return pid
+
+    def request_extras(self, argv: Sequence[str], cwd: str) -> dict:
+        """What else a fork request of this server says (nothing, outside a sandbox)."""
+        return {}
+
+    def abandon(self) -> None:
+        """Give up on a server that stopped answering: kill it (its children were killed)."""
+        self._broken = True
+        with contextlib.suppress(OSError):
+            self.process.kill()
 
     def fork(
         self, argv: Sequence[str], *, env: Mapping[str, str], cwd: str, memory_bytes: int,
@@ -116,7 +139,7 @@ class ForkServer:
         request = {
             "op": "fork", "argv": list(argv), "env": dict(env), "cwd": cwd,
             "memory_bytes": memory_bytes, "cpu_seconds": cpu_seconds,
-            "targets": list(fds),
+            "targets": list(fds), **self.request_extras(argv, cwd),
         }
         try:
             self._send(request, list(fds.values()))
@@ -187,10 +210,13 @@ class ForkServer:
 
 class ForkedProcess:
     """A forked child, as much of a subprocess.Popen as the parent uses: pid, stdin, stdout,
-    returncode, wait, poll, kill."""
+    returncode, wait, poll, kill. `pid` is the parent's (what it counts, signals and kills);
+    `served_pid` the server's, which differs inside a sandbox's pid namespace."""
 
-    def __init__(self, server: ForkServer, pid: int, stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    def __init__(self, server: ForkServer, pid: int, stdin: IO[bytes], stdout: IO[bytes],
+                 served_pid: int | None = None) -> None:
         self.pid = pid
+        self.served_pid = pid if served_pid is None else served_pid
         self.stdin: IO[bytes] | None = stdin
         self.stdout: IO[bytes] | None = stdout
         self.returncode: int | None = None
@@ -199,11 +225,17 @@ class ForkedProcess:
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
+            # Never for ever: a wait without end (after a kill) is bounded by the server's
+            # answer, and a server that does not give it is given up on.
+            bounded = ANSWER_SECONDS if timeout is None else timeout
             try:
-                status = self._server.wait(self.pid, timeout, self._asked)
+                status = self._server.wait(self.served_pid, bounded, self._asked)
             except (OSError, ValueError):  # the server is gone: it killed its children first
                 status = -signal.SIGKILL
             self._asked = True
+            if status is None and timeout is None:
+                self._server.abandon()
+                status = -signal.SIGKILL
             if status is None:
                 raise subprocess.TimeoutExpired(CHILD_MODULE, timeout or 0.0)
             self.returncode = status
@@ -222,15 +254,16 @@ class ForkedProcess:
 
 def start_forked(
     argv: Sequence[str], env: Mapping[str, str], cwd: str, memory_bytes: int, cpu_seconds: int,
-    pass_fds: Sequence[int],
+    pass_fds: Sequence[int], forker: ForkServer | None = None,
 ) -> tuple[ForkedProcess, tuple[str, ...]] | None:
-    """Fork the child `argv` from this process's server, with stdin and stdout piped (stderr to
-    stdout) and `pass_fds` at their numbers, as graders/engine/processes.py's Popen would start
-    it; the process and the limits that held. None where the server cannot do it: start it as a
-    program then."""
+    """Fork the child `argv` from `forker` (by default this process's server), with stdin and
+    stdout piped (stderr to stdout) and `pass_fds` at their numbers, as graders/engine/
+    processes.py's Popen would start it; the process and the limits that held. None where the
+    server cannot do it: start it as a program then."""
     if not is_child_command(argv):
         return None
-    forker = server(env)
+    own = forker is None
+    forker = forker or server(env)
     if forker is None:
         return None
     stdin_read, stdin_write = os.pipe()
@@ -240,8 +273,12 @@ def start_forked(
         pid, held = forker.fork(argv, env=env, cwd=cwd, memory_bytes=memory_bytes,
                                 cpu_seconds=cpu_seconds, fds=fds,
                                 while_forking=lambda: _import_suite_of(argv))
+        host_pid = forker.host_pid(pid)
     except ForkServerError:
-        forget_broken_server()
+        if own:
+            forget_broken_server()
+        else:
+            forker.abandon()
         os.close(stdin_write)
         os.close(output_read)
         return None
@@ -250,7 +287,7 @@ def start_forked(
         os.close(output_write)
     stdin = open(stdin_write, "wb")  # noqa: SIM115 (the parent closes it, as Popen's)
     stdout = open(output_read, "rb")  # noqa: SIM115 (the streams close it)
-    return ForkedProcess(forker, pid, stdin, stdout), held
+    return ForkedProcess(forker, host_pid, stdin, stdout, served_pid=pid), held
 
 
 def _import_suite_of(argv: Sequence[str]) -> None:

@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from graders.engine import messages, processes, sandbox, uploads
+from graders.engine import messages, processes, sandbox, sandboxserver, uploads
+from graders.engine.forkserver import ForkServerError
 from graders.engine.limits import (
     CHECK_SECONDS,
     EXERCISE_SECONDS,
@@ -128,30 +129,12 @@ def _run_child(
     `while_starting` runs here while the child starts up; then the child is sent `scenarios()`,
     the judged checks' scenarios as JSON."""
     token = secrets.token_hex(16)
-    # Removed whatever the child left there; on Windows a folder left behind loses nothing.
-    with working_folder() as folder_path:
-        workdir = str(folder_path)
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(PACK_ROOT),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONIOENCODING": "utf-8",
-            "TMPDIR": workdir,  # the only folder the child may write to
-            "TEMP": workdir,  # the same on Windows
-            "TMP": workdir,
-        }
-        env.pop(KEY_VARIABLE, None)  # the scenarios' secret: the parent's alone
-        chosen = sandbox.chosen()
-        where = _where_pipe()  # the pipe of the child's stack dump, asked for on a hang
+    chosen = sandbox.chosen()
+    where = _where_pipe()  # the pipe of the child's stack dump, asked for on a hang
+    with contextlib.ExitStack() as cleanup:
         try:
-            command = sandbox.child_command(
-                chosen, _child_command(exercise, folder, start, limits, reference,
-                                       where[1] if where else None),
-                exercise=exercise, submission=folder, workdir=folder_path, env=env,
-            )
-            child = start_child(command, env=env, cwd=workdir, limits=limits,
-                                extra_fds=where[1:] if where else ())
+            child, watched = _start_child(cleanup, chosen, exercise, folder, start, limits,
+                                          reference, where)
         finally:
             if where:
                 os.close(where[1])
@@ -159,20 +142,65 @@ def _run_child(
         try:
             while_starting()  # the scenarios need the checks: they are sent once those are read
             _send_line(child.process, scenarios(), last=True)
-            run = _collect(child, limits, deadline, token, on_start,
-                           None if chosen.sandboxed else folder_path)
+            run = _collect(child, limits, deadline, token, on_start, watched)
             run.isolation = chosen.around(child.isolation)
             if where and run.ended in ("timeout", "budget", "processes", "disk"):  # where was it?
-                run.where_dump = ask_where(child.process, where[0], sandboxed=chosen.sandboxed)
+                run.where_dump = ask_where(child.process, where[0], sandboxed=child.wrapped)
             return run
         finally:
             child.stop()
             if where:
                 os.close(where[0])
-            if chosen.sandboxed:  # the sandbox's pid 1 takes a moment to end all it holds
+            if child.wrapped:  # the sandbox's pid 1 takes a moment to end all it holds
                 give_up = time.monotonic() + GROUP_END_SECONDS
                 while child.process_count() and time.monotonic() < give_up:
                     time.sleep(0.01)
+
+
+def _start_child(
+    cleanup: contextlib.ExitStack, chosen: sandbox.Sandbox, exercise: Exercise, folder: Path,
+    start: int, limits: ChildLimits, reference: bool, where: tuple[int, int] | None,
+) -> tuple[Child, Path | None]:
+    """The child started, by the first of these that works: forked by a server inside the
+    sandbox, in a sandbox of its own, or (no sandbox here) forked by the plain server or started
+    as a program. With the working folder the parent must watch (where no tmpfs bounds it)."""
+    command = _child_command(exercise, folder, start, limits, reference,
+                             where[1] if where else None)
+    extra_fds = where[1:] if where else ()
+    scope = sandboxserver.scope_for(folder, reference) if chosen.sandboxed else None
+    while scope is not None:  # a server that fails is replaced, as long as restarts are left
+        forker = sandboxserver.server_for(scope, sandboxserver.server_environment())
+        if forker is None:
+            break
+        workdir = forker.next_workdir()
+        env = sandboxserver.child_environment(_child_environment(workdir), workdir)
+        with contextlib.suppress(ForkServerError):  # then by a new server, or in a bwrap
+            return start_child(command, env=env, cwd=workdir, limits=limits,
+                               extra_fds=extra_fds, forker=forker), None
+    # Removed whatever the child left there; on Windows a folder left behind loses nothing.
+    folder_path = cleanup.enter_context(working_folder())
+    env = _child_environment(str(folder_path))
+    command = sandbox.child_command(chosen, command, exercise=exercise, submission=folder,
+                                    workdir=folder_path, env=env)
+    child = start_child(command, env=env, cwd=str(folder_path), limits=limits,
+                        extra_fds=extra_fds)
+    child.wrapped = chosen.sandboxed
+    return child, None if chosen.sandboxed else folder_path
+
+
+def _child_environment(workdir: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PACK_ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "TMPDIR": workdir,  # the only folder the child may write to
+        "TEMP": workdir,  # the same on Windows
+        "TMP": workdir,
+    }
+    env.pop(KEY_VARIABLE, None)  # the scenarios' secret: the parent's alone
+    return env
 
 
 def _send_line(process: subprocess.Popen, line: str, last: bool = False) -> None:
@@ -208,7 +236,7 @@ def _collect(
             return run
         if now >= next_count:
             next_count = now + PROCESS_COUNT_SECONDS
-            helpers = sandbox.chosen().helper_processes  # bwrap and its pid 1, when sandboxed
+            helpers = sandbox.chosen().helper_processes if child.wrapped else 0  # bwrap, pid 1
             if (child.process_count() or 0) > limits.max_processes + 1 + helpers:
                 run.ended = "processes"
                 return run
@@ -235,8 +263,9 @@ def _collect(
                 if isinstance(event, Finished | ImportFailed | Restart):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
-        run.returncode = sandbox.chosen().child_returncode(
-            child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now)))
+        returncode = child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))
+        run.returncode = sandbox.chosen().child_returncode(returncode) if child.wrapped \
+            else returncode
     except subprocess.TimeoutExpired:
         run.ended = "budget" if deadline < step_deadline else "timeout"
         return run

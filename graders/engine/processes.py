@@ -93,7 +93,9 @@ class Child:
         self.isolation = isolation
         self._streams = streams
         self._job = job
-        self._group = "process group" in isolation.layers
+        self._group = any(layer.startswith("process group") for layer in isolation.layers)
+        self.wrapped = False
+        """Whether `process` is a sandbox's bwrap around the child (set by the parent)."""
 
     def read(self, timeout: float) -> list[tuple[str, bytes]]:
         """What came on the pipes within `timeout` s, as (stream, chunk); b"" when one closed."""
@@ -124,14 +126,20 @@ class Child:
 
 def start_child(
     command: Sequence[str], *, env: Mapping[str, str], cwd: str, limits: ChildLimits,
-    extra_fds: Sequence[int] = (),
+    extra_fds: Sequence[int] = (), forker: forkserver.ForkServer | None = None,
 ) -> Child:
     """Start `command` (a `python -m graders.engine.child ...`) with the results pipe's argument
     appended, its stdin and stdout piped, as this platform can hold it. `extra_fds` are passed
-    too, on the POSIX path only (the pipe for the child's stack dump)."""
+    too, on the POSIX path only (the pipe for the child's stack dump). With `forker`, the child
+    is forked by that server (one inside a sandbox) or not started at all (ForkServerError)."""
     read_fd, write_fd = os.pipe()
     try:
-        if posix_processes():
+        if forker is not None:
+            started = _start_forked(command, env, cwd, limits, write_fd, tuple(extra_fds), forker)
+            if started is None:
+                raise forkserver.ForkServerError("the sandboxed fork server could not fork")
+            process, isolation, job = started
+        elif posix_processes():
             process, isolation, job = (
                 _start_forked(command, env, cwd, limits, write_fd, tuple(extra_fds))
                 or _start_posix(command, env, cwd, limits, write_fd, tuple(extra_fds))
@@ -183,18 +191,19 @@ def _start_posix(
 
 def _start_forked(
     command: Sequence[str], env: Mapping[str, str], cwd: str, limits: ChildLimits, write_fd: int,
-    extra_fds: tuple[int, ...] = (),
+    extra_fds: tuple[int, ...] = (), forker: forkserver.ForkServer | None = None,
 ) -> tuple[Any, Isolation, None] | None:
-    """The same child forked by a warm server (graders/engine/forkserver.py), held the same way;
-    None where the server cannot fork it."""
+    """The same child forked by a warm server (graders/engine/forkserver.py; `forker`, or this
+    process's own), held the same way; None where the server cannot fork it."""
     forked = forkserver.start_forked(
         [*command, "--results-fd", str(write_fd)], env, cwd, limits.memory_bytes,
-        limits.cpu_seconds, pass_fds=(write_fd, *extra_fds),
+        limits.cpu_seconds, pass_fds=(write_fd, *extra_fds), forker=forker,
     )
     if forked is None:
         return None
     process, held = forked
-    return process, Isolation(("process group",), held), None
+    layer = forker.layer if forker is not None else forkserver.ForkServer.layer
+    return process, Isolation((layer,), held), None
 
 
 def limit_child_quietly(limits: ChildLimits) -> list[str]:

@@ -159,8 +159,10 @@ def child_command(
 
 def sandboxed_command(
     bwrap: str, command: list[str], *, workdir: Path, env: Mapping[str, str],
-    bound: Iterable[Path],
+    bound: Iterable[Path], chdir: Path | None = None,
 ) -> list[str]:
+    """`command` in the sandbox: `bound` read-only at their own paths, a tmpfs at `workdir`,
+    started in `chdir` (by default `workdir`)."""
     arguments = [
         bwrap, "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
         "--unshare-uts", "--unshare-cgroup-try", "--uid", str(SANDBOX_UID),
@@ -178,7 +180,7 @@ def sandboxed_command(
     arguments += [
         "--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
         "--remount-ro", "/dev",
-        "--size", str(WORKDIR_BYTES), "--tmpfs", str(workdir), "--chdir", str(workdir),
+        "--size", str(WORKDIR_BYTES), "--tmpfs", str(workdir), "--chdir", str(chdir or workdir),
         "--remount-ro", "/", "--clearenv",
     ]
     for name, value in {**{k: v for k, v in env.items() if k in KEPT_VARIABLES},

@@ -1,0 +1,282 @@
+"""The fork server inside the bubblewrap sandbox (the parent's side): isolation at the price of a
+fork per child, not of an interpreter start and the stack's imports.
+
+Where the sandbox works (graders/engine/sandbox.py), the parent starts one bwrap per grading scope
+running `python -m graders.engine.forking --sandboxed ...` with its end of the socket pair, and
+each grading child is forked inside it (graders/engine/forking.py): it has the same clean start
+as the server outside any sandbox gives, and the sandbox's isolation. A scope is what the sandbox
+shows of the submissions, read-only:
+
+- `python -m graders check`: the one submission's exercise folders (those the grader would take:
+  no links), so a server serves every exercise of the submission;
+- batch grading (graders/teachers/batch.py): where Landlock works with its signal scope (ABI 6 or
+  later, graders/engine/landlock.py), one server per worker shows the batch's root, and each
+  child closes itself in to its own exercise folder and working folder before it runs anything:
+  it cannot read another submission, write outside its folder, or signal or ptrace the server.
+  Without Landlock, each submission gets a server of its own (its scope is its own folders).
+
+Between children the server sweeps the sandbox (kills all that the previous child left, empties
+its tmpfs and /dev/shm), so nothing one child leaves reaches the next. The pids it answers are
+those of its pid namespace: `host_pid` finds the parent's pid of each child in /proc (NSpid), so
+that the parent counts, signals (the stack dump on a hang) and kills the child's process group as
+it does any child's. A server that fails to fork, stops answering or dies is killed with its whole
+sandbox (bwrap's pid 1 takes every process with it) and replaced for the next child, up to
+RESTARTS times; past that, or where none can start, each child gets a bwrap of its own, as before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from graders.engine import forking, forkserver, sandbox, uploads
+from graders.engine.forkserver import ANSWER_SECONDS, ForkServer, ForkServerError
+from graders.manifest import PACK_ROOT, find_exercise, load_exercises, locate_in_submission
+
+RESTARTS = 2
+"""Sandboxed servers started anew in one process after one failed, before each child gets a
+bwrap of its own instead."""
+DEFAULT_SUBMISSION = PACK_ROOT / "exercises"
+"""What `python -m graders check` grades when no --submission is given."""
+SERVER_ARGUMENT = forking.__name__.encode()
+"""What the server's command line holds, to find it among the sandbox's processes."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one sandboxed server shows of the submissions, and how its children are held."""
+
+    bound: tuple[Path, ...]
+    """The folders of submissions bound read-only into the sandbox."""
+    landlock: int
+    """The Landlock version each child closes itself in with; 0: none (then `bound` is one
+    submission's)."""
+
+    @property
+    def layer(self) -> str:
+        if self.landlock:
+            return ("process group forked inside it, closed in by Landlock (its own submission "
+                    "and working folder only)")
+        return "process group forked inside it (a sandbox for this submission alone)"
+
+
+@cache
+def landlock_version() -> int:
+    """The Landlock version children use: the kernel's, where it can scope signals, else 0."""
+    from graders.engine import landlock  # ctypes: only where a sandboxed server is started
+
+    found = landlock.abi()
+    return found if found >= landlock.SIGNAL_SCOPE_ABI else 0
+
+
+_batch_root: Path | None = None
+
+
+def serve_under(root: Path | None) -> None:
+    """Batch grading: every submission this process grades is laid out under `root`, which one
+    sandbox may show whole where Landlock keeps each child to its own folder."""
+    global _batch_root
+    _batch_root = None if root is None else root.resolve()
+
+
+def scope_for(folder: Path, reference: bool = False) -> Scope:
+    """The scope of the server that grades the exercise folder `folder`."""
+    version = landlock_version()
+    real = folder.resolve()
+    if version and _batch_root is not None and real.is_relative_to(_batch_root):
+        return Scope((_batch_root,), version)
+    return Scope(submission_folders(folder.parent, reference, real), version)
+
+
+def submission_folders(root: Path, reference: bool, graded: Path | None = None) -> tuple[Path, ...]:
+    """The exercise folders of the submission `root` that the grader would take (no links, not
+    the solutions unless `reference`), with `graded`, resolved."""
+    found = {graded} if graded is not None else set()
+    for exercise in load_exercises():
+        folder = locate_in_submission(exercise, root)
+        if folder is not None and uploads.refusal(folder, reference=reference) is None:
+            found.add(folder.resolve())
+    return tuple(sorted(found))
+
+
+class SandboxedServer(ForkServer):
+    """A fork server in a bwrap of its own, with a tmpfs for its children's folders."""
+
+    def __init__(self, process, connection, scope: Scope, workroot: Path) -> None:
+        super().__init__(process, connection)
+        self.scope = scope
+        self.workroot = workroot
+        self.layer = scope.layer
+        self._children = 0
+        self._server_host_pid: int | None = None
+
+    @classmethod
+    def start_in(cls, box: sandbox.Sandbox, scope: Scope, env: Mapping[str, str]
+                 ) -> SandboxedServer:
+        workroot = Path(tempfile.mkdtemp(prefix="awaitlings-sandbox-")).resolve()
+        outside = os.readlink("/proc/self/ns/pid")
+        provided = [exercise.exercise_dir / name for exercise in load_exercises()
+                    for name in exercise.provided]
+
+        def command(fd: int) -> list[str]:
+            server = [sys.executable, "-m", forking.__name__, str(fd), "--sandboxed",
+                      str(workroot), outside]
+            return sandbox.sandboxed_command(
+                box.bwrap, server, workdir=workroot, env=env, chdir=PACK_ROOT,
+                bound=[*scope.bound, *(path for path in provided if path.exists())])
+
+        try:
+            return cls(*cls.launch(command, env), scope=scope, workroot=workroot)
+        except BaseException:
+            workroot.rmdir()
+            raise
+
+    def next_workdir(self) -> str:
+        """The next child's working folder, in the sandbox's tmpfs (the server makes it)."""
+        self._children += 1
+        return str(self.workroot / f"child-{self._children}")
+
+    def request_extras(self, argv: Sequence[str], cwd: str) -> dict:
+        if not self.scope.landlock:
+            return {}
+        exercise = find_exercise(argv[3])
+        provided = [str(exercise.exercise_dir / name) for name in exercise.provided] \
+            if exercise is not None else []
+        read = [*sandbox.SYSTEM_FOLDERS, *sandbox.SYSTEM_FILES, *map(str, sandbox.python_folders()),
+                *map(str, sandbox.pack_paths()), *provided, str(Path(argv[4]).resolve()), "/proc",
+                "/dev"]
+        write = [cwd, forking.SHARED_MEMORY, os.devnull]
+        return {"landlock": {"version": self.scope.landlock, "read": read, "write": write}}
+
+    def host_pid(self, pid: int) -> int:
+        """The parent's pid of the server's child `pid`, from /proc: among the server's children,
+        the one whose innermost NSpid is `pid`."""
+        if self._server_host_pid is None:
+            self._server_host_pid = _find_server(self.process.pid)
+        for candidate in _children_of(self._server_host_pid):
+            if _innermost_pid(candidate) == pid:
+                return candidate
+        raise ForkServerError(f"the sandbox's child {pid} is not among the server's children")
+
+    def close(self) -> None:
+        super().close()
+        shutil.rmtree(self.workroot, ignore_errors=True)  # an empty mount point, on the host
+
+    def abandon(self) -> None:
+        super().abandon()  # bwrap's pid 1 dies with it (--die-with-parent), and all in it
+        with contextlib.suppress(OSError):
+            self.process.wait(timeout=ANSWER_SECONDS)
+
+
+def _find_server(bwrap_pid: int) -> int:
+    """The server's pid, among bwrap's descendants (bwrap, its pid 1, then the server)."""
+    todo = [bwrap_pid]
+    while todo:
+        pid = todo.pop()
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            argv = cmdline.read().split(b"\0")
+            if SERVER_ARGUMENT in argv and b"--sandboxed" in argv \
+                    and not argv[0].endswith(b"bwrap"):
+                return pid
+        todo += _children_of(pid)
+    raise ForkServerError("the sandboxed fork server is not among bwrap's processes")
+
+
+def _children_of(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", "rb") as children:
+            return [int(child) for child in children.read().split()]
+    except OSError:
+        return []
+
+
+def _innermost_pid(pid: int) -> int | None:
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status", "rb") as status:
+        for line in status:
+            if line.startswith(b"NSpid:"):
+                return int(line.split()[-1])
+    return None
+
+
+_server: SandboxedServer | None = None
+_server_pid: int | None = None
+_restarts = 0
+
+
+def server_for(scope: Scope, env: Mapping[str, str]) -> SandboxedServer | None:
+    """This process's sandboxed server for `scope`, started if need be (a server of another scope
+    is shut down first: one at a time); None where none can be used."""
+    global _server, _server_pid, _restarts
+    box = sandbox.chosen()
+    if (not box.sandboxed or _restarts > RESTARTS or not forkserver.available()
+            or threading.current_thread() is not threading.main_thread()):
+        return None
+    if _server is not None and _server_pid == os.getpid():
+        if _server.scope == scope and _server.usable:
+            return _server
+        if not _server.usable:
+            _restarts += 1
+        shut_down()
+        if _restarts > RESTARTS:
+            return None
+    try:
+        _server, _server_pid = SandboxedServer.start_in(box, scope, env), os.getpid()
+    except OSError:
+        _restarts += 1
+        return None
+    return _server
+
+
+@atexit.register
+def shut_down() -> None:
+    global _server
+    if _server is not None and _server_pid == os.getpid():
+        _server.close()
+    _server = None
+
+
+def server_environment() -> dict[str, str]:
+    """The server's own environment: what a child's is, without its folders."""
+    return {**{name: value for name, value in os.environ.items()
+               if name in sandbox.KEPT_VARIABLES and name != "TMPDIR"},
+            "PYTHONPATH": str(PACK_ROOT), "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
+
+
+def start_early(submission: Path, reference: bool = False) -> None:
+    """Start the server for the submission `submission` now, so that its imports overlap with
+    whatever the parent does before its first child (where the sandbox is used at all)."""
+    with contextlib.suppress(Exception):  # an early start is only a head start
+        if sandbox.chosen().sandboxed:
+            server_for(Scope(submission_folders(submission, reference), landlock_version()),
+                       server_environment())
+
+
+def start_for_command_line(argv: Sequence[str]) -> None:
+    """`python -m graders check ... [--submission DIR] [--reference]`: the server started
+    before the command line's own imports (the grader's, the report's), which then overlap with
+    the server's on a second core."""
+    if not argv or argv[0] != "check":
+        return
+    import argparse
+
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--submission", type=Path, default=DEFAULT_SUBMISSION)
+    early.add_argument("--reference", action="store_true")
+    known, _ = early.parse_known_args(argv[1:])
+    start_early(known.submission, known.reference)
+
+
+def child_environment(env: Mapping[str, str], workdir: str) -> dict[str, str]:
+    """What a child forked in the sandbox gets: what bwrap --clearenv passes a sandboxed child."""
+    return {**{name: value for name, value in env.items() if name in sandbox.KEPT_VARIABLES},
+            "TMPDIR": workdir, "HOME": workdir, "PWD": workdir}  # bwrap sets PWD too
