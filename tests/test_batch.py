@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import require_sandbox
+
 from graders.manifest import PACK_ROOT, load_exercises
 from graders.teachers.layout import lay_out
 
@@ -88,3 +90,34 @@ def test_uploads_in_any_shape_are_laid_out_per_exercise(tmp_path: Path):
         assert (tmp_path / "laid" / FIRST.folder / module).read_text() == solutions(FIRST)[module]
     for exercise in EXERCISES:
         assert (tmp_path / "laid" / exercise.folder).is_dir()
+
+
+COPY_A_CLASSMATE = """
+import glob, os, time
+mine = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pattern = os.path.join(os.path.dirname(mine), "*", "*", "byhand.py")
+until = time.monotonic() + 5  # the classmate is graded at the same time, by the other worker
+while time.monotonic() < until:
+    others = [path for path in glob.glob(pattern) if not path.startswith(mine + os.sep)]
+    if others:
+        exec(open(others[0]).read())  # a classmate's work, graded as one's own
+        break
+    time.sleep(0.05)
+"""
+
+
+def test_in_the_sandbox_an_upload_cannot_read_a_classmates(tmp_path: Path):
+    # Under the guard alone it can (SECURITY.md): every upload of the batch is laid out on the
+    # same machine, readable by the user who grades.
+    require_sandbox()
+    byhand = next(exercise for exercise in EXERCISES if exercise.number == "03")
+    submissions, out = tmp_path / "submissions", tmp_path / "grades"
+    write(submissions / "ada" / byhand.folder, solutions(byhand))
+    write(submissions / "eve" / byhand.folder, {"byhand.py": COPY_A_CLASSMATE})
+    finished = run_batch(str(submissions), "--out", str(out), "--workers", "2")
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    rows = csv.DictReader((out / "grades.csv").open())
+    score = {row["student"]: float(row["score"]) for row in rows}
+    assert score["ada"] > 0 and score["eve"] == 0, score
+    ada = json.loads((out / "results" / "ada.json").read_text())
+    assert "forked inside it" in ada["output"]  # one sandbox for the worker, not one a child

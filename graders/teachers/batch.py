@@ -3,7 +3,9 @@
 SUBMISSIONS holds a folder per student (its name is the student's), in any shape
 graders.teachers.layout understands. Every (student, exercise) pair is graded in a pool of worker
 processes, one per core; each grading still runs the student's code in its own sandboxed child, so a
-broken submission fails its own checks and the batch goes on. It writes:
+broken submission fails its own checks and the batch goes on. Where bubblewrap works, each worker
+forks its children in one sandbox of its own (graders/engine/sandboxserver.py), each child closed
+in by Landlock to its own upload. It writes:
 
     DIR/grades.csv               student, exercise, score, max_score: one row per pair
     DIR/results/<student>.json   that student's results, in the grader's results format
@@ -23,8 +25,10 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from graders.engine import sandboxserver
 from graders.engine.parent import run_grading
 from graders.engine.report import ExerciseReport, results_json
 from graders.manifest import Exercise, find_exercise, load_exercises
@@ -52,11 +56,12 @@ def handed_in(students: dict[str, Path]) -> list[Exercise]:
     ]
 
 
-def grade_job(job: Job) -> ExerciseReport:
-    """One student's exercise; whatever goes wrong becomes failed checks, never an exception."""
+def grade_job(job: Job, root: Path | None = None) -> ExerciseReport:
+    """One student's exercise, laid out in a folder of its own (under the batch's `root`);
+    whatever goes wrong becomes failed checks, never an exception."""
     checks = job.exercise.checks()
     try:
-        with tempfile.TemporaryDirectory(prefix="awaitlings-batch-") as workdir:
+        with tempfile.TemporaryDirectory(prefix="awaitlings-batch-", dir=root) as workdir:
             lay_out([job.exercise], job.upload, Path(workdir))
             grading = run_grading(job.exercise, checks, Path(workdir) / job.exercise.folder)
     except UploadRefused as refused:
@@ -74,8 +79,14 @@ def grade_all(submissions: Path, out: Path, exercises: list[Exercise] | None = N
     exercises = exercises if exercises is not None else handed_in(students)
     jobs = [Job(student, upload, exercise)
             for student, upload in students.items() for exercise in exercises]
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        reports = list(pool.map(grade_job, jobs))
+    # Every upload is laid out under one root, with a name that says nothing of its student: a
+    # worker's sandbox shows the root, and each child, closed in by Landlock, reads only its own
+    # folder of it (graders/engine/sandboxserver.py; without Landlock, a sandbox per upload).
+    with tempfile.TemporaryDirectory(prefix="awaitlings-batch-") as folder, ProcessPoolExecutor(
+        max_workers=workers or os.cpu_count() or 1, initializer=sandboxserver.serve_under,
+        initargs=(Path(folder),),
+    ) as pool:
+        reports = list(pool.map(partial(grade_job, root=Path(folder)), jobs))
     graded = [(job.student, report) for job, report in zip(jobs, reports, strict=True)]
     write_gradebook(graded, out)
     return graded
