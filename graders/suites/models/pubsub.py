@@ -532,3 +532,23 @@ def judge_leaving(scenario: Scenario, seen: dict[str, Any]) -> None:
             actual="POST answered " + "; ".join(describe_answer(a) for a in answers)
             + (f"; a subscriber still listening heard {listed(wrong[0])}" if wrong else ""),
         )
+
+
+# --- Blocking -----------------------------------------------------------------------------------
+# Input space of the blocking check: any number of subscribers and POSTs. Whether a handler
+# blocks is a matter of what it calls, so one scenario has one to three subscribers and one or
+# two drawn messages posted; the child scans the `async def` bodies and watches the run, and the
+# parent judges what it saw (graders.kit.context.blocking_judge).
+
+BLOCKING_LESSON = ("Every subscriber's handler runs on one event loop: while one blocks, no "
+                   "message reaches anybody and no POST is answered.")
+
+
+def blocking_scenarios(rng: random.Random) -> list[Scenario]:
+    subscribers, sent = rng.randint(1, 3), messages(rng, rng.randint(1, 2))
+    posts = ", ".join(f"POST /?msg={quote(message)}" for message in sent)
+    return [{"call": f"{subscribers} subscriber(s), then {posts}", "subscribers": subscribers,
+             "messages": sent}]
+
+
+sample_blocking = sampled_by(blocking_scenarios)

@@ -444,3 +444,54 @@ def right_time(offset: float, name: str) -> float:
 
 def expected_status(name: str) -> int:
     return 200 if name in TUTORIAL_FARM else 404
+
+
+# --- The greeting -------------------------------------------------------------------------------
+# Input space: GET /animals, once or several times at once (the contract: it answers 200 with the
+# farm's greeting, every time, whatever else is asked meanwhile). Drawn: once, and a few at once.
+
+GREETING = "Welcome to the farm!"
+
+
+def greeting_scenarios(rng: random.Random) -> list[Scenario]:
+    many = rng.randint(2, 6)
+    return [{"call": "curl -s " + SERVED_AT + "/animals", "times": 1, "size": 1},
+            {"call": f"{many} requests of GET /animals at once", "times": many, "size": many}]
+
+
+sample_greeting = sampled_by(greeting_scenarios)
+
+
+def judge_greeting(scenario: Scenario, seen: dict[str, Any]) -> None:
+    answers = [list(answer) for answer in seen["answers"]]
+    if len(answers) != scenario["times"]:
+        raise ValueError("not one answer a request")
+    for status, text in answers:
+        if (status, text) != (200, GREETING):
+            raise CheckFailed(
+                f"{scenario['call']}: GET /animals did not answer with the greeting.",
+                expected=f"200 {GREETING!r}",
+                actual=f"{status} {text!r}",
+                advice="add a route for GET /animals whose handler returns "
+                "web.Response(text=...) with exactly that text."
+                if status == 404 else "check the exact wording of the greeting.",
+            )
+
+
+# --- Blocking -----------------------------------------------------------------------------------
+# Input space of the blocking check: every route, on any name. Whether a handler blocks is a
+# matter of what it calls, so one scenario asks, at once, the greeting, a drawn known animal and a
+# drawn unknown name; the child scans the `async def` bodies and watches the run, and the parent
+# judges what it saw (graders.kit.context.blocking_judge).
+
+BLOCKING_LESSON = ("A server runs every handler on one event loop: while one handler blocks, no "
+                   "other request is answered, however many clients wait.")
+
+
+def blocking_scenarios(rng: random.Random) -> list[Scenario]:
+    names = ["", rng.choice(KNOWN), unknown_name(rng)]
+    paths = ", ".join(path_of(name) if name else "/animals" for name in names)
+    return [{"call": f"GET {paths}, at once", "names": names}]
+
+
+sample_blocking = sampled_by(blocking_scenarios)
