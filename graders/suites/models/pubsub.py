@@ -552,3 +552,147 @@ def blocking_scenarios(rng: random.Random) -> list[Scenario]:
 
 
 sample_blocking = sampled_by(blocking_scenarios)
+
+
+# --- A slow subscriber --------------------------------------------------------------------------
+# Input space of slow_subscriber_holds_nobody (the contract: publishing only puts messages on
+# queues; each subscriber's handler waits on its own queue and its own write): any number of
+# subscribers that stop reading, and of others, and any messages published meanwhile. Drawn: one
+# stalled client beside one other (the tutorial's picture), then one or two stalled clients among
+# two or three others, with one or two messages published while the stalled ones' handlers are
+# stuck in a write behind FILLER messages of 4 KB.
+
+FILLER = 100
+"""Messages of 4 KB published for the stalled clients first: far more than a narrowed connection
+holds, so that their handlers are stuck in a write, most of the messages still queued."""
+
+
+def slow_scenario(slow: int, others: int, news: list[str]) -> Scenario:
+    posts = ", ".join(f"POST /?msg={quote(message)}" for message in news)
+    return {"call": f"{slow} subscriber(s) that stop reading, {others} other(s), then {posts}",
+            "slow": slow, "others": others, "news": news, "filler": FILLER,
+            "size": slow + others}
+
+
+def slow_scenarios(rng: random.Random) -> list[Scenario]:
+    return [slow_scenario(1, 1, messages(rng, 1)),
+            slow_scenario(rng.randint(1, 2), rng.randint(2, 3), messages(rng, rng.randint(1, 2)))]
+
+
+sample_slow = sampled_by(slow_scenarios)
+
+
+def judge_slow(scenario: Scenario, seen: dict[str, Any]) -> None:
+    call, news = scenario["call"], scenario["news"]
+    answers = [tuple(answer) for answer in seen["answers"]]
+    heard = [list(messages) for messages in seen["heard"]]
+    queues = scenario["slow"] + scenario["others"]
+    all_ok = all(answer == (200, "ok") for answer in answers)
+    if all_ok and not any(heard) and seen.get("unawaited"):
+        raise unawaited_writes(seen["unawaited"])
+    if all_ok and any(reached < queues for reached in seen["reached"]):
+        # Which queues a publish that skips some reaches depends on the order of a set (the
+        # queues' ids): judged here, the verdict would change from run to run.
+        raise CheckFailed(
+            f"{call}: a POST put its message on only some of the subscribers' queues, so "
+            "whether a slow subscriber holds back the others could not be checked.",
+            expected=f"each message on all {queues} queues, the stalled subscribers' too",
+            actual="put on " + ", ".join(f"{reached} of them" for reached in seen["reached"]),
+            advice="first pass the check that Hub.publish puts a message on every subscribed "
+            "queue.",
+        )
+    if not all_ok or any(messages != news for messages in heard):
+        said = "; ".join(str(answer[1]) if answer[0] == 0 else describe_answer(answer)
+                         for answer in answers)  # 0: no answer came (the suite's NO_ANSWER)
+        raise CheckFailed(
+            "A subscriber that stopped reading held back the others.",
+            expected=f"{call}: while the stalled clients read nothing of the {scenario['filler']} "
+            f"messages of 4 KB published for them, every POST is answered ok at once and every "
+            f"other subscriber hears {news}",
+            actual=f"the POSTs answered {said}; the others heard {heard}",
+            advice="each subscriber's handler waits on its own queue and its own write; "
+            "publishing only puts messages on queues and never waits for a subscriber.",
+        )
+
+
+# --- Apps and their hubs ------------------------------------------------------------------------
+# Input space of app_uses_its_own_hub (the contract: make_app(hub) serves that hub; make_app()
+# makes a new Hub of its own): any number of apps side by side, made with a hub or without, any
+# number of subscribers each, any messages. Drawn: the app of a given hub beside two fresh apps,
+# one subscriber each; then beside two or three fresh apps, two subscribers each. Each app gets a
+# message of its own (marked with its app's name, so that a message heard in the wrong app
+# shows), published through the given hub for its app and POSTed to each fresh app.
+
+
+def own_hubs_scenario(fresh: int, subscribers: int, drawn: list[str]) -> Scenario:
+    names = ["given", *(f"fresh {n}" for n in range(fresh))]
+    sent = {name: f"to {name}: {message}" for name, message in zip(names, drawn, strict=True)}
+    return {"call": f"make_app(hub) beside {fresh} make_app(), {subscribers} subscriber(s) each; "
+            f"hub.publish({sent['given']!r}), then each fresh app POSTed its own message",
+            "messages": sent, "subscribers": subscribers, "size": fresh * subscribers}
+
+
+def own_hubs_scenarios(rng: random.Random) -> list[Scenario]:
+    fresh = rng.randint(2, 3)
+    return [own_hubs_scenario(2, 1, messages(rng, 3)),
+            own_hubs_scenario(fresh, 2, messages(rng, fresh + 1))]
+
+
+sample_own_hubs = sampled_by(own_hubs_scenarios)
+
+
+def judge_own_hubs(scenario: Scenario, seen: dict[str, Any]) -> None:
+    heard = {str(name): [list(lines) for lines in listeners]
+             for name, listeners in seen["heard"].items()}
+    if not any(lines for listeners in heard.values() for lines in listeners):
+        raise CheckFailed("No subscriber heard anything, so this could not be checked.",
+                          advice="first pass the check on subscribers getting messages.")
+    expected = {name: [[message]] * scenario["subscribers"]
+                for name, message in scenario["messages"].items()}
+    if heard != expected:
+        raise CheckFailed(
+            f"Apps did not keep to their own hubs: {scenario['call']}.",
+            expected="a subscriber of make_app(hub) hears what hub.publish sends; the apps of "
+            "each call of make_app() hear only what is POSTed to them",
+            actual="\n".join(f"the {name} app's subscribers heard {listeners}"
+                             for name, listeners in heard.items()),
+            details=seen.get("global_hub") or None,
+            advice="make_app(hub=None) keeps the hub it was given on the app, or a new Hub() "
+            "when none was given, and every handler uses the app's hub: no hub at module level "
+            "(a default argument `hub=Hub()` is one too).",
+        )
+
+
+# --- Response attributes ------------------------------------------------------------------------
+# Input space of only_real_response_attributes (the contract names aiohttp's web.StreamResponse):
+# any stream served, whatever is published. Whether code sets an attribute aiohttp's response
+# does not have is a matter of the code, so one scenario: one subscriber, one or two drawn
+# messages POSTed.
+
+
+def attributes_scenarios(rng: random.Random) -> list[Scenario]:
+    sent = messages(rng, rng.randint(1, 2))
+    posts = ", ".join(f"POST /?msg={quote(message)}" for message in sent)
+    return [{"call": f"one subscriber, then {posts}", "messages": sent}]
+
+
+sample_attributes = sampled_by(attributes_scenarios)
+
+
+def judge_attributes(scenario: Scenario, seen: dict[str, Any]) -> None:
+    if seen["unknown"]:
+        raise CheckFailed(
+            "Your code sets attributes that aiohttp's responses do not have, so they do "
+            "nothing.",
+            details="\n".join(f"  {where}: response.{name} = ..." for name, where in
+                              seen["unknown"]),
+            advice="status_code is the name in Flask and requests, not aiohttp: an aiohttp "
+            "response takes `status=` when it is made, or response.set_status(...) before "
+            "prepare() (200 is the default). To keep values of your own on a response, use "
+            "response['key'] = value.",
+        )
+    if list(seen["heard"]) != scenario["messages"]:
+        raise CheckFailed(
+            "The subscriber did not hear the messages, so this could not be checked.",
+            expected=repr(scenario["messages"]), actual=repr(seen["heard"]),
+            advice="first pass the check on subscribers getting messages.")
