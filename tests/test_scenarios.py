@@ -206,3 +206,33 @@ def test_05_verdicts_hold_whatever_the_seed(tmp_path, monkeypatch, key):
         files[exercise.main_module] += "\n\n" + (variants / f"{stem}.py").read_text()
         results = grade_folder(exercise, make_submission(tmp_path / stem, exercise, files))
         assert not {r.id: r for r in results}[check_id].passed, (stem, key)
+
+
+WRONG_ONLY_PAST_THE_TUTORIAL_01 = {
+    "raises_only_on_404": "speak_raises_on_error_status",
+    "tutorial_sounds_kept": "speak_returns_line",
+    "name_lowercased": "speak_returns_line",
+    "two_threads_at_a_time": "main_is_sequential",
+}
+
+
+@pytest.mark.parametrize("key", ["", "one teacher's key", "another teacher's key"])
+def test_01_verdicts_hold_whatever_the_seed(tmp_path, monkeypatch, key):
+    """Every draw of 01's farms holds what catches a client right only on the tutorial's farm,
+    and right code passes it, whatever the key."""
+    from conftest import grade_folder, make_submission, solution_files
+
+    from graders.manifest import PACK_ROOT
+
+    monkeypatch.setenv(KEY_VARIABLE, key)
+    exercise = find_exercise("01")
+    assert exercise is not None
+    right = grade_folder(exercise, make_submission(tmp_path / "right", exercise,
+                                                   solution_files(exercise)))
+    assert all(result.passed for result in right), [r.message for r in right if not r.passed]
+    variants = PACK_ROOT / "tests" / "variants" / "01_warmup"
+    for stem, check_id in WRONG_ONLY_PAST_THE_TUTORIAL_01.items():
+        files = solution_files(exercise)
+        files[exercise.main_module] += "\n\n" + (variants / f"{stem}.py").read_text()
+        results = grade_folder(exercise, make_submission(tmp_path / stem, exercise, files))
+        assert not {r.id: r for r in results}[check_id].passed, (stem, key)

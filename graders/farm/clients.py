@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from graders.farm.service import FARM, FarmLog, RunningFarm, Visit, speech
-from graders.kit import CheckFailed, import_calls, plainly_equal
+from graders.kit import CheckFailed, import_calls, observed, plainly_equal
 
 GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
 """The farm the graders serve: the tutorial's animals and one more, so a line made up in advance
@@ -152,6 +152,18 @@ def log_from(visits: Any) -> FarmLog:
                           status=int(status), answered=None if answered is None
                           else float(answered), sent=str(sent))
                     for path, sent, status, arrived, answered, connection in visits])
+
+
+def error_seen(error: BaseException | None, wanted: type[BaseException]) -> dict[str, Any] | None:
+    """The student's exception as plain JSON: its type's name and message, whether it is the
+    contract's `wanted` error (by its type's own classes, not by what it says of itself) and its
+    status, if it has one."""
+    if error is None:
+        return None
+    status = getattr(error, "status", None)
+    return {"type": type(error).__name__, "message": observed(error)["message"],
+            "wanted": wanted in type(error).__mro__,
+            "status": status if type(status) is int else None}
 
 
 MAX_VISITS = 400

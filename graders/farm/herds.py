@@ -99,10 +99,12 @@ def made_up_sound(rng: random.Random, kind: str | None = None) -> str:
 
 
 def odd_delay(rng: random.Random, low: float, high: float) -> float:
-    """A delay between low and high, in hundredths, that is not a multiple of a tenth."""
+    """A delay between low and high, in hundredths of a second (thousandths below a tenth), that
+    is not a multiple of ten of them."""
+    places = 2 if high >= 0.1 else 3
     while True:
-        delay = round(rng.uniform(low, high), 2)
-        if round(delay * 100) % 10:
+        delay = round(rng.uniform(low, high), places)
+        if round(delay * 10**places) % 10:
             return delay
 
 
@@ -178,8 +180,12 @@ def crowd(rng: random.Random, size: int, low: float, high: float,
     rows = [*tutorial_rows(rng, tutorial, None, low, high, renamed_sounds=rng.random() < 0.5),
             *made_up_rows(rng, [n for n in names if n not in tutorial], low, high)]
     if slowest_first and animals:
-        slowest = max(float(row[3]) for row in rows)
-        for row in rows:
-            if row[0] == animals[0]:
-                row[3] = round(slowest + 0.37, 2)
+        make_slowest(rows, animals[0], high)
     return animals, rows
+
+
+def make_slowest(rows: list[list[Any]], name: str, high: float) -> None:
+    """`name` answers after every other animal of the farm: a tenth past the highest delay."""
+    for row in rows:
+        if row[0] == name:
+            row[3] = round(high * 1.1, 4)

@@ -32,6 +32,7 @@ from graders.farm.clients import (
     GRADING_ANIMALS,
     aimed_at,
     calls_at_import,
+    error_seen,
     observed_visits,
     paths_for,
     wrong_requests,
@@ -206,17 +207,6 @@ def session_numbers(made: list[tuple[aiohttp.ClientSession, str]],
             for session, _ in made]
 
 
-def error_seen(error: BaseException | None) -> dict[str, Any] | None:
-    """The student's exception as plain JSON: its type's name and message, whether it is an
-    aiohttp.ClientResponseError (by its type's own classes, not by what it says) and its status."""
-    if error is None:
-        return None
-    status = getattr(error, "status", None)
-    return {"type": type(error).__name__, "message": observed(error)["message"],
-            "response_error": aiohttp.ClientResponseError in type(error).__mro__,
-            "status": status if type(status) is int else None}
-
-
 # --- speak ---------------------------------------------------------------------------------------
 
 
@@ -236,7 +226,8 @@ def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = Fals
     with sessions_recorded() as made:
         run = on_farm(ctx, scenario["call"], ask, [path_of(animal)],
                       replies_of(scenario["farm"]), keep_error=keep_error)
-    return {"value": observed(run.value), "error": error_seen(run.error), "visits": run.visits,
+    return {"value": observed(run.value),
+            "error": error_seen(run.error, aiohttp.ClientResponseError), "visits": run.visits,
             "sessions": session_numbers(made, given[0] if given else None),
             "base_url": base_url}
 

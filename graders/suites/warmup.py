@@ -1,58 +1,94 @@
 """Exercise 01: the warmup client, synchronous, with `requests`.
 
 A blocking client cannot be served by a server on its own thread's event loop, and virtual time
-cannot make a blocking socket wait shorter, so each check serves the pack's farm from a thread
-with short *real* delays and points the student's BASE_URL at it.
+cannot make a blocking socket wait shorter, so the farm is served from a thread of the child with
+short *real* delays, and the student's BASE_URL points at it.
+
+Every check is judged (graders/kit/scenarios.py): the parent draws the farms and calls
+(graders/suites/models/warmup.py: made-up animals with their lines, error statuses, odd delays,
+repeats, no animal at all), the child serves each farm, runs the student's call and reports what
+it returned or raised, printed and asked the farm for, and when; the parent judges that against
+the contract.
 
 Robust under load: no verdict here depends on how fast the machine is. Results are values, lines
 and exceptions. "One after another" is read from the farm's log, not from a stopwatch: a request
-that arrives before the previous one was answered overlaps it. A sequential client can only send
-its next request after it got the previous answer, which the farm writes down before it sends
-it, so no amount of load can make a correct client look concurrent. OVERLAP_DELAY only has to be
-long enough to catch a wrong, concurrent client (threads): its requests leave within a
-millisecond or so of each other and each stays 0.1 s in the farm, so the machine would have to
-stall a thread a hundred times longer than usual to hide the overlap, and even then a wrong
-client would pass that one check; a correct one never fails it. The delays are short because they
-are real time: the whole exercise waits under half a second in the farm.
+that arrives before the previous one was answered overlaps it (models/warmup.py says why short
+delays are enough). The delays are real time: the whole exercise waits about a fifth of a second
+in the farm.
+
+The child opens one farm, on first use, and keeps it for every scenario of every check: each
+scenario gives it its own table of replies and an empty log. A thread and a server started for
+each scenario would cost more than the scenario itself.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from graders.farm.clients import (
-    GRADING_ANIMALS,
-    UNKNOWN_ANIMAL,
     aimed_at,
-    check_base_url,
-    check_no_work_at_import,
-    check_requests,
-    compare_lines,
-    lines_for,
-    paths_for,
-    raised_the_error_wanted,
+    calls_at_import,
+    error_seen,
+    observed_visits,
     wrong_requests,
 )
-from graders.farm.service import RunningFarm, farm_in_thread, not_found
-from graders.kit import CheckContext, CheckFailed, Ran, Suite, replaced, run_student
+from graders.farm.herds import path_of, replies_of
+from graders.farm.service import Reply, RunningFarm, farm_in_thread
+from graders.kit import (
+    CheckContext,
+    Ran,
+    Scenario,
+    Suite,
+    observed,
+    observed_printed,
+    replaced,
+    run_student,
+)
+from graders.suites.models.warmup import (
+    judge_given_session,
+    judge_main_lines,
+    judge_one_session,
+    judge_sequential,
+    judge_speak_error,
+    judge_speak_line,
+    judge_url,
+    sample_errors,
+    sample_given_session,
+    sample_main_lines,
+    sample_sequential,
+    sample_sessions,
+    sample_speak_lines,
+    sample_urls,
+)
 
 SUITE = Suite()
 
-RESULTS_DELAY = 0.01
-"""Real seconds each animal takes when only results matter: short, but a real wait."""
-OVERLAP_DELAY = 0.1
-"""Real seconds each animal takes in the check that requests do not overlap (see above)."""
+
+class ChildsFarm:
+    """The one farm of this child, opened on first use and kept until the child ends: each
+    scenario gives it its own table and an empty log."""
+
+    def __init__(self) -> None:
+        self.table: dict[str, Reply] = {}
+        self._kept = contextlib.ExitStack()  # kept, never closed: the child's exit ends it
+        self.farm: RunningFarm | None = None
+
+    def serving(self, scenario: Scenario) -> RunningFarm:
+        if self.farm is None:
+            self.farm = self._kept.enter_context(farm_in_thread(replies=self.table))
+        self.table.clear()
+        self.table.update(replies_of(scenario["farm"]))
+        self.farm.log.visits.clear()
+        return self.farm
 
 
-@contextlib.contextmanager
-def grading_farm(ctx: CheckContext, delay: float = RESULTS_DELAY) -> Iterator[RunningFarm]:
-    with farm_in_thread(delay, GRADING_ANIMALS) as farm, aimed_at(ctx.module, farm):
-        yield farm
+FARM = ChildsFarm()
 
 
 @contextlib.contextmanager
@@ -72,15 +108,28 @@ def sessions_recorded() -> Iterator[list[tuple[requests.Session, str]]]:
         yield made
 
 
-def call_reaching_farm(ctx: CheckContext, farm: RunningFarm, call: str, function: Any,
-                       expected_paths: list[str]) -> Ran:
+def session_numbers(made: list[tuple[requests.Session, str]],
+                    given: requests.Session | None = None) -> list[Any]:
+    """Which session sent each request: "given" for `given`, else 1, 2, ... in order of use."""
+    numbers: dict[int, int] = {}
+    return ["given" if session is given else numbers.setdefault(id(session), len(numbers) + 1)
+            for session, _ in made]
+
+
+def call_reaching_farm(ctx: CheckContext, farm: RunningFarm, call: str,
+                       function: Callable[[], Any], expected_paths: list[str],
+                       keep_error: bool = False) -> Ran:
     """Call student code, what it prints recorded; when it fails after asking the farm for the
-    wrong thing (or could not reach it), say that first."""
+    wrong thing (or could not reach it), say that first. With `keep_error`, an exception of the
+    student's own is kept in the run instead, for the parent to judge."""
     ran = run_student(ctx, call, function, virtual=False, keep_failure=True)
     failure = ran.failure
     if failure is None:
         return ran
-    missed = not farm.log.visits and isinstance(ran.error, requests.ConnectionError)
+    error = ran.error
+    if keep_error and isinstance(error, Exception) and not isinstance(error, NotImplementedError):
+        return ran
+    missed = not farm.log.visits and isinstance(error, requests.ConnectionError)
     if farm.log.visits or missed:
         wrong = wrong_requests(farm.log, expected_paths, call)
         if wrong is not None:
@@ -89,146 +138,92 @@ def call_reaching_farm(ctx: CheckContext, farm: RunningFarm, call: str, function
     raise failure
 
 
-@SUITE.check("speak returns the animal's line from the farm", points=2, tags=("results",))
-def speak_returns_line(ctx: CheckContext) -> None:
+def on_farm(ctx: CheckContext, scenario: Scenario, function: Callable[[], Any],
+            expected_paths: list[str], keep_error: bool = False
+            ) -> tuple[Ran, list[list[Any]], list[Any]]:
+    """The student's call on the scenario's farm: the run, the farm's log as plain JSON (times
+    in real seconds from the call) and the sessions each request went through."""
+    farm = FARM.serving(scenario)
+    with aimed_at(ctx.module, farm), sessions_recorded() as made:
+        start = time.monotonic()  # the farm's loop keeps the same clock
+        ran = call_reaching_farm(ctx, farm, scenario["call"], function, expected_paths,
+                                 keep_error)
+    return ran, observed_visits(farm.log, start), session_numbers(made)
+
+
+# --- speak ---------------------------------------------------------------------------------------
+
+
+def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = False
+                  ) -> dict[str, Any]:
+    """speak(animal, session) with a session of the grader's, on the scenario's farm."""
     speak = ctx.function("speak")
-    animals = ["cow", "fox"]
-    with grading_farm(ctx) as farm, requests.Session() as session:
-        said = [
-            call_reaching_farm(ctx, farm, f"speak({animal!r}, session)",
-                               lambda a=animal: speak(a, session), paths_for(animals)).value
-            for animal in animals
-        ]
-    compare_lines(
-        "speak('cow', session), then speak('fox', session),", "returned", lines_for(animals),
-        said,
-        advice='return the line made of the animal and the text the farm answered, exactly: '
-        'The cow says "Moo!". (the fox is an animal only the grader\'s farm knows: its sound '
-        "must come from the farm's answer)",
-    )
+    animal = scenario["animal"]
+    base_url = observed(getattr(ctx.module, "BASE_URL", None))  # before the grader's replaces it
+    with requests.Session() as session, sessions_recorded() as made:
+        ran, visits, _ = on_farm(ctx, scenario, lambda: speak(animal, session),
+                                 [path_of(animal)], keep_error)
+    return {"value": observed(ran.value), "error": error_seen(ran.error, requests.HTTPError),
+            "visits": visits, "sessions": session_numbers(made, session), "base_url": base_url}
 
 
-@SUITE.check("speak asks for BASE_URL/animal, and BASE_URL has no trailing slash", points=1,
-             tags=("results",))
-def speak_asks_the_right_url(ctx: CheckContext) -> None:
-    speak = ctx.function("speak")
-    with grading_farm(ctx) as farm, requests.Session() as session:
-        call_reaching_farm(ctx, farm, "speak('horse', session)", lambda: speak("horse", session),
-                           paths_for(["horse"]))
-    check_requests(farm.log, paths_for(["horse"]), "speak('horse', session)")
-    check_base_url(ctx.module, ctx.main_file)
+@SUITE.judged("speak returns the animal's line from the farm, for any animal and any line",
+              points=2, tags=("results",), sample=sample_speak_lines, judge=judge_speak_line)
+def speak_returns_line(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_speak(ctx, scenario)
 
 
-@SUITE.check("speak asks the farm with the session it is given", points=1, tags=("results",))
-def speak_uses_given_session(ctx: CheckContext) -> None:
-    speak = ctx.function("speak")
-    with grading_farm(ctx) as farm, requests.Session() as session, sessions_recorded() as made:
-        call_reaching_farm(ctx, farm, "speak('pig', session)", lambda: speak("pig", session),
-                           paths_for(["pig"]))
-    others = [url for used, url in made if used is not session]
-    if not made or others:
-        raise CheckFailed(
-            "speak('pig', session) did not make its request with the session it was given.",
-            expected="one request, through session.get(...)",
-            actual=f"{len(others)} request(s) through another session (requests.get makes a "
-            "new session each time)" if others else "no request through any requests.Session",
-            advice="call get on the `session` argument: a session keeps its connection to the "
-            "farm open, so the next animal does not have to connect again.",
-        )
+@SUITE.judged("speak asks for BASE_URL/animal, and BASE_URL has no trailing slash", points=1,
+              tags=("results",), sample=sample_urls, judge=judge_url)
+def speak_asks_the_right_url(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_speak(ctx, scenario)
 
 
-@SUITE.check("speak raises requests.HTTPError for an animal the farm does not know", points=2,
-             tags=("results",))
-def speak_raises_on_unknown_animal(ctx: CheckContext) -> None:
-    speak = ctx.function("speak")
-    call = f"speak({UNKNOWN_ANIMAL!r}, session)"
-    with grading_farm(ctx) as farm, requests.Session() as session:
-        try:
-            said = call_reaching_farm(ctx, farm, call, lambda: speak(UNKNOWN_ANIMAL, session),
-                                      paths_for([UNKNOWN_ANIMAL])).value
-        except CheckFailed as failure:
-            raised_the_error_wanted(
-                failure, call, requests.HTTPError,
-                advice="let requests turn an error status into its own exception: "
-                "response.raise_for_status() raises requests.HTTPError.",
-            )
-            return
-    check_requests(farm.log, paths_for([UNKNOWN_ANIMAL]), call)
-    raise CheckFailed(
-        f"{call} returned instead of raising requests.HTTPError.",
-        expected=f"requests.HTTPError: the farm answered 404 and {not_found(UNKNOWN_ANIMAL)!r}",
-        actual=f"it returned {said!r}",
-        advice="an answer with an error status is not a sound: check the response's status "
-        "(response.raise_for_status() raises requests.HTTPError for 4xx and 5xx) before you "
-        "use its text.",
-    )
+@SUITE.judged("speak asks the farm with the session it is given", points=1, tags=("results",),
+              sample=sample_given_session, judge=judge_given_session)
+def speak_uses_given_session(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_speak(ctx, scenario)
 
 
-def run_main(ctx: CheckContext, animals: list[str] | None) -> tuple[str, list[str], Any,
-                                                                     list[str]]:
-    """(the call, the lines expected, what main returned, what it printed)."""
+@SUITE.judged("speak raises requests.HTTPError for every error status", points=2,
+              tags=("results",), sample=sample_errors, judge=judge_speak_error)
+def speak_raises_on_error_status(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_speak(ctx, scenario, keep_error=True)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def observe_main(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    """main(animals) on the scenario's farm: what it returned, printed and asked (and when),
+    through which sessions; for the scenario marked so, what the module ran at import."""
     main = ctx.function("main")
-    call = "main()" if animals is None else f"main({tuple(animals)!r})"
+    animals = scenario["animals"]
     asked = ["cow", "pig", "chicken"] if animals is None else animals
-    with grading_farm(ctx) as farm:
-        ran = call_reaching_farm(
-            ctx, farm, call, (lambda: main()) if animals is None else (lambda: main(animals)),
-            paths_for(asked),
-        )
-    check_requests(farm.log, paths_for(asked), call)
-    return call, lines_for(asked), ran.value, ran.texts
+    ran, visits, sessions = on_farm(
+        ctx, scenario, (lambda: main()) if animals is None else (lambda: main(tuple(animals))),
+        [path_of(animal) for animal in asked])
+    at_import = (calls_at_import(Path(ctx.module.__file__ or ctx.main_file))
+                 if scenario.get("import") else [])
+    return {"value": observed(ran.value), "printed": observed_printed(ran.printed),
+            "visits": visits, "sessions": sessions, "at_import": at_import}
 
 
-@SUITE.check("main prints and returns every line, in the order given, only when called",
-             points=2,
-             tags=("results",))
-def main_prints_and_returns_lines(ctx: CheckContext) -> None:
-    for animals in (None, ["pig", "fox", "duck"]):
-        call, expected, returned, printed = run_main(ctx, animals)
-        if isinstance(returned, tuple) and list(returned) == expected:
-            raise CheckFailed(f"{call} returned a tuple, not a list.",
-                              advice="collect the lines in a list and return the list.")
-        compare_lines(
-            call, "returned", expected, returned,
-            advice="return a list with one line per animal, in the order the animals were given"
-            + (" (by default cow, pig, chicken)." if animals is None else "."),
-        )
-        compare_lines(call, "printed", expected, printed,
-                      advice="print each line as soon as you have it, and nothing else.")
-    check_no_work_at_import(Path(ctx.module.__file__ or ctx.main_file))
+@SUITE.judged("main prints and returns every line, in the order given, only when called",
+              points=2, tags=("results",), sample=sample_main_lines, judge=judge_main_lines)
+def main_prints_and_returns_lines(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_main(ctx, scenario)
 
 
-@SUITE.check("main uses one session for every animal", points=1, tags=("results",))
-def main_uses_one_session(ctx: CheckContext) -> None:
-    main = ctx.function("main")
-    with grading_farm(ctx) as farm, sessions_recorded() as made:
-        call_reaching_farm(ctx, farm, "main()", lambda: main(), paths_for(["cow", "pig",
-                                                                           "chicken"]))
-    sessions = {id(session) for session, _ in made}
-    if len(sessions) != 1:
-        raise CheckFailed(
-            "main() did not ask for all its animals through one session.",
-            expected="3 requests through 1 requests.Session",
-            actual=f"{len(made)} request(s) through {len(sessions)} sessions",
-            advice="make one requests.Session in main (a `with` block closes it at the end) and "
-            "hand it to speak for every animal; requests.get opens a new session, and a new "
-            "connection, each time.",
-        )
+@SUITE.judged("main uses one session for every animal", points=1, tags=("results",),
+              sample=sample_sessions, judge=judge_one_session)
+def main_uses_one_session(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_main(ctx, scenario)
 
 
-@SUITE.check("main asks for one animal after another", points=1, tags=("timing",))
-def main_is_sequential(ctx: CheckContext) -> None:
-    main = ctx.function("main")
-    with grading_farm(ctx, OVERLAP_DELAY) as farm:
-        call_reaching_farm(ctx, farm, "main()", lambda: main(), paths_for(["cow", "pig",
-                                                                           "chicken"]))
-    overlaps = farm.log.overlapping()
-    if overlaps:
-        first, second = overlaps[0]
-        raise CheckFailed(
-            "main() asked for several animals at the same time.",
-            expected="each request sent after the previous answer came back",
-            actual=f"{second.path} arrived while {first.path} was still being answered",
-            advice="this warmup is the slow, sequential version on purpose: ask for each animal "
-            "in turn. Doing them all at once is exercise 05, with asyncio.",
-        )
+@SUITE.judged("main asks for one animal after another", points=1, tags=("timing",),
+              sample=sample_sequential, judge=judge_sequential)
+def main_is_sequential(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    return observe_main(ctx, scenario)
+
+

@@ -1,58 +1,52 @@
 """The contract's model of exercise 05, in the parent: the farms and calls its judged checks draw,
 and what right code gives for each, against which the child's observations are judged
-(graders/kit/scenarios.py). Nothing here runs the student's code.
+(graders/kit/scenarios.py). Nothing here runs the student's code. What 05 shares with 01 (speak,
+main's lines, one session) is in models/farmclients.py; main's timing is 05's own: every animal
+at once, so main takes as long as its slowest animal.
 
-A scenario holds the farm the child serves for it (`farm`: rows `[name, status, text, delay]`,
-graders/farm/herds.py) and the call: `speak(animal, session)` (`animal`) or `main(animals)`
-(`animals`, None for `main()`). What the child observes: what the call returned or raised, what
-it printed and when, how long it took in virtual seconds, what the farm was asked (each request's
-path, status and times: graders/farm/clients.py) and through which sessions.
+Delays are virtual (the farm runs on the check's looptime loop), so they can be the tutorial's
+size and a crowd of a hundred costs milliseconds.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
-from graders.farm.clients import (
-    check_base_url_value,
-    log_from,
-    wrong_requests,
-)
-from graders.farm.herds import (
-    NAME_KINDS,
-    NOT_FOUND,
-    SOUND_KINDS,
-    TUTORIAL,
-    crowd,
-    error_status,
-    farm_row,
-    lines_of,
-    made_up_names,
-    made_up_rows,
-    made_up_sound,
-    odd_delay,
-    path_of,
-    sounds_of,
-    status_of,
-    text_of,
-    tutorial_rows,
-)
-from graders.farm.service import DELAY, FARM, FarmLog, speech
-from graders.kit import (
-    CheckFailed,
-    PrintedLine,
-    Scenario,
-    as_list,
-    sampled_by,
-    shown,
-    side_by_side,
-    sizes,
+from graders.farm.herds import crowd, path_of, tutorial_rows
+from graders.farm.service import DELAY, FarmLog
+from graders.kit import CheckFailed, PrintedLine, Scenario, sampled_by, side_by_side, sizes
+from graders.suites.models import farmclients
+from graders.suites.models.farmclients import (
+    DEFAULT_ANIMALS,
+    Client,
+    asked_for,
+    fail_on_wrong_requests,
+    main_scenario,
+    the_farm_answered,
 )
 
-MODULE = "animals_asyncio.py"
-DEFAULT_ANIMALS = ("cow", "pig", "chicken")
+CLIENT = Client(
+    module="animals_asyncio.py",
+    session="aiohttp.ClientSession",
+    session_word="ClientSession",
+    error="aiohttp.ClientResponseError",
+    given_session_advice="make the request through the `session` argument: one session shares "
+    "its connections among all the requests.",
+    other_sessions_note="",
+    one_session_advice="make one aiohttp.ClientSession in main and hand it to every speak: a "
+    "session keeps a pool of connections for all of them, and opening one per request is slow "
+    "and wasteful.",
+    no_error_advice="an answer with an error status is not a sound: check the response's status "
+    "before you use its text (response.raise_for_status() does it for you). A session made "
+    "with raise_for_status=True would raise for you, but speak gets whatever session its "
+    "caller made, so it checks by itself.",
+    other_error_advice="response.raise_for_status() raises aiohttp.ClientResponseError for an "
+    "error status; so does raising it yourself with the response's request_info and status.",
+    order_note=": gather (or tasks kept in a list) give results in the order the animals were "
+    "given, whatever the order the answers come in.",
+)
 RESULTS_DELAYS = (0.2, 9.0)
 """Virtual seconds an animal takes in the results checks: odd and different, so that the answers
 come back in another order than the animals were asked for."""
@@ -65,294 +59,19 @@ LATE = 0.5
 """Virtual seconds main may take past its slowest animal: right code is exact on virtual time,
 this only absorbs a loopback socket slow to deliver on a loaded machine."""
 
-
-def speak_call(animal: str) -> str:
-    return f"speak({animal!r}, session)"
-
-
-def main_call(animals: Sequence[str] | None) -> str:
-    return "main()" if animals is None else f"main({tuple(animals)!r})"
-
-
-def speak_scenario(animal: str, farm: list[list[Any]], size: int) -> Scenario:
-    return {"call": speak_call(animal), "size": size, "animal": animal, "farm": farm}
-
-
-def main_scenario(animals: list[str] | None, farm: list[list[Any]]) -> Scenario:
-    asked = list(DEFAULT_ANIMALS) if animals is None else animals
-    return {"call": main_call(animals), "size": len(asked), "animals": animals, "farm": farm}
-
-
-def asked_for(scenario: Scenario) -> list[str]:
-    animals = scenario.get("animals")
-    return list(DEFAULT_ANIMALS) if animals is None else list(animals)
-
-
-def the_farm_answered(scenario: Scenario, animals: Sequence[str]) -> str:
-    """What the grader's farm answered for these animals, for the message: it is not the
-    tutorial's farm, so the learner cannot know it otherwise."""
-    farm = scenario["farm"]
-    rows = [f"  {path_of(a)} -> {status_of(farm, a)} {text_of(farm, a)!r}"
-            + (f" after {delay:g} s" if (delay := delay_of(farm, a)) else "")
-            for a in dict.fromkeys(animals)]
-    shown_rows = rows[:8] + ([f"  ... and {len(rows) - 8} more"] if len(rows) > 8 else [])
-    return "The grader's farm answered:\n" + "\n".join(shown_rows)
-
-
-def delay_of(farm: list[list[Any]], name: str) -> float:
-    return next((float(delay) for known, _, _, delay in farm if known == name), 0.0)
-
-
-def fail_on_wrong_requests(scenario: Scenario, seen: dict[str, Any], expected: list[str]
-                           ) -> FarmLog:
-    log = log_from(seen["visits"])
-    wrong = wrong_requests(log, [path_of(animal) for animal in expected], scenario["call"])
-    if wrong is not None:
-        wrong.details = the_farm_answered(scenario, expected)
-        raise wrong
-    return log
-
-
-# --- speak ---------------------------------------------------------------------------------------
-# Input space of speak_returns_line (the contract: GET {BASE_URL}/{animal} through the session
-# given, returns `The {animal} says "{text}".` with the text the farm answered): any name a path
-# segment carries as it is, with any line (graders/farm/herds.py). Strata, eight calls: a tutorial
-# animal with its sound; a tutorial animal with a made-up sound (a line known in advance is
-# wrong); one made-up name of each kind (plain, capitals, digits, dashes, spaces, beyond ASCII),
-# each with a line of another kind (spaces, quotes, beyond ASCII, digits, long); odd delays.
-
-
-def speak_line_scenarios(rng: random.Random) -> list[Scenario]:
-    cow = rng.choice(TUTORIAL)
-    renamed = rng.choice([name for name in TUTORIAL if name != cow])
-    chosen = [speak_scenario(cow, tutorial_rows(rng, [cow], None, *RESULTS_DELAYS), 0),
-              speak_scenario(renamed, tutorial_rows(rng, [renamed], None, *RESULTS_DELAYS,
-                                                    renamed_sounds=True), 1)]
-    for index, name in enumerate(made_up_names(rng, len(NAME_KINDS))):
-        row = farm_row(name, made_up_sound(rng, SOUND_KINDS[(index + 1) % len(SOUND_KINDS)]),
-                       odd_delay(rng, *RESULTS_DELAYS))
-        chosen.append(speak_scenario(name, [row], 2))
-    return chosen
-
-
-def judge_speak_line(scenario: Scenario, seen: dict[str, Any]) -> None:
-    animal, farm, call = scenario["animal"], scenario["farm"], scenario["call"]
-    fail_on_wrong_requests(scenario, seen, [animal])
-    text = sounds_of(farm)[animal]
-    expected = speech(animal, text)
-    value = seen["value"]
-    if value == expected:  # an observed str is a str: nothing else compares equal to one
-        return
-    if not isinstance(value, str):
-        advice = "speak returns the line itself, a str, once the farm's answer has been read."
-    elif animal in FARM and FARM[animal] != text and FARM[animal] in value:
-        advice = ("this time the farm answered something else than the tutorial's sound: the "
-                  "line's sound is the text of the farm's answer, never one known in advance.")
-    elif text not in value:
-        advice = ("the line's sound is the text of the farm's answer, whatever it says (the "
-                  "grader's farm knows animals the tutorial never had).")
-    else:
-        advice = ("compare the two lines character by character: the animal as it was given, "
-                  "the quotes around the sound and the full stop at the end.")
-    raise CheckFailed(
-        f"{call} returned the wrong line.",
-        expected=repr(expected), actual=shown(value),
-        details=the_farm_answered(scenario, [animal]), advice=advice,
-    )
-
-
-sample_speak_lines = sampled_by(speak_line_scenarios)
-
-
-# Input space of speak_asks_the_right_url (the contract: GET {BASE_URL}/{animal}, BASE_URL the
-# farm's /animals URL without a trailing slash): any name; the path the farm sees is
-# /animals/{animal}, decoded. Three calls: a tutorial animal, a name with a space, one beyond
-# ASCII (which the client sends percent-encoded).
-def url_scenarios(rng: random.Random) -> list[Scenario]:
-    cow = rng.choice(TUTORIAL)
-    spaced, beyond = made_up_names(rng, 2, kinds=("spaces", "unicode"))
-    return [speak_scenario(cow, tutorial_rows(rng, [cow], None, *RESULTS_DELAYS), 0),
-            *(speak_scenario(name, made_up_rows(rng, [name], *RESULTS_DELAYS), 1)
-              for name in (spaced, beyond))]
-
-
-def judge_url(scenario: Scenario, seen: dict[str, Any]) -> None:
-    fail_on_wrong_requests(scenario, seen, [scenario["animal"]])
-    check_base_url_value(seen["base_url"], MODULE)
-
-
-sample_urls = sampled_by(url_scenarios)
-
-
-# Input space of speak_uses_given_session (the contract: speak asks with the session it is
-# given): any name. Two calls: a tutorial animal and a made-up one.
-def given_session_scenarios(rng: random.Random) -> list[Scenario]:
-    cow = rng.choice(TUTORIAL)
-    name = made_up_names(rng, 1, kinds=(rng.choice(NAME_KINDS),))[0]
-    return [speak_scenario(cow, tutorial_rows(rng, [cow], None, *RESULTS_DELAYS), 0),
-            speak_scenario(name, made_up_rows(rng, [name], *RESULTS_DELAYS), 1)]
-
-
-def judge_given_session(scenario: Scenario, seen: dict[str, Any]) -> None:
-    through = seen["sessions"]
-    others = [used for used in through if used != "given"]
-    if through and not others:
-        return
-    call = scenario["call"]
-    raise CheckFailed(
-        f"{call} did not make its request with the session it was given.",
-        expected="one request, through the ClientSession passed in",
-        actual=f"{len(others)} request(s) through another ClientSession"
-        if others else "no request through any aiohttp.ClientSession",
-        advice="make the request through the `session` argument: one session shares its "
-        "connections among all the requests.",
-    )
-
-
-sample_given_session = sampled_by(given_session_scenarios)
-
-
-# Input space of speak_raises_on_error_status (the contract: an HTTP error status raises
-# aiohttp.ClientResponseError): every status from 400 to 599, with any text (an empty one too),
-# after any delay; 404 at once for a name the farm does not know, of any kind (a tutorial animal
-# written with capitals is not the tutorial's). Strata, seven calls: an unknown plain name; an
-# unknown tutorial name in capitals; an unknown name beyond ASCII; two known animals answering
-# a client error (4xx but 404); two answering a server error (5xx).
-def error_scenarios(rng: random.Random) -> list[Scenario]:
-    known = [rng.choice(TUTORIAL), *made_up_names(rng, 3, kinds=NAME_KINDS[1:])]
-    farm = [*tutorial_rows(rng, known[:1], None, *RESULTS_DELAYS),
-            *made_up_rows(rng, known[1:], *RESULTS_DELAYS)]
-    plain, beyond = made_up_names(rng, 2, kinds=("plain", "unicode"), taken=known)
-    capitalised = rng.choice(TUTORIAL).capitalize()
-    chosen = [speak_scenario(name, farm, 0) for name in (plain, capitalised, beyond)]
-    statuses = [error_status(rng, "client"), error_status(rng, "client"),
-                error_status(rng, "server"), error_status(rng, "server")]
-    for index, status in enumerate(statuses):
-        name = known[index]
-        text = rng.choice(("The farm is closed for the night.", "Too many visitors.",
-                           "The gate is stuck.", "Error", ""))
-        row = farm_row(name, text, odd_delay(rng, *RESULTS_DELAYS), status)
-        chosen.append(speak_scenario(name, [row, *(r for r in farm if r[0] != name)], 1))
-    return chosen
-
-
-def judge_speak_error(scenario: Scenario, seen: dict[str, Any]) -> None:
-    animal, farm, call = scenario["animal"], scenario["farm"], scenario["call"]
-    fail_on_wrong_requests(scenario, seen, [animal])
-    status, text = status_of(farm, animal), text_of(farm, animal)
-    error = seen.get("error")
-    if isinstance(error, dict) and error.get("response_error"):
-        return
-    answered = f"the farm answered {status} and {text!r}"
-    others = ("" if status == NOT_FOUND else
-              f" {status} is an error status as much as 404 is: every status from 400 up says "
-              "that there is no sound to make a line of.")
-    if isinstance(error, dict):
-        raise CheckFailed(
-            f"{call} raised {error['type']}, not aiohttp.ClientResponseError.",
-            expected=f"aiohttp.ClientResponseError, because {answered}",
-            actual=f"{error['type']}: {error.get('message', '')}",
-            advice="response.raise_for_status() raises aiohttp.ClientResponseError for an error "
-            "status; so does raising it yourself with the response's request_info and status."
-            + others,
-        )
-    raise CheckFailed(
-        f"{call} returned instead of raising aiohttp.ClientResponseError.",
-        expected=f"aiohttp.ClientResponseError: {answered}",
-        actual=f"it returned {shown(seen['value'])}",
-        advice="an answer with an error status is not a sound: check the response's status "
-        "before you use its text (response.raise_for_status() does it for you). A session "
-        "made with raise_for_status=True would raise for you, but speak gets whatever session "
-        "its caller made, so it checks by itself." + others,
-    )
-
-
-sample_errors = sampled_by(error_scenarios)
-
-
-# --- main ----------------------------------------------------------------------------------------
-# Input space of main_prints_and_returns_lines (the contract: one session, prints and returns the
-# lines in the order the animals were given): any sequence of names the farm knows (none at all
-# too), repeats included, whatever order the answers come back in. Strata: main() (cow answers
-# last); no animal; one made-up; 2..3; 4..9 with repeats; 10..40 with repeats, the first animal
-# answering last; every delay odd, so that the answers come back out of order.
-RESULT_STRATA = ((1, 1), (2, 3), (4, 9), (10, 40))
-
-
-def main_result_scenarios(rng: random.Random) -> list[Scenario]:
-    default = tutorial_rows(rng, DEFAULT_ANIMALS, None, *RESULTS_DELAYS)
-    default[0][3] = round(max(row[3] for row in default) + 0.37, 2)  # cow answers last
-    chosen = [main_scenario(None, default), main_scenario([], [])]
-    for size in sizes(rng, RESULT_STRATA):
-        animals, farm = crowd(rng, size, *RESULTS_DELAYS, slowest_first=size >= 10)
-        chosen.append(main_scenario(animals, farm))
-    return chosen
-
-
-def sample_main_lines(rng: random.Random) -> list[Scenario]:
-    """The results scenarios, the smallest of which also judges what the module ran when it was
-    imported."""
-    chosen = sampled_by(main_result_scenarios)(rng)
-    chosen[0]["import"] = True
-    return chosen
-
-
-def judge_main_lines(scenario: Scenario, seen: dict[str, Any]) -> None:
-    animals, call = asked_for(scenario), scenario["call"]
-    fail_on_wrong_requests(scenario, seen, animals)
-    expected = lines_of(scenario["farm"], animals)
-    returned = seen["value"]
-    items = as_list(returned)
-    if isinstance(returned, dict) and "tuple" in returned and items == expected:
-        raise CheckFailed(f"{call} returned a tuple, not a list.",
-                          advice="return a list of the lines (list(...) if need be).")
-    out_of_order = out_of_order_note(scenario, animals)
-    if not (isinstance(returned, dict) and "list" in returned and items == expected):
-        raise wrong_lines(call, "returned", expected, returned, scenario, animals,
-                          "return a list with one line per animal, in the order the animals "
-                          "were given." + out_of_order)
-    printed = [text for text, _ in seen["printed"]]
-    if not expected:  # print("\n".join(lines)) prints one empty line for no lines: no harm
-        printed = [text for text in printed if text]
-    if printed != expected:
-        raise wrong_lines(call, "printed", expected, {"list": printed}, scenario, animals,
-                          "print every line, in the order the animals were given, and nothing "
-                          "else." + out_of_order)
-    if scenario.get("import") and seen.get("at_import"):
-        raise CheckFailed(
-            f"{MODULE} runs its program when it is imported.",
-            expected='calls of main() only under if __name__ == "__main__":',
-            actual="\n".join(seen["at_import"]),
-            advice="code at the top level of a module runs on every import (the grader's and "
-            "your tests' too): put the call under if __name__ == \"__main__\":",
-        )
-
-
-def out_of_order_note(scenario: Scenario, animals: list[str]) -> str:
-    """Says in which order the farm answered, when that is not the order asked."""
-    delays = {row[0]: float(row[3]) for row in scenario["farm"]}
-    first = min(dict.fromkeys(animals), key=lambda a: delays.get(a, 0.0), default=None)
-    last = max(dict.fromkeys(animals), key=lambda a: delays.get(a, 0.0), default=None)
-    if first is None or (animals[0] == first and animals[-1] == last):
-        return ""
-    return (f" The farm answers {first!r} first and {last!r} last here: gather (or tasks kept "
-            "in a list) give results in the order the animals were given, whatever the order "
-            "the answers come in.")
-
-
-def wrong_lines(call: str, what: str, expected: list[str], actual: Any, scenario: Scenario,
-                animals: list[str], advice: str) -> CheckFailed:
-    items = as_list(actual)
-    shown_actual = ("\n".join(shown(item) if not isinstance(item, str) else item
-                              for item in items) if items is not None else shown(actual))
-    return CheckFailed(
-        f"{call} {what} the wrong lines.",
-        expected="\n".join(expected) or "(nothing)",
-        actual=shown_actual or "(nothing)",
-        details=the_farm_answered(scenario, animals) if animals else None,
-        advice=advice,
-    )
-
+sample_speak_lines = sampled_by(partial(farmclients.speak_line_scenarios, delays=RESULTS_DELAYS))
+judge_speak_line = farmclients.judge_speak_line
+sample_urls = sampled_by(partial(farmclients.url_scenarios, delays=RESULTS_DELAYS))
+judge_url = partial(farmclients.judge_url, CLIENT)
+sample_given_session = sampled_by(partial(farmclients.given_session_scenarios,
+                                          delays=RESULTS_DELAYS))
+judge_given_session = partial(farmclients.judge_given_session, CLIENT)
+sample_errors = sampled_by(partial(farmclients.error_scenarios, delays=RESULTS_DELAYS))
+judge_speak_error = partial(farmclients.judge_speak_error, CLIENT)
+sample_main_lines = partial(farmclients.sample_main_lines, delays=RESULTS_DELAYS)
+judge_main_lines = partial(farmclients.judge_main_lines, CLIENT)
+sample_sessions = sampled_by(partial(farmclients.session_scenarios, delays=RESULTS_DELAYS))
+judge_one_session = partial(farmclients.judge_one_session, CLIENT)
 
 
 # Input space of main_overlaps_requests (the contract: every animal concurrently, one server
@@ -463,35 +182,3 @@ def requests_picture(scenario: Scenario, log: FarmLog) -> str:
 
 
 sample_main_timing = sampled_by(main_timing_scenarios)
-
-
-# Input space of main_uses_one_session (the contract: one session for every animal): any number
-# of animals. Strata: main(); 1; 4..9; 11..40.
-SESSION_STRATA = ((1, 1), (4, 9), (11, 40))
-
-
-def session_scenarios(rng: random.Random) -> list[Scenario]:
-    chosen = [main_scenario(None, tutorial_rows(rng, DEFAULT_ANIMALS, None, *RESULTS_DELAYS))]
-    chosen += [main_scenario(*crowd(rng, size, *RESULTS_DELAYS))
-               for size in sizes(rng, SESSION_STRATA)]
-    return chosen
-
-
-def judge_one_session(scenario: Scenario, seen: dict[str, Any]) -> None:
-    fail_on_wrong_requests(scenario, seen, asked_for(scenario))
-    sessions = seen["sessions"]
-    if len(set(sessions)) == 1 and len(sessions) == len(asked_for(scenario)):
-        return
-    call, count = scenario["call"], len(asked_for(scenario))
-    raise CheckFailed(
-        f"{call} did not ask for all its animals through one ClientSession.",
-        expected=f"{count} request{'s' * (count > 1)} through 1 aiohttp.ClientSession",
-        actual=f"{len(sessions)} request(s) through {len(set(sessions))} sessions",
-        advice="make one aiohttp.ClientSession in main and hand it to every speak: a "
-        "session keeps a pool of connections for all of them, and opening one per request "
-        "is slow and wasteful.",
-    )
-
-
-sample_sessions = sampled_by(session_scenarios)
-
