@@ -1,8 +1,9 @@
 """What the graders of the farm's clients (exercises 01 and 05) share.
 
-Both point the student's `BASE_URL` at the grader's own farm, ask for animals whose lines cannot
-be written out in advance (the farm the grader serves knows one animal the tutorial never had),
-and read the farm's log to say what the client really asked for when its answer is wrong.
+Both point the student's `BASE_URL` at the grader's own farm, which knows the animals of the
+scenario drawn (graders/farm/herds.py), and read the farm's log to say what the client really
+asked for when its answer is wrong. The log travels from the child to the parent as plain JSON
+(`observed_visits`, `log_from`), where the judges of graders/suites/models/farmclients.py read it.
 """
 
 from __future__ import annotations
@@ -15,29 +16,18 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
-from graders.farm.service import FARM, FarmLog, RunningFarm, Visit, speech
-from graders.kit import CheckFailed, import_calls, observed, plainly_equal
+from graders.farm.service import FARM, FarmLog, RunningFarm, Visit
+from graders.kit import CheckFailed, import_calls, observed
 
 GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
-"""The farm the graders serve: the tutorial's animals and one more, so a line made up in advance
-(a dict of sounds in the student's code) cannot pass for an answer from the farm."""
-UNKNOWN_ANIMAL = "unicorn"
-
-
-def lines_for(animals: Sequence[str]) -> list[str]:
-    return [speech(animal, GRADING_ANIMALS[animal]) for animal in animals]
+"""The farm of 05's blocking check, which judges no line: the tutorial's animals and one more."""
 
 
 def paths_for(animals: Sequence[str]) -> list[str]:
     return [f"/animals/{animal}" for animal in animals]
 
 
-def check_base_url(module: ModuleType, file: str) -> None:
-    """The module's own BASE_URL is the farm's /animals URL, without a trailing slash."""
-    check_base_url_value(getattr(module, "BASE_URL", None), file)
-
-
-def check_base_url_value(base_url: object, file: str) -> None:
+def check_base_url(base_url: object, file: str) -> None:
     """BASE_URL as observed (the module's value, or None) is the farm's /animals URL, without a
     trailing slash; in the parent, on what the child reported."""
     if not isinstance(base_url, str):
@@ -171,25 +161,6 @@ MAX_VISITS = 400
 often is still seen doing so."""
 
 
-def check_requests(log: FarmLog, expected_paths: Sequence[str], call: str) -> None:
-    failure = wrong_requests(log, expected_paths, call)
-    if failure is not None:
-        raise failure
-
-
-def compare_lines(call: str, what: str, expected: Sequence[str], actual: object,
-                  advice: str) -> None:
-    if plainly_equal(actual, list(expected)):  # a list of the student's may equal anything
-        return
-    shown = "\n".join(map(str, actual)) if isinstance(actual, list | tuple) else repr(actual)
-    raise CheckFailed(
-        f"{call} {what} the wrong lines.",
-        expected="\n".join(expected),
-        actual=shown or "(nothing)",
-        advice=advice,
-    )
-
-
 PROGRAM_FUNCTIONS = frozenset({"main", "speak", "asyncio.run"})
 """The calls that run the program: the contract's functions that ask the farm, and asyncio.run."""
 
@@ -208,33 +179,3 @@ def calls_at_import(path: Path) -> list[str]:
     return [found[line] for line in sorted(found)]
 
 
-def check_no_work_at_import(path: Path) -> None:
-    found = calls_at_import(path)
-    if found:
-        raise CheckFailed(
-            f"{path.name} runs its program when it is imported.",
-            expected='calls of main() only under if __name__ == "__main__":',
-            actual="\n".join(found),
-            advice="code at the top level of a module runs on every import (the grader's and "
-            "your tests' too): put the call under if __name__ == \"__main__\":",
-        )
-
-
-def raised_the_error_wanted(failure: CheckFailed, call: str, wanted: type[BaseException],
-                            advice: str) -> None:
-    """After `call` failed with `failure` for an animal the farm does not know: return when the
-    student's code raised `wanted` (the check passes), fail with a message that names the error it
-    raised instead, or let the failure go on when it was not about the raised error."""
-    error = failure.__cause__
-    if isinstance(error, wanted):
-        return  # and it asked for the right URL, or the farm's check would have said
-    if error is None or isinstance(error, CheckFailed | NotImplementedError):
-        raise failure
-    name = f"{wanted.__module__.split('.')[0]}.{wanted.__name__}"
-    raise CheckFailed(
-        f"{call} raised {type(error).__name__}, not {name}.",
-        expected=f"{name}, because the farm answered 404 Not Found",
-        actual=f"{type(error).__name__}: {error}",
-        details=failure.details,
-        advice=advice,
-    ) from error

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graders.farm.clients import check_base_url_value, log_from, wrong_requests
+from graders.farm.clients import check_base_url, log_from, wrong_requests
 from graders.farm.herds import (
     NAME_KINDS,
     NOT_FOUND,
@@ -183,7 +183,7 @@ def url_scenarios(rng: random.Random, delays: Delays) -> list[Scenario]:
 
 def judge_url(client: Client, scenario: Scenario, seen: dict[str, Any]) -> None:
     fail_on_wrong_requests(scenario, seen, [scenario["animal"]])
-    check_base_url_value(seen["base_url"], client.module)
+    check_base_url(seen["base_url"], client.module)
 
 
 
