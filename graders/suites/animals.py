@@ -46,8 +46,10 @@ from graders.kit import (
     PrintedLine,
     Scenario,
     Suite,
+    blocking_judge,
     fail_on_blocking_calls,
     observed,
+    observed_blocking,
     observed_printed,
     replaced,
     run_student,
@@ -60,6 +62,7 @@ from graders.suites.models.animals import (
     judge_speak_error,
     judge_speak_line,
     judge_url,
+    sample_blocking,
     sample_errors,
     sample_given_session,
     sample_main_lines,
@@ -294,11 +297,14 @@ def main_uses_one_session(ctx: CheckContext, scenario: Scenario) -> dict[str, An
     return observe_main(ctx, scenario)
 
 
-@SUITE.check("nothing blocks the event loop: no requests or urllib inside a coroutine",
-             points=2, tags=("blocking",))
-def nothing_blocks(ctx: CheckContext) -> None:
-    fail_on_blocking_calls(ctx.static_blocking_calls(), step_lesson=BLOCKING_LESSON)
+@SUITE.judged("nothing blocks the event loop: no requests or urllib inside a coroutine",
+              points=2, tags=("blocking",), sample=sample_blocking,
+              judge=blocking_judge(step_lesson=BLOCKING_LESSON))
+def nothing_blocks(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
+    found = ctx.static_blocking_calls()
+    if found:  # what the run would show is already written in the source
+        return {"blocking": observed_blocking(found), "not_written": []}
     main = ctx.function("main")
-    run = on_farm(ctx, "main()", lambda farm: main(), paths_for(["cow", "pig", "chicken"]),
+    run = on_farm(ctx, scenario["call"], lambda farm: main(), paths_for(["cow", "pig", "chicken"]),
                   replies_for(GRADING_ANIMALS), watch_only=())
-    fail_on_blocking_calls(run.blocking, step_lesson=BLOCKING_LESSON)
+    return {"blocking": observed_blocking([*found, *run.blocking]), "not_written": []}

@@ -182,3 +182,15 @@ def requests_picture(scenario: Scenario, log: FarmLog) -> str:
 
 
 sample_main_timing = sampled_by(main_timing_scenarios)
+
+
+# --- Blocking -----------------------------------------------------------------------------------
+# Input space of the blocking check: main on any animals. Whether a client blocks is a matter of
+# what it calls (requests, urllib, time.sleep), which the animals do not change, so one scenario:
+# main() as the program runs it, on the tutorial's animals, every blocking call watched; the child
+# also scans the `async def` bodies, and the parent judges what it saw
+# (graders.kit.context.blocking_judge).
+
+
+def sample_blocking(rng: random.Random) -> list[Scenario]:
+    return [{"call": "main()"}]
