@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -286,6 +287,21 @@ def test_a_killed_or_stuck_server_is_replaced_and_the_grading_completes(
     run = run_of(BYHAND.solution_dir)  # past the restarts: a bwrap of its own, as before
     assert run.isolation is not None and "forked inside" not in run.isolation.describe()
     assert run.isolation.layers[0] == sandbox.LAYER
+
+
+def test_a_server_started_early_outlives_the_thread_that_started_it(
+    own_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandboxserver, "_early_start", None)
+    monkeypatch.setattr(sandboxserver, "_early_started", threading.Event())
+    sandboxserver.start_early(BYHAND.solution_dir.parent, reference=True)
+    assert sandboxserver._early_started.wait(30)
+    server = sandboxserver._server
+    time.sleep(0.5)  # bwrap would be killed as its starting thread ends (parent-death signal)
+    assert server is not None and server.usable
+    results = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
+    assert all(result.passed for result in results)
+    assert sandboxserver._server is server  # the early one, not a new one
 
 
 def test_the_report_names_the_isolation_once_and_exactly(own_server: None) -> None:

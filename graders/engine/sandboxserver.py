@@ -216,9 +216,13 @@ def server_for(scope: Scope, env: Mapping[str, str]) -> SandboxedServer | None:
     """This process's sandboxed server for `scope`, started if need be (a server of another scope
     is shut down first: one at a time); None where none can be used."""
     global _server, _server_pid, _restarts
+    current = threading.current_thread()
+    if _early_start is not None and current is not _early_start:
+        _early_started.wait()  # the server it started is the one to use
+    if current is not threading.main_thread() and current is not _early_start:
+        return None  # the main thread alone reads the server's answers, in order
     box = sandbox.chosen()
-    if (not box.sandboxed or _restarts > RESTARTS or not forkserver.available()
-            or threading.current_thread() is not threading.main_thread()):
+    if not box.sandboxed or _restarts > RESTARTS or not forkserver.available():
         return None
     if _server is not None and _server_pid == os.getpid():
         if _server.scope == scope and _server.usable:
@@ -252,13 +256,33 @@ def server_environment() -> dict[str, str]:
             "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
 
 
+_early_start: threading.Thread | None = None
+"""The thread that probes the sandbox and starts the server while the parent imports."""
+_early_started = threading.Event()
+
+
 def start_early(submission: Path, reference: bool = False) -> None:
-    """Start the server for the submission `submission` now, so that its imports overlap with
-    whatever the parent does before its first child (where the sandbox is used at all)."""
-    with contextlib.suppress(Exception):  # an early start is only a head start
-        if sandbox.chosen().sandboxed:
-            server_for(Scope(submission_folders(submission, reference), landlock_version()),
-                       server_environment())
+    """Start the server for the submission `submission` now, in a thread, so that the probe of
+    the sandbox and the server's imports overlap with whatever the parent does before its first
+    child (which waits until the server is started)."""
+    global _early_start
+
+    def start() -> None:
+        try:
+            if sandbox.chosen().sandboxed:
+                server_for(Scope(submission_folders(submission, reference), landlock_version()),
+                           server_environment())
+        except Exception:  # an early start is only a head start
+            pass
+        finally:
+            _early_started.set()
+        # bwrap dies with the *thread* that started it (--die-with-parent is Linux's parent-death
+        # signal, sent when that thread ends): this one stays, idle, as long as the process.
+        threading.Event().wait()
+
+    if threading.current_thread() is threading.main_thread() and _early_start is None:
+        _early_start = threading.Thread(target=start, name="awaitlings-sandbox", daemon=True)
+        _early_start.start()
 
 
 def start_for_command_line(argv: Sequence[str]) -> None:
