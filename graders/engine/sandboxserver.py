@@ -278,7 +278,8 @@ def start_early(submission: Path, reference: bool = False) -> None:
             _early_started.set()
         # bwrap dies with the *thread* that started it (--die-with-parent is Linux's parent-death
         # signal, sent when that thread ends): this one stays, idle, as long as the process.
-        threading.Event().wait()
+        if _server is not None:
+            threading.Event().wait()
 
     if threading.current_thread() is threading.main_thread() and _early_start is None:
         _early_start = threading.Thread(target=start, name="awaitlings-sandbox", daemon=True)
