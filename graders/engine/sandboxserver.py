@@ -29,7 +29,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -122,7 +121,10 @@ class SandboxedServer(ForkServer):
     @classmethod
     def start_in(cls, box: sandbox.Sandbox, scope: Scope, env: Mapping[str, str]
                  ) -> SandboxedServer:
+        # A name of its own for the sandbox's tmpfs, which bwrap makes in the sandbox's root: the
+        # host needs no folder there (a batch worker, which runs no atexit, would leave it).
         workroot = Path(tempfile.mkdtemp(prefix="awaitlings-sandbox-")).resolve()
+        workroot.rmdir()
         outside = os.readlink("/proc/self/ns/pid")
         provided = [exercise.exercise_dir / name for exercise in load_exercises()
                     for name in exercise.provided]
@@ -134,11 +136,7 @@ class SandboxedServer(ForkServer):
                 box.bwrap, server, workdir=workroot, env=env, chdir=PACK_ROOT,
                 bound=[*scope.bound, *(path for path in provided if path.exists())])
 
-        try:
-            return cls(*cls.launch(command, env), scope=scope, workroot=workroot)
-        except BaseException:
-            workroot.rmdir()
-            raise
+        return cls(*cls.launch(command, env), scope=scope, workroot=workroot)
 
     def next_workdir(self) -> str:
         """The next child's working folder, in the sandbox's tmpfs (the server makes it)."""
@@ -166,10 +164,6 @@ class SandboxedServer(ForkServer):
             if _innermost_pid(candidate) == pid:
                 return candidate
         raise ForkServerError(f"the sandbox's child {pid} is not among the server's children")
-
-    def close(self) -> None:
-        super().close()
-        shutil.rmtree(self.workroot, ignore_errors=True)  # an empty mount point, on the host
 
     def abandon(self) -> None:
         super().abandon()  # bwrap's pid 1 dies with it (--die-with-parent), and all in it
