@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,9 +21,11 @@ if __name__ == "__main__":  # the sandbox's fork server first: its imports overl
 
     sandboxserver.start_for_command_line(sys.argv[1:])
 
+from graders.engine.lanes import in_lanes, lane_count
 from graders.engine.parent import run_grading
 from graders.engine.report import ExerciseReport, report_lines, write_json
 from graders.engine.sandboxserver import DEFAULT_SUBMISSION
+from graders.kit.checks import Check
 from graders.learner import commands as learner
 from graders.learner.terminal import COLOUR_MODES, Output
 from graders.manifest import (
@@ -36,10 +40,10 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def grade_exercise(
-    exercise: Exercise, folder: Path, reference: bool = False, out: Output | None = None
+    exercise: Exercise, folder: Path, reference: bool = False,
+    on_start: Callable[[Check], object] | None = None,
 ) -> ExerciseReport:
-    """The exercise graded; on a terminal, `out` shows each check as it starts."""
-    on_start = (lambda check: out.running(check.name)) if out is not None else None
+    """The exercise graded; `on_start` is told of each check as it starts."""
     try:
         grading = run_grading(exercise, None, folder, reference=reference,  # None: the suite's
                               on_start=on_start)
@@ -47,11 +51,36 @@ def grade_exercise(
         return ExerciseReport.not_judged(
             exercise, f"The grader could not judge this submission: {type(error).__name__}: "
             f"{error}. Nothing of it could be checked, so every check fails.")
-    finally:
-        if out is not None:
-            out.done_running()
     isolation = grading.isolation.describe() if grading.isolation else ""
     return ExerciseReport(exercise, grading.results, isolation)
+
+
+def graded_in_turn(
+    gradings: list[tuple[Exercise, Path]], reference: bool, out: Output
+) -> Iterator[ExerciseReport]:
+    """Each exercise's report, in order, as soon as it is ready: the exercises are graded in
+    lanes, one per core (graders/engine/lanes.py). On a terminal, `out` shows each check of the
+    exercise the learner waits for (the first not yet reported) as it starts."""
+    shown = threading.Lock()  # the lanes' running line and this thread's reports, one at a time
+    waited_for = [0]
+
+    def job(index: int, exercise: Exercise, folder: Path) -> Callable[[], ExerciseReport]:
+        def on_start(check: Check) -> None:
+            with shown:
+                if waited_for[0] == index:
+                    out.running(check.name)
+
+        return lambda: grade_exercise(exercise, folder, reference, on_start)
+
+    jobs = [job(index, *grading) for index, grading in enumerate(gradings)]
+    try:
+        for index, report in enumerate(in_lanes(jobs, lane_count(len(jobs)))):
+            with shown:
+                out.done_running()
+                waited_for[0] = index + 1
+            yield report
+    finally:
+        out.done_running()
 
 
 def check_command(args: argparse.Namespace) -> int:
@@ -74,15 +103,18 @@ def check_command(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_USAGE
 
-    out = Output(args.color)
-    reports = []
+    gradings = []
     for exercise in exercises:
         folder = locate_in_submission(exercise, submission)
         if folder is None:
             print(f"error: {submission} has no folder for exercise {exercise.number} "
                   f"(like {exercise.folder}/)", file=sys.stderr)
             return EXIT_USAGE
-        report = grade_exercise(exercise, folder, args.reference, out)
+        gradings.append((exercise, folder))
+
+    out = Output(args.color)
+    reports = []
+    for report in graded_in_turn(gradings, args.reference, out):
         reports.append(report)
         # The isolation is said once, below: it is the same for every exercise on one machine.
         out.show_lines(report_lines(replace(report, isolation=""),
@@ -205,7 +237,7 @@ def watch_one(exercise: Exercise, submission: Path, out: Output, poll: float) ->
 
 def grade_and_show(exercise: Exercise, folder: Path, submission: Path, out: Output
                    ) -> ExerciseReport:
-    report = grade_exercise(exercise, folder, out=out)
+    (report,) = graded_in_turn([(exercise, folder)], reference=False, out=out)
     learner.record([report], submission)
     out.show_lines(report_lines(report, only_first_failure=True))
     out.show("Progress: " + learner.progress_bar(learner.progress_of(submission, None)))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import threading
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,6 +16,17 @@ if TYPE_CHECKING:
 
 PACK_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = PACK_ROOT / "exercises.toml"
+
+
+SUITE_IMPORTS = threading.RLock()
+"""One suite import at a time in the parent: lanes (graders/engine/lanes.py) import suites from
+two threads, and two threads importing modules that import each other can deadlock."""
+
+
+def import_suite(name: str) -> ModuleType:
+    """The suite module `name`, imported under SUITE_IMPORTS."""
+    with SUITE_IMPORTS:
+        return importlib.import_module(name)
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,7 @@ class Exercise:
     def checks(self) -> list[Check]:
         """The checks of this exercise's suite, in order. Importing a suite costs ~0.3 s the first
         time (aiohttp, looptime, blockbuster): the grader does it while its child starts."""
-        return importlib.import_module(self.suite_name).SUITE.checks
+        return import_suite(self.suite_name).SUITE.checks
 
     @property
     def label(self) -> str:

@@ -117,7 +117,8 @@ def test_a_wrapped_command_is_started_as_a_program() -> None:
 @pytest.fixture
 def own_server(monkeypatch: pytest.MonkeyPatch):
     """This test's own fork server state, shut down after it: the others' stays as it was."""
-    monkeypatch.setattr(forkserver, "_server", None)
+    monkeypatch.setattr(forkserver, "_own", forkserver._Own())
+    monkeypatch.setattr(forkserver, "_started", [])
     monkeypatch.setattr(forkserver, "_failed", False)
     yield
     forkserver._shut_down()
@@ -132,12 +133,12 @@ def test_grading_goes_on_when_the_server_cannot_start(
     monkeypatch.setattr(forkserver.ForkServer, "start", cannot_start)
     results = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
     assert all(result.passed for result in results), [r.message for r in results]
-    assert forkserver._server is None
+    assert forkserver.current() is None
 
 
 def test_grading_goes_on_when_the_server_dies(own_server: None) -> None:
     first = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
-    server = forkserver._server
+    server = forkserver.current()
     assert server is not None
     server.process.kill()
     server.process.wait()
@@ -149,7 +150,7 @@ def test_grading_goes_on_when_the_server_stops_answering(
     own_server: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     grade(BYHAND, None, BYHAND.solution_dir, reference=True)
-    server = forkserver._server
+    server = forkserver.current()
     assert server is not None
     os.kill(server.process.pid, signal.SIGSTOP)  # it holds the socket open but never answers
     monkeypatch.setattr(forkserver, "ANSWER_SECONDS", 0.5)
@@ -159,4 +160,4 @@ def test_grading_goes_on_when_the_server_stops_answering(
         with contextlib.suppress(ProcessLookupError):  # it was killed once given up on
             os.kill(server.process.pid, signal.SIGCONT)
     assert all(result.passed for result in results)
-    assert forkserver._server is None and forkserver._failed
+    assert forkserver.current() is None and forkserver._failed

@@ -80,7 +80,9 @@ def own_server(monkeypatch: pytest.MonkeyPatch):
     """This test's own sandboxed server state, shut down after it; the sandbox required."""
     require_sandbox()
     monkeypatch.setenv(sandbox.CHOICE_VARIABLE, sandbox.BUBBLEWRAP)
-    monkeypatch.setattr(sandboxserver, "_server", None)
+    monkeypatch.setattr(sandboxserver, "_own", sandboxserver._Own())
+    monkeypatch.setattr(sandboxserver, "_started", [])
+    monkeypatch.setattr(sandboxserver, "_spare", [])
     monkeypatch.setattr(sandboxserver, "_restarts", 0)
     monkeypatch.setattr(sandboxserver, "_batch_root", None)
     yield
@@ -105,8 +107,8 @@ def submission_with(root: Path, exercise, text: str) -> Path:
 
 def server_pid() -> int:
     """The host's pid of the sandboxed server now running."""
-    assert sandboxserver._server is not None
-    return sandboxserver._find_server(sandboxserver._server.process.pid)
+    assert sandboxserver.current_server() is not None
+    return sandboxserver._find_server(sandboxserver.current_server().process.pid)
 
 
 def test_a_child_forked_in_the_sandbox_starts_as_a_sandboxed_program_does(
@@ -114,7 +116,7 @@ def test_a_child_forked_in_the_sandbox_starts_as_a_sandboxed_program_does(
 ) -> None:
     folder = submission_with(tmp_path, BYHAND, REPORT_ITSELF)
     forked = state_of(folder)
-    assert sandboxserver._server is not None, "the child was not forked in a sandboxed server"
+    assert sandboxserver.current_server() is not None, "the child was not forked in a sandbox"
     with monkeypatch.context() as patch:
         patch.setattr(sandboxserver, "server_for", lambda scope, env: None)
         started = state_of(folder)
@@ -165,7 +167,7 @@ def test_in_a_batch_a_child_reaches_only_its_own_submission_and_never_the_server
         other=str(victim / "byhand.py"), pack=str(PACK_ROOT)))
     sandboxserver.serve_under(root)
     found = state_of(attacker)
-    server = sandboxserver._server
+    server = sandboxserver.current_server()
     assert server is not None and server.scope.bound == (root.resolve(),)
     assert found["pack"] == "Permission denied"  # Landlock: only what the child reads in it
     assert found["hidden"] == []  # and the sandbox holds nothing else of it
@@ -178,7 +180,7 @@ def test_in_a_batch_a_child_reaches_only_its_own_submission_and_never_the_server
     assert found["server_memory"] == found["server_environment"] == "Permission denied"
     results = grade(BYHAND, None, make_submission(root / "c3", BYHAND, solution_files(BYHAND)))
     assert all(result.passed for result in results)
-    assert sandboxserver._server is server  # one server for the batch's submissions
+    assert sandboxserver.current_server() is server  # one server for the batch's submissions
 
 
 def test_without_landlock_each_submission_has_a_sandbox_of_its_own(
@@ -191,7 +193,7 @@ def test_without_landlock_each_submission_has_a_sandbox_of_its_own(
         other=str(victim / "byhand.py"), pack=str(PACK_ROOT)))
     sandboxserver.serve_under(root)
     found = state_of(attacker)
-    first = sandboxserver._server
+    first = sandboxserver.current_server()
     assert first is not None and first.scope.bound == (attacker.resolve(),)
     assert "closed in by Landlock" not in first.layer
     assert set(found["pack"]) <= {"graders", "exercises.toml", "exercises", ".venv"}
@@ -201,7 +203,7 @@ def test_without_landlock_each_submission_has_a_sandbox_of_its_own(
     # Not dumpable: though the child runs as the server's user, it cannot reach into it.
     assert found["server_memory"] == found["server_environment"] == "Permission denied"
     run_of(victim)
-    assert sandboxserver._server is not first and not first.usable
+    assert sandboxserver.current_server() is not first and not first.usable
 
 
 LEAVER = PAST_THE_GUARD + """
@@ -234,9 +236,9 @@ def test_what_a_child_leaves_is_gone_before_the_next_child_starts(
     leaver = submission_with(tmp_path, BYHAND, LEAVER)
     looker = submission_with(tmp_path, GETTOKNOW, LOOKER)  # the same submission: one server
     assert state_of(leaver) == {"left": True}
-    server = sandboxserver._server
+    server = sandboxserver.current_server()
     found = state_of(looker, GETTOKNOW)
-    assert sandboxserver._server is server
+    assert sandboxserver.current_server() is server
     assert found["processes"] == sorted({1, found["parent"], found["me"]})
     assert not found["earlier"], "the earlier child's folder is still there"
     assert found["beside"] in ([found["own"]], "Permission denied")  # Landlock: not even seen
@@ -257,7 +259,7 @@ def test_a_hang_is_stopped_and_said_where_and_a_process_storm_is_stopped(
     # Where it was stopped: the loop's `while True:` or its `pass`, by the instant of the dump.
     assert "did not finish within 2 s" in hung.message
     assert "in run_by_hand: while True" in hung.message or "in run_by_hand: pass" in hung.message
-    assert sandboxserver._server is not None
+    assert sandboxserver.current_server() is not None
     storm = PAST_THE_GUARD + "import time\nfor _ in range(40):\n    if os.fork() == 0:\n" \
         "        time.sleep(30)\n        os._exit(0)\ntime.sleep(30)\n"
     run = run_of(submission_with(tmp_path / "storm", BYHAND, storm))
@@ -273,11 +275,11 @@ def test_a_killed_or_stuck_server_is_replaced_and_the_grading_completes(
         return results
 
     graded()
-    first = sandboxserver._server
+    first = sandboxserver.current_server()
     assert first is not None
     os.kill(server_pid(), signal.SIGKILL)  # the server alone: bwrap and its pid 1 stay
     graded()
-    second = sandboxserver._server
+    second = sandboxserver.current_server()
     assert second is not None and second is not first and first.process.poll() is not None
     stuck = server_pid()
     os.kill(stuck, signal.SIGSTOP)  # it holds the socket open but never answers
@@ -298,12 +300,13 @@ def test_a_server_started_early_outlives_the_thread_that_started_it(
     monkeypatch.setattr(sandboxserver, "_early_started", threading.Event())
     sandboxserver.start_early(BYHAND.solution_dir.parent, reference=True)
     assert sandboxserver._early_started.wait(30)
-    server = sandboxserver._server
+    assert len(sandboxserver._spare) == 1
+    server = sandboxserver._spare[0][0]
     time.sleep(0.5)  # bwrap would be killed as its starting thread ends (parent-death signal)
     assert server is not None and server.usable
     results = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
     assert all(result.passed for result in results)
-    assert sandboxserver._server is server  # the early one, not a new one
+    assert sandboxserver.current_server() is server  # the early one, not a new one
 
 
 def test_the_report_names_the_isolation_once_and_exactly(own_server: None) -> None:

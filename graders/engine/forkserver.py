@@ -4,7 +4,8 @@ parent's side. The server's own process is graders/engine/forking.py.
 Starting `python -m graders.engine.child` costs an interpreter start and the import of the stack
 (aiohttp, requests, looptime, blockbuster, the suites): nearly all of a grading's time, since the
 checks run on virtual time. The fork server pays for that once per grading process. The parent
-starts it lazily, on its first child (`server()`), and it lives as long as the parent: across the
+starts it lazily, on its first child (`server()`), one per thread that grades (the main thread,
+or each lane of graders/engine/lanes.py), and it lives as long as that thread: across the
 exercises of one `python -m graders check`, across the submissions of one batch worker. For each
 child the parent sends a request on a Unix socket, with the child's pipes as file descriptors
 (SCM_RIGHTS); the server imports what the child will need (graders.engine.child and the
@@ -19,9 +20,9 @@ module, so each child forks from the same untouched state, and nothing a child d
 next one. A child cannot reach the server: it closes the control socket before anything else runs,
 and its descriptors are only those given. The server reaps a child only when the parent waits for
 it, as Popen does, so the parent's kill of the child's process group (graders/engine/processes.py)
-never hits a reused pid. Where the server cannot be used (no fork, not the main thread, the server
-failing to start or to answer), graders/engine/processes.py starts the child as a program, as
-before: no grading is ever lost to the server.
+never hits a reused pid. Where the server cannot be used (no fork, a thread that is neither the
+main one nor a grading lane, the server failing to start or to answer), graders/engine/
+processes.py starts the child as a program, as before: no grading is ever lost to the server.
 
 A command wrapped by a sandbox (graders/engine/sandbox.py's bubblewrap) is not the plain child
 command, so this process's server never forks it. Where the sandbox works, the same server runs
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import importlib
 import os
 import signal
 import socket
@@ -44,8 +44,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO
 
-from graders.engine import forking
+from graders.engine import forking, lanes
 from graders.engine.forking import CHILD_MODULE, send_frame, take_frame
+from graders.manifest import import_suite
 
 ANSWER_SECONDS = 10.0
 """How long the parent waits for the server to fork (its first imports included) before it gives
@@ -294,46 +295,77 @@ def _import_suite_of(argv: Sequence[str]) -> None:
     """The parent's own import of the suite, which it reads the checks from, done while the
     server imports it too: the two overlap, as they do when the child is started as a program."""
     for module in forking.suite_of(argv):
-        importlib.import_module(module)
+        import_suite(module)
 
 
-_server: ForkServer | None = None
-_server_pid: int | None = None
+class _Own(threading.local):
+    """The server of this thread, and the process that started it."""
+
+    server: ForkServer | None = None
+    pid: int | None = None
+
+
+_own = _Own()
+_started: list[tuple[ForkServer, int]] = []
+"""Every server this process started, to shut down when it leaves."""
+_started_lock = threading.Lock()
 _failed = False
 
 
+def current() -> ForkServer | None:
+    """This thread's server, once started; None before (or in a forked copy of the process)."""
+    return _own.server if _own.server is not None and _own.pid == os.getpid() else None
+
+
 def server(env: Mapping[str, str]) -> ForkServer | None:
-    """This process's fork server, started on first use; None where none can be used (then the
-    child is started as a program). Only the main thread uses it: its answers are read in order."""
-    global _server, _server_pid, _failed
-    if not available() or _failed or threading.current_thread() is not threading.main_thread():
+    """This thread's fork server, started on first use; None where none can be used (then the
+    child is started as a program). The main thread and grading lanes (graders/engine/lanes.py)
+    have one each: a server's answers are read in order by the thread that asked."""
+    global _failed
+    if not available() or _failed or not lanes.may_own_servers():
         return None
-    if _server is not None and _server_pid == os.getpid() and _server.usable:
-        return _server
-    if _server is not None and _server_pid == os.getpid():  # it died: one more try, no more
-        _shut_down()
+    own = current()
+    if own is not None and own.usable:
+        return own
+    if own is not None:  # it died: one more try, no more
+        shut_down_own()
         _failed = True
         return None
     try:  # a forked copy of a process with a server (a batch worker) starts its own
         server_env = {key: value for key, value in env.items() if key not in CHILD_ONLY}
-        _server, _server_pid = ForkServer.start(server_env), os.getpid()
+        started = ForkServer.start(server_env)
     except OSError:
         _failed = True
         return None
-    atexit.register(_shut_down)
-    return _server
+    _own.server, _own.pid = started, os.getpid()
+    with _started_lock:
+        _started.append((started, os.getpid()))
+    return started
 
 
 def forget_broken_server() -> None:
     """After a failed fork: the next child is started as a program, and so on for this process."""
     global _failed
     _failed = True
-    _shut_down()
+    shut_down_own()
 
 
+@lanes.at_lane_end
+def shut_down_own() -> None:
+    """Shut this thread's server down (a lane does when it ends)."""
+    own = current()
+    _own.server = None
+    if own is not None:
+        own.close()
+
+
+@atexit.register
 def _shut_down() -> None:
-    global _server
-    if _server is not None and _server_pid == os.getpid():
-        _server.close()
-    _server = None
+    """Shut down every server this process started."""
+    with _started_lock:
+        mine = [started for started, pid in _started if pid == os.getpid()]
+        _started.clear()
+    _own.server = None
+    for started in mine:
+        started.close()
 

@@ -36,8 +36,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NoReturn
 
-from graders.engine import forking, forkserver, sandbox, uploads
+from graders.engine import forking, forkserver, lanes, sandbox, uploads
 from graders.engine.forkserver import ANSWER_SECONDS, ForkServer, ForkServerError
 from graders.manifest import PACK_ROOT, find_exercise, load_exercises, locate_in_submission
 
@@ -201,45 +202,99 @@ def _innermost_pid(pid: int) -> int | None:
     return None
 
 
-_server: SandboxedServer | None = None
-_server_pid: int | None = None
+class _Own(threading.local):
+    """The server this thread forks its children with, and the process that started it (a batch
+    worker, forked from a process with a server, starts its own)."""
+
+    server: SandboxedServer | None = None
+    pid: int | None = None
+
+
+_own = _Own()
+_spare: list[tuple[SandboxedServer, int]] = []
+"""Servers started ahead (by the early start), each taken by the first thread that needs one of
+its scope."""
+_started: list[tuple[SandboxedServer, int]] = []
+"""Every server this process started, to shut down when it leaves."""
+_lock = threading.Lock()
 _restarts = 0
 
 
+def current_server() -> SandboxedServer | None:
+    """The server this thread forks with, once it forked a child; None before."""
+    return _own.server if _own.server is not None and _own.pid == os.getpid() else None
+
+
 def server_for(scope: Scope, env: Mapping[str, str]) -> SandboxedServer | None:
-    """This process's sandboxed server for `scope`, started if need be (a server of another scope
-    is shut down first: one at a time); None where none can be used."""
-    global _server, _server_pid, _restarts
+    """This thread's sandboxed server for `scope`, started if need be (a server of another scope
+    is shut down first: one at a time per thread); None where none can be used. The main thread
+    and grading lanes (graders/engine/lanes.py) have one each: a server's answers are read, in
+    order, by the thread that asked."""
+    global _restarts
     current = threading.current_thread()
     if _early_start is not None and current is not _early_start:
         _early_started.wait()  # the server it started is the one to use
-    if current is not threading.main_thread() and current is not _early_start:
-        return None  # the main thread alone reads the server's answers, in order
+    if not lanes.may_own_servers(current) and current is not _early_start:
+        return None
     box = sandbox.chosen()
     if not box.sandboxed or _restarts > RESTARTS or not forkserver.available():
         return None
-    if _server is not None and _server_pid == os.getpid():
-        if _server.scope == scope and _server.usable:
-            return _server
-        if not _server.usable:
+    server = current_server()
+    if server is not None:
+        if server.scope == scope and server.usable:
+            return server
+        if not server.usable:
             _restarts += 1
-        shut_down()
+        shut_down_own()
         if _restarts > RESTARTS:
             return None
-    try:
-        _server, _server_pid = SandboxedServer.start_in(box, scope, env), os.getpid()
-    except OSError:
-        _restarts += 1
-        return None
-    return _server
+    server = _take_spare(scope)
+    if server is None:
+        try:
+            server = _start(box, scope, env)
+        except OSError:
+            _restarts += 1
+            return None
+    _own.server, _own.pid = server, os.getpid()
+    return server
+
+
+def _start(box: sandbox.Sandbox, scope: Scope, env: Mapping[str, str]) -> SandboxedServer:
+    server = SandboxedServer.start_in(box, scope, env)
+    with _lock:
+        _started.append((server, os.getpid()))
+    return server
+
+
+def _take_spare(scope: Scope) -> SandboxedServer | None:
+    with _lock:
+        for index, (server, pid) in enumerate(_spare):
+            if pid == os.getpid() and server.scope == scope and server.usable:
+                del _spare[index]
+                return server
+    return None
+
+
+@lanes.at_lane_end
+def shut_down_own() -> None:
+    """Shut this thread's server down (a lane does when it ends)."""
+    server = current_server()
+    _own.server = None
+    if server is not None:
+        server.close()
 
 
 @atexit.register
 def shut_down() -> None:
-    global _server
-    if _server is not None and _server_pid == os.getpid():
-        _server.close()
-    _server = None
+    """Shut down every server this process started (the threads that used them start new ones,
+    if they grade again)."""
+    with _lock:
+        mine = [server for server, pid in _started if pid == os.getpid()]
+        _started.clear()
+        _spare.clear()
+    _own.server = None
+    for server in mine:
+        server.close()
 
 
 def server_environment() -> dict[str, str]:
@@ -255,24 +310,30 @@ _early_start: threading.Thread | None = None
 _early_started = threading.Event()
 
 
-def start_early(submission: Path, reference: bool = False) -> None:
-    """Start the server for the submission `submission` now, in a thread, so that the probe of
-    the sandbox and the server's imports overlap with whatever the parent does before its first
-    child (which waits until the server is started)."""
+def start_early(submission: Path, reference: bool = False, servers: int = 1) -> None:
+    """Start `servers` servers for the submission `submission` now, in a thread, so that the
+    probe of the sandbox and the servers' imports overlap with whatever the parent does before
+    its first child (which waits until they are started). Each is taken by the first thread
+    that grades (the main thread, or one lane each)."""
     global _early_start
 
     def start() -> None:
         try:
-            if sandbox.chosen().sandboxed:
-                server_for(Scope(submission_folders(submission, reference), landlock_version()),
-                           server_environment())
+            box = sandbox.chosen()
+            if box.sandboxed and forkserver.available():
+                scope = Scope(submission_folders(submission, reference), landlock_version())
+                env = server_environment()
+                for _ in range(servers):
+                    server = _start(box, scope, env)
+                    with _lock:
+                        _spare.append((server, os.getpid()))
         except Exception:  # an early start is only a head start
             pass
         finally:
             _early_started.set()
         # bwrap dies with the *thread* that started it (--die-with-parent is Linux's parent-death
         # signal, sent when that thread ends): this one stays, idle, as long as the process.
-        if _server is not None:
+        if _spare:
             threading.Event().wait()
 
     if threading.current_thread() is threading.main_thread() and _early_start is None:
@@ -281,18 +342,30 @@ def start_early(submission: Path, reference: bool = False) -> None:
 
 
 def start_for_command_line(argv: Sequence[str]) -> None:
-    """`python -m graders check ... [--submission DIR] [--reference]`: the server started
+    """`python -m graders check [NN ...] [--submission DIR] [--reference]`: the servers started
     before the command line's own imports (the grader's, the report's), which then overlap with
-    the server's on a second core."""
+    the servers' on another core; one per lane that the command will grade in."""
     if not argv or argv[0] != "check":
         return
     import argparse
 
-    early = argparse.ArgumentParser(add_help=False)
+    class Early(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:  # the command line itself says what is wrong
+            raise ValueError(message)
+
+    early = Early(add_help=False)
+    early.add_argument("exercises", nargs="*")
     early.add_argument("--submission", type=Path, default=DEFAULT_SUBMISSION)
     early.add_argument("--reference", action="store_true")
-    known, _ = early.parse_known_args(argv[1:])
-    start_early(known.submission, known.reference)
+    for option in ("--json", "--color", "--colour"):
+        early.add_argument(option)
+    try:
+        known, _ = early.parse_known_args(argv[1:])
+    except ValueError:
+        return
+    named = [number for number in known.exercises if number]  # `make check` passes ""
+    start_early(known.submission, known.reference,
+                servers=lanes.lane_count(len(named) or len(load_exercises())))
 
 
 def child_environment(env: Mapping[str, str], workdir: str) -> dict[str, str]:

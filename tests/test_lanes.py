@@ -1,0 +1,134 @@
+"""Several gradings at once (graders/engine/lanes.py): results in order whatever finishes first,
+jobs that really run side by side, a failure raised at its turn, and `python -m graders check`
+grading exercises in lanes with fork servers of their own, which end with them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from graders.__main__ import graded_in_turn
+from graders.engine import forkserver, lanes, sandbox, sandboxserver
+from graders.learner.terminal import Output
+from graders.manifest import PACK_ROOT, find_exercise, load_exercises
+
+SOLUTIONS = PACK_ROOT / "solutions"
+
+
+def test_results_come_in_the_jobs_order_though_the_last_ends_first() -> None:
+    first_may_end = threading.Event()
+
+    def first() -> str:
+        assert first_may_end.wait(10), "the jobs did not run side by side"
+        return "first"
+
+    def second() -> str:
+        first_may_end.set()  # the first can end only because the second runs meanwhile
+        return "second"
+
+    assert list(lanes.in_lanes([first, second], lanes=2)) == ["first", "second"]
+
+
+def test_each_job_runs_in_a_lane_that_may_own_servers() -> None:
+    seen: list[bool] = []
+    jobs = [lambda: seen.append(lanes.may_own_servers()) for _ in range(3)]
+    list(lanes.in_lanes(jobs, lanes=2))
+    assert seen == [True, True, True]
+    other = threading.Thread(target=lambda: seen.append(lanes.may_own_servers()))
+    other.start()
+    other.join()
+    assert seen[-1] is False  # any other thread starts its children as programs
+
+
+def test_one_lane_runs_the_jobs_in_this_thread_one_after_another() -> None:
+    threads = list(lanes.in_lanes([threading.current_thread] * 3, lanes=1))
+    assert threads == [threading.current_thread()] * 3
+
+
+def test_a_job_that_raises_raises_at_its_turn_after_those_before_it() -> None:
+    def broken() -> str:
+        raise ValueError("broken")
+
+    results = lanes.in_lanes([lambda: "fine", broken, lambda: "after"], lanes=2)
+    assert next(results) == "fine"
+    with pytest.raises(ValueError, match="broken"):
+        next(results)
+
+
+def test_lanes_are_one_per_core_at_most_and_never_more_than_the_gradings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert lanes.lane_count(7) == lanes.MAX_LANES
+    assert lanes.lane_count(1) == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert lanes.lane_count(7) == 2
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert lanes.lane_count(7) == 1
+
+
+def test_the_command_line_starts_one_server_per_lane_it_will_grade_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[tuple[Path, bool, int]] = []
+    monkeypatch.setattr(sandboxserver, "start_early",
+                        lambda submission, reference, servers: asked.append(
+                            (submission, reference, servers)))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    sandboxserver.start_for_command_line(["check", ""])  # `make check`: every exercise
+    sandboxserver.start_for_command_line(["check", "03", "--json", "04"])
+    sandboxserver.start_for_command_line(["check", "03", "04", "--submission", "x",
+                                          "--reference"])
+    sandboxserver.start_for_command_line(["check", "--submission"])  # wrong: said later
+    assert asked == [(sandboxserver.DEFAULT_SUBMISSION, False, 2),
+                     (sandboxserver.DEFAULT_SUBMISSION, False, 1),
+                     (Path("x"), True, 2)]
+
+
+@pytest.fixture
+def own_servers(monkeypatch: pytest.MonkeyPatch):
+    """This test's own server state in both modules: what it starts is shut down after it."""
+    monkeypatch.setattr(forkserver, "_own", forkserver._Own())
+    monkeypatch.setattr(forkserver, "_started", [])
+    monkeypatch.setattr(forkserver, "_failed", False)
+    monkeypatch.setattr(sandboxserver, "_own", sandboxserver._Own())
+    monkeypatch.setattr(sandboxserver, "_started", [])
+    monkeypatch.setattr(sandboxserver, "_spare", [])
+    monkeypatch.setattr(sandboxserver, "_restarts", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    yield
+    sandboxserver.shut_down()
+    forkserver._shut_down()
+
+
+def test_exercises_graded_in_lanes_each_fork_from_a_server_that_ends_with_its_lane(
+    own_servers: None,
+) -> None:
+    gradings = [(exercise, SOLUTIONS / exercise.folder)
+                for exercise in map(find_exercise, ("03", "04", "02"))]
+    reports = list(graded_in_turn(gradings, reference=True, out=Output("never")))
+    assert [report.exercise.number for report in reports] == ["03", "04", "02"]
+    assert all(report.passed for report in reports)
+    started = sandboxserver._started if sandbox.chosen().sandboxed else forkserver._started
+    assert len(started) == 2  # one per lane, each used for every exercise its lane took
+    deadline = time.monotonic() + 10
+    while any(server.process.poll() is None for server, _ in started):
+        assert time.monotonic() < deadline, "a lane's server outlived its lane"
+        time.sleep(0.05)
+
+
+def test_a_check_of_every_exercise_reports_them_in_order_with_one_isolation_line() -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "graders", "check", "--submission", str(SOLUTIONS), "--reference",
+         "--color", "never"], capture_output=True, text=True, cwd=PACK_ROOT, timeout=120)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    headers = [line.split()[0] for line in finished.stdout.splitlines()
+               if line[:2].isdigit() and "points" in line]
+    assert headers == [exercise.number for exercise in load_exercises()], finished.stdout
+    assert finished.stdout.count("Isolation:") == 1
