@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 from graders.engine import parent as sandbox
 from graders.engine import processes
 from graders.engine.integrity import Integrity
+from graders.engine.stopgaps import Stopgaps
 from graders.kit.blocking import RuntimeWatch
 from graders.kit.capture import MAX_CHARS, OutputRecorder, recording_stdout
 from graders.kit.plain import plainly_equal
@@ -71,6 +72,50 @@ def test_a_replaced_function_or_method_is_named_and_put_back():
         assert record.changes() == []
     finally:
         asyncio.sleep, asyncio.BaseEventLoop.time = real_sleep, real_time
+
+
+def _no_defaults(a, b):
+    return a
+
+
+def _some_defaults(a, b=1, *, c=2):
+    return a
+
+
+def _other(a, b):
+    return b
+
+
+@pytest.mark.parametrize("attribute, value", [
+    ("__code__", _other.__code__),
+    ("__defaults__", (5,)),
+    ("__kwdefaults__", {"c": 3}),
+    ("__module__", "elsewhere"),
+])
+@pytest.mark.parametrize("function", [_no_defaults, _some_defaults])
+def test_a_functions_attribute_changed_in_place_is_named(function, attribute, value):
+    saved = getattr(function, attribute)
+    record = Stopgaps([_other, function, _other], lambda f: f.__qualname__, tuple)
+    assert record.changes() == []
+    try:
+        setattr(function, attribute, value)
+        assert record.changes() == [f"{function.__qualname__}.{attribute}"]
+    finally:
+        setattr(function, attribute, saved)
+    assert record.changes() == []
+
+
+def test_what_a_function_makes_on_first_read_is_no_change():
+    def annotated(a: int) -> int:
+        return a
+
+    record = Stopgaps([annotated], lambda f: f.__qualname__, tuple)
+    annotated.__dict__["note"] = 1  # its __dict__ and __annotations__ made now
+    assert annotated.__annotations__
+    assert record.changes() == []
+    annotated.__defaults__ = (1,)
+    assert record.changes() == ["test_what_a_function_makes_on_first_read_is_no_change."
+                                "<locals>.annotated.__defaults__"]
 
 
 class AlwaysEqual:
