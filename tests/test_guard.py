@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 import time
+import types
 from pathlib import Path
 
 import aiohttp
@@ -116,6 +117,37 @@ def test_what_a_function_makes_on_first_read_is_no_change():
     annotated.__defaults__ = (1,)
     assert record.changes() == ["test_what_a_function_makes_on_first_read_is_no_change."
                                 "<locals>.annotated.__defaults__"]
+
+
+def test_a_name_added_is_no_change_and_a_replacement_after_it_is_named():
+    record = Integrity.of_loaded_modules()
+    real_sleep = asyncio.sleep
+    try:
+        asyncio.grader_test_note = "a module's cache"  # a new name: not the student's doing
+        assert record.changes() == []
+        asyncio.sleep = lambda delay: None
+        assert "asyncio.sleep" in record.changes()
+    finally:
+        asyncio.sleep = real_sleep
+        del asyncio.grader_test_note
+    assert record.changes() == []
+
+
+def test_functions_swapped_under_each_others_names_are_named(monkeypatch):
+    module = types.ModuleType("swapped_for_the_test")
+    exec("def equal(a, b):\n    return a == b\n\ndef always(a, b):\n    return True\n",
+         module.__dict__)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    record = Integrity.of_loaded_modules()
+    namespace = module.__dict__
+    entries = list(namespace.items())
+    namespace.clear()  # the same values in the same order, each under the other's name
+    names = [name for name, _ in entries]
+    swap = {"equal": "always", "always": "equal"}
+    namespace.update((swap.get(name, name), value) for name, value in entries)
+    assert [name for name in namespace] == [swap.get(name, name) for name in names]
+    changed = record.changes()
+    assert "swapped_for_the_test.equal" in changed and "swapped_for_the_test.always" in changed
 
 
 class AlwaysEqual:

@@ -10,6 +10,7 @@ solution needs is the guard's (graders/engine/guard.py).
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from operator import is_not
 from types import MappingProxyType, ModuleType
 
 _MISSING = object()
+_BETWEEN = object()
 MAX_REPORTED = 6
 """Changes or refusals named in one message; the rest are counted."""
 
@@ -94,7 +96,13 @@ class Integrity:
     modules: dict[str, ModuleType] = field(default_factory=dict)
     _flat: tuple[tuple, ...] = ()
     """Per kind of namespace (dict, mappingproxy): the namespaces, names and values, flattened
-    so that the common case, nothing changed, is answered in C in a millisecond or two."""
+    so that a comparison name by name is made in C, in a few milliseconds."""
+    _dicts: tuple[dict, ...] = ()
+    _referring: tuple[object, ...] = ()
+    _held: tuple[list[object], list[object], list[int]] = ([], [], [])
+    """Every namespace's dict; the same, a marker between two; and what they held the last time
+    nothing had changed: their names and their values in order, and their sizes. The common
+    case, nothing changed, is answered from the dicts' own tables without looking a name up."""
 
     @classmethod
     def of_loaded_modules(cls) -> Integrity:
@@ -125,6 +133,24 @@ class Integrity:
             values = [value for n in chosen for value in n.values]
             flat.append((getter, tuple(owners), tuple(keys), tuple(values)))
         self._flat = tuple(flat)
+        self._dicts = tuple(_dict_of(namespace.current()) for namespace in self.namespaces)
+        between = (_BETWEEN,)  # a tuple's only reference: the marker
+        self._referring = tuple(item for held in self._dicts for item in (held, between))
+        self._held = self._holding()
+
+    def _holding(self) -> tuple[list[object], list[object], list[int]]:
+        """The dicts' names in order, their values in order (gc.get_referents of a dict of
+        names gives its values alone, a marker after each dict's), and their sizes."""
+        return (list(chain.from_iterable(self._dicts)), gc.get_referents(*self._referring),
+                list(map(len, self._dicts)))
+
+    def _hold_the_same(self, held: tuple[list[object], list[object], list[int]]) -> bool:
+        """Each dict holds the same names and values, in the same order, as before: then every
+        name recorded still holds its value."""
+        (names, values, sizes), (names_before, values_before, sizes_before) = held, self._held
+        return (sizes == sizes_before and len(values) == len(values_before)
+                and not any(map(is_not, names, names_before))
+                and not any(map(is_not, values, values_before)))
 
     def values(self) -> Iterator[object]:
         """Every value recorded, of modules and of classes alike (with repeats)."""
@@ -143,11 +169,17 @@ class Integrity:
             for name, module in self.modules.items()
             if sys.modules.get(name, module) is not module
         ]
-        if not found and self._unchanged():
+        if found:
             return found
-        for namespace in self.namespaces:
-            if not namespace.unchanged():
-                found.extend(f"{namespace.label}.{key}" for key, _ in namespace.replaced())
+        held = self._holding()
+        if self._hold_the_same(held):
+            return found
+        if not self._unchanged():
+            for namespace in self.namespaces:
+                if not namespace.unchanged():
+                    found.extend(f"{namespace.label}.{key}" for key, _ in namespace.replaced())
+        if not found:  # a name was added, or data rebound (a module's cache): the new normal,
+            self._held = held  # as taken before the comparison: a change since is seen next
         return found
 
     def restore(self) -> None:
@@ -156,6 +188,11 @@ class Integrity:
         for namespace in self.namespaces:
             if not namespace.unchanged():
                 namespace.put_back(namespace.replaced())
+
+
+def _dict_of(namespace: Mapping[str, object]) -> object:
+    """The dict itself: a module's, or the one a class's mappingproxy shows."""
+    return namespace if type(namespace) is dict else gc.get_referents(namespace)[0]
 
 
 def describe_changes(changed: list[str]) -> str:
