@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -161,3 +162,22 @@ def test_grading_goes_on_when_the_server_stops_answering(
             os.kill(server.process.pid, signal.SIGCONT)
     assert all(result.passed for result in results)
     assert forkserver.current() is None and forkserver._failed
+
+
+@pytest.mark.parametrize("number", ["01", "05", "06"])
+def test_the_server_warms_what_a_suite_leaves_to_its_running_checks(number: str) -> None:
+    """A suite imports its checks' libraries where they are used (the parent does without):
+    the server imports them before it forks, so that no child pays for them."""
+    exercise = find_exercise(number)
+    assert exercise is not None
+    code = ("import json, sys\n"
+            "from graders.engine.forking import warm_up\n"
+            f"warm_up([{exercise.suite_name!r}])\n"
+            f"suite = sys.modules[{exercise.suite_name!r}].SUITE\n"
+            "print(json.dumps([suite.child_imports,\n"
+            "                  [name for name in suite.child_imports if name in sys.modules]]))\n")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    declared, imported = json.loads(ran.stdout)
+    assert {"01": "requests", "05": "aiohttp", "06": "aiohttp"}[number] in declared
+    assert imported == declared

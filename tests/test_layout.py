@@ -4,7 +4,10 @@ way, and no module imports, even from inside a function, a module that imports i
 from __future__ import annotations
 
 import ast
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from graders.manifest import PACK_ROOT, load_exercises
@@ -177,3 +180,25 @@ def test_no_module_of_the_engine_the_kit_or_the_suites_is_too_long():
             if lines > most:
                 too_long.append(f"{path.relative_to(PACK_ROOT)}: {lines} lines (at most {most})")
     assert not too_long, "\n".join(too_long)
+
+
+def test_the_parent_reads_a_suite_without_what_only_its_running_checks_need():
+    """The parent imports a suite to read its checks and judges with its model: the libraries
+    the checks run with (SUITE.child_imports: aiohttp, requests, the farm's server) are the
+    child's, imported there before the student's code."""
+    code = (
+        "import importlib, json, sys\n"
+        "from graders.manifest import load_exercises\n"
+        "found = {}\n"
+        "for exercise in load_exercises():\n"
+        "    suite = importlib.import_module(exercise.suite_name).SUITE\n"
+        "    found[exercise.number] = [name for name in suite.child_imports\n"
+        "                              if name in sys.modules]\n"
+        "print(json.dumps(found))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=PACK_ROOT)
+    found = json.loads(ran.stdout)
+    assert {"01", "05", "06"} <= set(found)
+    assert all(not names for names in found.values()), found
+

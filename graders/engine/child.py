@@ -198,6 +198,8 @@ def main(argv: list[str] | None = None) -> None:
     exercise = find_exercise(args.exercise)
     assert exercise is not None, args.exercise
     suite = importlib.import_module(exercise.suite_name).SUITE
+    for name in suite.child_imports:  # before the guard's record is taken
+        importlib.import_module(name)
     # Copies: the suite's own list and checks are within reach of the student's code.
     checks = tuple(replace(c) for c in suite.checks)
     scenarios = decode_scenarios(scenarios_text)

@@ -251,7 +251,9 @@ def warm_up(modules: Sequence[str]) -> None:
     import graders.engine
 
     for module in (CHILD_MODULE, *modules):
-        importlib.import_module(module)
+        suite = getattr(importlib.import_module(module), "SUITE", None)
+        for name in getattr(suite, "child_imports", ()):  # what its checks import when they run
+            importlib.import_module(name)
     sys.modules.pop(CHILD_MODULE, None)
     with contextlib.suppress(AttributeError):
         delattr(graders.engine, CHILD_MODULE.rpartition(".")[2])

@@ -27,7 +27,7 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graders.farm.service import FARM, Reply, not_found, speech
+from graders.farm.records import FARM, Reply, not_found, speech
 
 TUTORIAL = tuple(FARM)
 """The tutorial's twelve animals."""

@@ -138,6 +138,11 @@ class Suite:
     import_guard: Callable[[], AbstractContextManager[object]] | None = None
     """Wraps the loading of the student's modules in the child (graders.kit.webserve's
     no_server_on_import refuses to start a server at import); None for none."""
+    child_imports: tuple[str, ...] = ()
+    """Modules only the running checks need (aiohttp, requests, the farm's server), which the
+    suite imports where it uses them, so that the parent, which only reads the checks and judges
+    what they saw, does without: the child imports them before the student's code runs (and the
+    integrity record holds them), the fork server before it forks."""
 
     def check(
         self, name: str, *, points: float, tags: tuple[Tag, ...], why: str = "",

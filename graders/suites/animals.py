@@ -14,6 +14,9 @@ parent judges that against the contract.
 Blocking calls are watched during every check, not only the blocking one: a `requests` call
 inside a coroutine would wait for a farm that can only answer once that very call gives the loop
 back, so it would hang. Blockbuster stops it at once instead, and the check says why.
+
+aiohttp and the farm's server are imported where the checks use them (`SUITE.child_imports`):
+the parent imports this module only to read the checks, and judges with the model alone.
 """
 
 from __future__ import annotations
@@ -24,9 +27,7 @@ import socket
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import aiohttp
+from typing import TYPE_CHECKING, Any
 
 from graders.farm.clients import (
     GRADING_ANIMALS,
@@ -38,7 +39,7 @@ from graders.farm.clients import (
     wrong_requests,
 )
 from graders.farm.herds import path_of, replies_of
-from graders.farm.service import FarmLog, Reply, RunningFarm, farm_on_loop, replies_for
+from graders.farm.records import FarmLog, Reply, replies_for
 from graders.kit import (
     BlockingCall,
     CheckContext,
@@ -72,7 +73,12 @@ from graders.suites.models.animals import (
     sample_urls,
 )
 
-SUITE = Suite()
+if TYPE_CHECKING:
+    import aiohttp
+
+    from graders.farm.service import RunningFarm
+
+SUITE = Suite(child_imports=("aiohttp", "graders.farm.service"))
 
 SAFETY_SOCKET_TIMEOUT = 5.0
 """Real seconds a blocking socket may wait, should a blocking call slip past the watch: it fails
@@ -133,6 +139,8 @@ def on_farm(
     `keep_error`, an exception of the student's own that did not block is kept in the run
     instead, for the parent to judge.
     """
+    from graders.farm.service import farm_on_loop
+
     log = FarmLog()
     started: list[float] = []
     elapsed: list[float] = []
@@ -165,6 +173,8 @@ def on_farm(
 def explain_failure(failure: CheckFailed, log: FarmLog, expected_paths: list[str], call: str,
                     blocking: list[BlockingCall]) -> None:
     """Raise a failure that says more than the exception, when there is more to say."""
+    import aiohttp
+
     error = failure.__cause__
     if isinstance(error, NotImplementedError):
         return
@@ -190,6 +200,8 @@ def explain_failure(failure: CheckFailed, log: FarmLog, expected_paths: list[str
 def sessions_recorded() -> Iterator[list[tuple[aiohttp.ClientSession, str]]]:
     """Every request made through any aiohttp.ClientSession, with the session that made it.
     Sessions are kept, so that no two share an id()."""
+    import aiohttp
+
     made: list[tuple[aiohttp.ClientSession, str]] = []
     original = aiohttp.ClientSession._request
 
@@ -216,6 +228,8 @@ def session_numbers(made: list[tuple[aiohttp.ClientSession, str]],
 def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = False
                   ) -> dict[str, Any]:
     """speak(animal, session) with a session of the grader's, on the scenario's farm."""
+    import aiohttp
+
     speak = ctx.function("speak")
     animal = scenario["animal"]
     base_url = observed(getattr(ctx.module, "BASE_URL", None))  # before the grader's replaces it

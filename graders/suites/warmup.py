@@ -19,6 +19,9 @@ in the farm.
 The child opens one farm, on first use, and keeps it for every scenario of every check: each
 scenario gives it its own table of replies and an empty log. A thread and a server started for
 each scenario would cost more than the scenario itself.
+
+requests and the farm's server are imported where the checks use them (`SUITE.child_imports`):
+the parent imports this module only to read the checks, and judges with the model alone.
 """
 
 from __future__ import annotations
@@ -27,9 +30,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from graders.farm.clients import (
     aimed_at,
@@ -39,7 +40,7 @@ from graders.farm.clients import (
     wrong_requests,
 )
 from graders.farm.herds import path_of, replies_of
-from graders.farm.service import Reply, RunningFarm, farm_in_thread
+from graders.farm.records import Reply
 from graders.kit import (
     CheckContext,
     Ran,
@@ -67,7 +68,12 @@ from graders.suites.models.warmup import (
     sample_urls,
 )
 
-SUITE = Suite()
+if TYPE_CHECKING:
+    import requests
+
+    from graders.farm.service import RunningFarm
+
+SUITE = Suite(child_imports=("requests", "graders.farm.service"))
 
 
 class ChildsFarm:
@@ -81,6 +87,8 @@ class ChildsFarm:
 
     def serving(self, scenario: Scenario) -> RunningFarm:
         if self.farm is None:
+            from graders.farm.service import farm_in_thread
+
             self.farm = self._kept.enter_context(farm_in_thread(replies=self.table))
         self.table.clear()
         self.table.update(replies_of(scenario["farm"]))
@@ -97,6 +105,8 @@ def sessions_recorded() -> Iterator[list[tuple[requests.Session, str]]]:
     the session that sent it. Recorded at Session.send, which every way of asking goes through
     (session.get, session.request, session.send of a prepared request). Sessions are kept, so
     that no two share an id()."""
+    import requests
+
     made: list[tuple[requests.Session, str]] = []
     original = requests.Session.send
 
@@ -122,6 +132,8 @@ def call_reaching_farm(ctx: CheckContext, farm: RunningFarm, call: str,
     """Call student code, what it prints recorded; when it fails after asking the farm for the
     wrong thing (or could not reach it), say that first. With `keep_error`, an exception of the
     student's own is kept in the run instead, for the parent to judge."""
+    import requests
+
     ran = run_student(ctx, call, function, virtual=False, keep_failure=True)
     failure = ran.failure
     if failure is None:
@@ -157,6 +169,8 @@ def on_farm(ctx: CheckContext, scenario: Scenario, function: Callable[[], Any],
 def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = False
                   ) -> dict[str, Any]:
     """speak(animal, session) with a session of the grader's, on the scenario's farm."""
+    import requests
+
     speak = ctx.function("speak")
     animal = scenario["animal"]
     base_url = observed(getattr(ctx.module, "BASE_URL", None))  # before the grader's replaces it

@@ -5,6 +5,9 @@ and sends it real HTTP requests with an aiohttp client in that same loop, so the
 DELAY costs nothing and durations are exact. Outside the blocking check, time.sleep returns at once
 and notes its argument: a handler that blocks must not make the grader wait, and its results are
 still graded on their own.
+
+aiohttp and the kit's server are imported where the checks use them (`SUITE.child_imports`):
+the parent imports this module only to read the checks, and judges with the model alone.
 """
 
 from __future__ import annotations
@@ -12,26 +15,20 @@ from __future__ import annotations
 import asyncio
 import warnings
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
-
-import aiohttp
-from aiohttp import web
+from typing import TYPE_CHECKING, Any
 
 from graders.kit import (
     CheckContext,
     CheckFailed,
     Ran,
     Scenario,
-    Served,
     Suite,
     blocking_judge,
-    fail_on_handler_errors,
-    no_server_on_import,
     observed,
     observed_blocking,
     run_student,
-    serving,
 )
 from graders.suites.models.webservice import (
     BLOCKING_LESSON,
@@ -51,7 +48,22 @@ from graders.suites.models.webservice import (
     sample_sounds,
 )
 
-SUITE = Suite(import_guard=no_server_on_import)
+if TYPE_CHECKING:
+    import aiohttp
+    from aiohttp import web
+
+    from graders.kit import Served
+
+
+def no_server_on_import() -> AbstractContextManager[object]:
+    """graders.kit.webserve's guard of the student's import, taken from there when it is used."""
+    from graders.kit.webserve import no_server_on_import
+
+    return no_server_on_import()
+
+
+SUITE = Suite(import_guard=no_server_on_import, child_imports=("aiohttp", "graders.kit.webserve"))
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -82,6 +94,8 @@ async def fetch_all(session: aiohttp.ClientSession, served: Served, paths: list[
 
 
 def student_app(ctx: CheckContext) -> web.Application:
+    from aiohttp import web
+
     make_app = ctx.function("make_app")
     app = ctx.call("make_app()", make_app)
     if not isinstance(app, web.Application):
@@ -104,6 +118,10 @@ def on_farm(ctx: CheckContext, call: str,
     """Serve the student's app and run `scenario` against it in virtual time, time.sleep
     disarmed unless `options` say otherwise (they go to run_student); a handler's error fails
     the run, unless `judge_handlers` is false."""
+    import aiohttp
+
+    from graders.kit.webserve import fail_on_handler_errors, serving
+
     app = student_app(ctx)
 
     async def run() -> Any:
@@ -133,6 +151,8 @@ def greeting(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
 async def send_waves(served: Served, waves: list[list[Any]], patience: float) -> list[list[Any]]:
     """Each wave's requests at once, at its offset; each answer as [status, text, sent,
     answered], with None where no answer came within `patience` of the last wave."""
+    import aiohttp
+
     loop = asyncio.get_running_loop()
     start = loop.time()
     # No limit on connections: a crowd must reach the server all at once.
@@ -155,6 +175,8 @@ def sent_times(waves: list[list[Any]]) -> list[float]:
 
 async def ask(session: aiohttp.ClientSession, served: Served, name: str, start: float
               ) -> list[Any]:
+    import aiohttp
+
     loop = asyncio.get_running_loop()
     sent = loop.time() - start
     url = served.url.with_path(path_of(name), encoded=True)

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from graders.farm.herds import crowd, path_of, tutorial_rows
-from graders.farm.service import DELAY, FarmLog
+from graders.farm.records import DELAY, FarmLog
 from graders.kit import CheckFailed, PrintedLine, Scenario, sampled_by, side_by_side, sizes
 from graders.suites.models import farmclients
 from graders.suites.models.farmclients import (

@@ -40,7 +40,7 @@ from graders.farm.herds import (
     text_of,
     tutorial_rows,
 )
-from graders.farm.service import FARM, FarmLog, speech
+from graders.farm.records import FARM, FarmLog, speech
 from graders.kit import CheckFailed, Scenario, as_list, sampled_by, shown, sizes
 
 DEFAULT_ANIMALS = ("cow", "pig", "chicken")

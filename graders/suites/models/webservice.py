@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
-from graders.farm.service import FARM
+from graders.farm.records import FARM
 from graders.kit import (
     CheckFailed,
     PrintedLine,
