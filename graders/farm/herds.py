@@ -166,11 +166,18 @@ def made_up_rows(rng: random.Random, names: Iterable[str], low: float, high: flo
 
 
 def crowd(rng: random.Random, size: int, low: float, high: float,
-          slowest_first: bool = False) -> tuple[list[str], list[list[Any]]]:
+          slowest_first: bool = False, delays: int | None = None
+          ) -> tuple[list[str], list[list[Any]]]:
     """`size` animals to ask for at once and the farm that knows them: made-up names of every
     kind and some of the tutorial's (with made-up sounds half the time), repeats among them
     once there are four or more, delays odd and all different where they can be, so that the
-    answers come back in another order than they were asked for."""
+    answers come back in another order than they were asked for.
+
+    With `delays`, the animals share that many different odd delays instead (ties among them),
+    for a check that judges when the answers come rather than their order: on virtual time,
+    every moment something is due costs the loop dozens of idle turns (looptime lets sockets
+    catch up before it moves its clock), and a hundred answers at a hundred moments cost more
+    than the requests themselves."""
     distinct = size - size // 4 if size >= 4 else size
     tutorial = rng.sample(TUTORIAL, min(len(TUTORIAL), distinct // 3))
     names = [*tutorial, *made_up_names(rng, distinct - len(tutorial))]
@@ -179,9 +186,21 @@ def crowd(rng: random.Random, size: int, low: float, high: float,
     rng.shuffle(animals)
     rows = [*tutorial_rows(rng, tutorial, None, low, high, renamed_sounds=rng.random() < 0.5),
             *made_up_rows(rng, [n for n in names if n not in tutorial], low, high)]
+    if delays is not None:
+        shared = odd_delays(rng, delays, low, high)
+        for row in rows:
+            row[3] = rng.choice(shared)
     if slowest_first and animals:
         make_slowest(rows, animals[0], high)
     return animals, rows
+
+
+def odd_delays(rng: random.Random, count: int, low: float, high: float) -> list[float]:
+    """`count` different odd delays between low and high."""
+    drawn: set[float] = set()
+    while len(drawn) < count:
+        drawn.add(odd_delay(rng, low, high))
+    return sorted(drawn)
 
 
 def make_slowest(rows: list[list[Any]], name: str, high: float) -> None:

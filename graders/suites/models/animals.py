@@ -79,14 +79,17 @@ judge_one_session = partial(farmclients.judge_one_session, CLIENT)
 # as its slowest animal, whatever their number. Strata: main() (the tutorial's three, 5 s each);
 # 1; 2..3; 4..9 (past a batch of three); 11..30 (past a semaphore, or a connector limit, of ten);
 # 31..60; 61..100 (aiohttp's own connector holds a hundred connections: a right main needs no
-# more). Delays odd, between 3 and 5 s (TIMING_DELAYS says why).
+# more). Delays odd, between 3 and 5 s (TIMING_DELAYS says why); a crowd's animals share
+# TIMING_DELAY_COUNT of them, ties included: only when the answers come is judged, not their order.
 TIMING_STRATA = ((1, 1), (2, 3), (4, 9), (11, 30), (31, 60), (61, 100))
+TIMING_DELAY_COUNT = 4
 
 
 def main_timing_scenarios(rng: random.Random) -> list[Scenario]:
     chosen = [main_scenario(None, tutorial_rows(rng, DEFAULT_ANIMALS, DELAY, *TIMING_DELAYS))]
     for size in sizes(rng, TIMING_STRATA):
-        chosen.append(main_scenario(*crowd(rng, size, *TIMING_DELAYS)))
+        chosen.append(main_scenario(*crowd(rng, size, *TIMING_DELAYS,
+                                           delays=min(size, TIMING_DELAY_COUNT))))
     return chosen
 
 
