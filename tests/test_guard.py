@@ -75,6 +75,24 @@ def test_a_replaced_function_or_method_is_named_and_put_back():
         asyncio.sleep, asyncio.BaseEventLoop.time = real_sleep, real_time
 
 
+_CACHED = None
+"""A module's cache, as platform._uname_cache: data, filled on first use."""
+
+
+def test_data_rebound_is_no_change_and_leaves_the_fast_path_answering():
+    global _CACHED
+    record = Integrity.of_loaded_modules()
+    real_sleep = asyncio.sleep
+    try:
+        _CACHED = ("filled", 1)
+        assert record._unchanged() and record.changes() == []
+        asyncio.sleep = lambda delay: None
+        assert not record._unchanged()
+        assert "asyncio.sleep" in record.changes()
+    finally:
+        asyncio.sleep, _CACHED = real_sleep, None
+
+
 def _no_defaults(a, b):
     return a
 
