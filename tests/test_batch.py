@@ -7,11 +7,16 @@ import csv
 import json
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from conftest import require_sandbox
 
 from graders.manifest import PACK_ROOT, load_exercises
+from graders.teachers import batch
 from graders.teachers.layout import lay_out
 
 EXERCISES = load_exercises()
@@ -121,3 +126,48 @@ def test_in_the_sandbox_an_upload_cannot_read_a_classmates(tmp_path: Path):
     assert score["ada"] > 0 and score["eve"] == 0, score
     ada = json.loads((out / "results" / "ada.json").read_text())
     assert "forked inside it" in ada["output"]  # one sandbox for the worker, not one a child
+
+
+def _concurrency_with(idle: float | None, jobs: int = 12) -> tuple[list[int], int]:
+    """What graded_in_order returns and the most gradings it had at once (two to six), with
+    the machine's CPU `idle` share always the same."""
+    lock, at_once, most = threading.Lock(), [0], [0]
+
+    def grade(job: int) -> int:
+        with lock:
+            at_once[0] += 1
+            most[0] = max(most[0], at_once[0])
+        time.sleep(0.02)
+        with lock:
+            at_once[0] -= 1
+        return job * 10
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        reports = batch.graded_in_order(pool.submit, grade, list(range(jobs)), 2, 6,
+                                        idle=lambda: idle)
+    return reports, most[0]
+
+
+def test_idle_cores_widen_a_batch_up_to_its_widest_and_full_ones_never_do():
+    reports, most = _concurrency_with(idle=0.5)
+    assert reports == [job * 10 for job in range(12)]  # in the jobs' order, whatever finished first
+    assert most == 6
+    assert _concurrency_with(idle=0.0)[1] == 2
+    assert _concurrency_with(idle=None)[1] == 2  # unknown: as many as cores
+
+
+def test_a_full_machine_narrows_a_batch_back_but_never_below_a_grading_per_core():
+    assert batch.next_width(5, 0.0, 2, 6) == 4
+    assert batch.next_width(2, 0.0, 2, 6) == 2
+    assert batch.next_width(3, 0.1, 2, 6) == 3  # between the two bounds: as it was
+    assert batch.next_width(6, 0.9, 2, 6) == 6
+
+
+def test_the_idle_share_is_read_from_the_systems_cpu_counts(tmp_path: Path, monkeypatch):
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7\n")
+    monkeypatch.setattr(batch, "IDLE_SAMPLE_SECONDS", 0.0)
+    share = batch.IdleShare(stat)
+    stat.write_text("cpu  250 0 150 750 100 0 0 0 0 0\n")  # 200 busy, 50 idle jiffies since
+    assert share.since_last() == pytest.approx(0.2)
+    assert batch.IdleShare(tmp_path / "none").since_last() is None
