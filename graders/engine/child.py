@@ -101,6 +101,8 @@ def run_check(check: Check, context: CheckContext, index: int = 0,
                 f"This check met {type(error).__name__}: {error}", where=context.frames(error),
             ), error)
         gc.collect()  # so that coroutines never awaited are noticed now, within this check
+        gc.freeze()  # and what outlived it is set apart: the next check's collection, and every
+        # one the interpreter makes meanwhile, look at what that check made (milliseconds less)
     for warning in caught:
         if issubclass(warning.category, RuntimeWarning) and "never awaited" in str(warning.message):
             context.notes.append(f"Python warned: {warning.message}")
