@@ -20,6 +20,7 @@ from graders.kit.scenarios import (
     grading_seed,
     judge_all,
     observed,
+    observed_once,
     sampled_by,
     shown,
     sizes,
@@ -236,3 +237,22 @@ def test_01_verdicts_hold_whatever_the_seed(tmp_path, monkeypatch, key):
         files[exercise.main_module] += "\n\n" + (variants / f"{stem}.py").read_text()
         results = grade_folder(exercise, make_submission(tmp_path / stem, exercise, files))
         assert not {r.id: r for r in results}[check_id].passed, (stem, key)
+
+
+def test_checks_sharing_a_draw_read_one_run_of_each_scenario_and_meet_its_failure():
+    runs: list[str] = []
+
+    def observe(call: str) -> dict:
+        runs.append(call)
+        if call == "main(())":
+            raise CheckFailed(f"{call} raised ValueError")
+        return {"value": len(runs)}
+
+    scenarios = [{"call": "main()"}, {"call": "main(())"}]
+    for _ in ("the results check", "the sessions check"):
+        assert observed_once(("main", 1, scenarios[0]), lambda: observe("main()")) == {"value": 1}
+        with pytest.raises(CheckFailed, match="raised ValueError"):
+            observed_once(("main", 1, scenarios[1]), lambda: observe("main(())"))
+    assert runs == ["main()", "main(())"]
+    observed_once(("main", 2, scenarios[0]), lambda: observe("main()"))  # another function
+    assert runs == ["main()", "main(())", "main()"]

@@ -64,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "make_narrow": "webserve",
     "no_server_on_import": "webserve",
     "observed": "scenarios",
+    "observed_once": "scenarios",
     "observed_printed": "scenarios",
     "plainly_equal": "plain",
     "real_clock_recorded": "sleeps",

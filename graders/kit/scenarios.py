@@ -112,6 +112,26 @@ def observe_all(check: Check, context: Any, scenarios: list[Scenario]) -> str:
     return text
 
 
+_observed_once: dict[str, tuple[Any, BaseException | None]] = {}
+
+
+def observed_once(key: tuple[Any, ...], observe: Callable[[], Any]) -> Any:
+    """`observe()`'s observation, made once in this process for each `key`: checks that judge
+    other parts of the same runs share a draw (Check.draw), and the first of them to ask makes
+    each run, the others read what it saw, or meet the failure it met. The key holds the
+    scenario and whatever else decides the run (the student's function, by its id)."""
+    text = json.dumps(key, sort_keys=True, default=repr)
+    if text not in _observed_once:
+        try:
+            _observed_once[text] = (observe(), None)
+        except Exception as error:  # the failure, met again by every check that reads it
+            _observed_once[text] = (None, error)
+    observation, error = _observed_once[text]
+    if error is not None:
+        raise error
+    return observation
+
+
 def observed(value: Any, depth: int = 0) -> Any:
     """A value of the student's as plain JSON, built from exact types only: an object that
     pretends (an int subclass, a list whose __eq__ says yes) is shown as what it is, never as

@@ -51,6 +51,7 @@ from graders.kit import (
     fail_on_blocking_calls,
     observed,
     observed_blocking,
+    observed_once,
     observed_printed,
     replaced,
     run_student,
@@ -68,9 +69,7 @@ from graders.suites.models.animals import (
     sample_given_session,
     sample_main_lines,
     sample_main_timing,
-    sample_sessions,
     sample_speak_lines,
-    sample_urls,
 )
 
 if TYPE_CHECKING:
@@ -227,10 +226,17 @@ def session_numbers(made: list[tuple[aiohttp.ClientSession, str]],
 
 def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = False
                   ) -> dict[str, Any]:
-    """speak(animal, session) with a session of the grader's, on the scenario's farm."""
+    """speak(animal, session) with a session of the grader's, on the scenario's farm: run once
+    for the checks that share speak_returns_line's draw, each judging its part."""
+    speak = ctx.function("speak")
+    return observed_once(("speak", id(speak), keep_error, scenario),
+                         lambda: speak_on_farm(ctx, speak, scenario, keep_error))
+
+
+def speak_on_farm(ctx: CheckContext, speak: Any, scenario: Scenario, keep_error: bool
+                  ) -> dict[str, Any]:
     import aiohttp
 
-    speak = ctx.function("speak")
     animal = scenario["animal"]
     base_url = observed(getattr(ctx.module, "BASE_URL", None))  # before the grader's replaces it
     given: list[aiohttp.ClientSession] = []
@@ -250,13 +256,15 @@ def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = Fals
 
 
 @SUITE.judged("speak returns the animal's line from the farm, for any animal and any line",
-              points=2, tags=("results",), sample=sample_speak_lines, judge=judge_speak_line)
+              points=2, tags=("results",), sample=sample_speak_lines, judge=judge_speak_line,
+              draw="speak_returns_line")
 def speak_returns_line(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_speak(ctx, scenario)
 
 
 @SUITE.judged("speak asks for BASE_URL/animal, and BASE_URL has no trailing slash", points=1,
-              tags=("results",), sample=sample_urls, judge=judge_url)
+              tags=("results",), sample=sample_speak_lines, judge=judge_url,
+              draw="speak_returns_line")
 def speak_asks_the_right_url(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_speak(ctx, scenario)
 
@@ -278,8 +286,13 @@ def speak_raises_on_error_status(ctx: CheckContext, scenario: Scenario) -> dict[
 
 def observe_main(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     """main(animals) on the scenario's farm: what it returned, printed and asked, how long it
-    took and through which sessions; for the scenario marked so, what the module ran at import."""
+    took and through which sessions; for the scenario marked so, what the module ran at import.
+    Run once for the checks that share a draw, each judging its part."""
     main = ctx.function("main")
+    return observed_once(("main", id(main), scenario), lambda: main_on_farm(ctx, main, scenario))
+
+
+def main_on_farm(ctx: CheckContext, main: Any, scenario: Scenario) -> dict[str, Any]:
     animals = scenario["animals"]
     asked = ["cow", "pig", "chicken"] if animals is None else animals
     with sessions_recorded() as made:
@@ -300,13 +313,15 @@ def main_prints_and_returns_lines(ctx: CheckContext, scenario: Scenario) -> dict
 
 
 @SUITE.judged("main asks for every animal at once: up to a hundred take one delay", points=2,
-              tags=("timing",), sample=sample_main_timing, judge=judge_main_timing)
+              tags=("timing",), sample=sample_main_timing, judge=judge_main_timing,
+              draw="main_overlaps_requests")
 def main_overlaps_requests(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_main(ctx, scenario)
 
 
 @SUITE.judged("main uses one ClientSession for every animal", points=1, tags=("results",),
-              sample=sample_sessions, judge=judge_one_session)
+              sample=sample_main_timing, judge=judge_one_session,
+              draw="main_overlaps_requests")
 def main_uses_one_session(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_main(ctx, scenario)
 

@@ -13,7 +13,7 @@ the contract.
 Robust under load: no verdict here depends on how fast the machine is. Results are values, lines
 and exceptions. "One after another" is read from the farm's log, not from a stopwatch: a request
 that arrives before the previous one was answered overlaps it (models/warmup.py says why short
-delays are enough). The delays are real time: the whole exercise waits about a fifth of a second
+delays are enough). The delays are real time: the whole exercise waits about a sixth of a second
 in the farm.
 
 The child opens one farm, on first use, and keeps it for every scenario of every check: each
@@ -47,6 +47,7 @@ from graders.kit import (
     Scenario,
     Suite,
     observed,
+    observed_once,
     observed_printed,
     replaced,
     run_student,
@@ -63,9 +64,7 @@ from graders.suites.models.warmup import (
     sample_given_session,
     sample_main_lines,
     sample_sequential,
-    sample_sessions,
     sample_speak_lines,
-    sample_urls,
 )
 
 if TYPE_CHECKING:
@@ -168,10 +167,17 @@ def on_farm(ctx: CheckContext, scenario: Scenario, function: Callable[[], Any],
 
 def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = False
                   ) -> dict[str, Any]:
-    """speak(animal, session) with a session of the grader's, on the scenario's farm."""
+    """speak(animal, session) with a session of the grader's, on the scenario's farm: run once
+    for the checks that share speak_returns_line's draw, each judging its part."""
+    speak = ctx.function("speak")
+    return observed_once(("speak", id(speak), keep_error, scenario),
+                         lambda: speak_on_farm(ctx, speak, scenario, keep_error))
+
+
+def speak_on_farm(ctx: CheckContext, speak: Any, scenario: Scenario, keep_error: bool
+                  ) -> dict[str, Any]:
     import requests
 
-    speak = ctx.function("speak")
     animal = scenario["animal"]
     base_url = observed(getattr(ctx.module, "BASE_URL", None))  # before the grader's replaces it
     with requests.Session() as session, sessions_recorded() as made:
@@ -182,13 +188,15 @@ def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = Fals
 
 
 @SUITE.judged("speak returns the animal's line from the farm, for any animal and any line",
-              points=2, tags=("results",), sample=sample_speak_lines, judge=judge_speak_line)
+              points=2, tags=("results",), sample=sample_speak_lines, judge=judge_speak_line,
+              draw="speak_returns_line")
 def speak_returns_line(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_speak(ctx, scenario)
 
 
 @SUITE.judged("speak asks for BASE_URL/animal, and BASE_URL has no trailing slash", points=1,
-              tags=("results",), sample=sample_urls, judge=judge_url)
+              tags=("results",), sample=sample_speak_lines, judge=judge_url,
+              draw="speak_returns_line")
 def speak_asks_the_right_url(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_speak(ctx, scenario)
 
@@ -210,8 +218,13 @@ def speak_raises_on_error_status(ctx: CheckContext, scenario: Scenario) -> dict[
 
 def observe_main(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     """main(animals) on the scenario's farm: what it returned, printed and asked (and when),
-    through which sessions; for the scenario marked so, what the module ran at import."""
+    through which sessions; for the scenario marked so, what the module ran at import.
+    Run once for the checks that share a draw, each judging its part."""
     main = ctx.function("main")
+    return observed_once(("main", id(main), scenario), lambda: main_on_farm(ctx, main, scenario))
+
+
+def main_on_farm(ctx: CheckContext, main: Any, scenario: Scenario) -> dict[str, Any]:
     animals = scenario["animals"]
     asked = ["cow", "pig", "chicken"] if animals is None else animals
     ran, visits, sessions = on_farm(
@@ -224,13 +237,15 @@ def observe_main(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
 
 
 @SUITE.judged("main prints and returns every line, in the order given, only when called",
-              points=2, tags=("results",), sample=sample_main_lines, judge=judge_main_lines)
+              points=2, tags=("results",), sample=sample_main_lines, judge=judge_main_lines,
+              draw="main_prints_and_returns_lines")
 def main_prints_and_returns_lines(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_main(ctx, scenario)
 
 
 @SUITE.judged("main uses one session for every animal", points=1, tags=("results",),
-              sample=sample_sessions, judge=judge_one_session)
+              sample=sample_main_lines, judge=judge_one_session,
+              draw="main_prints_and_returns_lines")
 def main_uses_one_session(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_main(ctx, scenario)
 

@@ -61,7 +61,6 @@ this only absorbs a loopback socket slow to deliver on a loaded machine."""
 
 sample_speak_lines = sampled_by(partial(farmclients.speak_line_scenarios, delays=RESULTS_DELAYS))
 judge_speak_line = farmclients.judge_speak_line
-sample_urls = sampled_by(partial(farmclients.url_scenarios, delays=RESULTS_DELAYS))
 judge_url = partial(farmclients.judge_url, CLIENT)
 sample_given_session = sampled_by(partial(farmclients.given_session_scenarios,
                                           delays=RESULTS_DELAYS))
@@ -70,7 +69,6 @@ sample_errors = sampled_by(partial(farmclients.error_scenarios, delays=RESULTS_D
 judge_speak_error = partial(farmclients.judge_speak_error, CLIENT)
 sample_main_lines = partial(farmclients.sample_main_lines, delays=RESULTS_DELAYS)
 judge_main_lines = partial(farmclients.judge_main_lines, CLIENT)
-sample_sessions = sampled_by(partial(farmclients.session_scenarios, delays=RESULTS_DELAYS))
 judge_one_session = partial(farmclients.judge_one_session, CLIENT)
 
 
