@@ -14,7 +14,7 @@ import gc
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import is_not, not_
 from types import MappingProxyType, ModuleType
 
@@ -88,10 +88,12 @@ class _Namespace:
                 type.__setattr__(self.owner, key, value)
 
 
-def _rebound_by_their_library(namespace: _Namespace) -> set[str]:
-    owner = getattr(namespace.owner, "__name__", namespace.label)
-    return {name.rpartition(".")[2] for name in REBOUND_BY_THEIR_LIBRARY
-            if name.rpartition(".")[0] == owner}
+_REBOUND_KEYS: dict[str, frozenset[str]] = {
+    owner: frozenset(name.rpartition(".")[2] for name in REBOUND_BY_THEIR_LIBRARY
+                     if name.rpartition(".")[0] == owner)
+    for owner in {name.rpartition(".")[0] for name in REBOUND_BY_THEIR_LIBRARY}
+}
+"""REBOUND_BY_THEIR_LIBRARY by the module (or class) that holds each name."""
 
 
 @dataclass
@@ -138,21 +140,20 @@ class Integrity:
         would take the slow path through some 2,000 namespaces (4 to 6 ms)."""
         flat = []
         for getter, kind in ((dict.get, ModuleType), (MappingProxyType.get, type)):
-            owners: list[object] = []
-            keys: list[str] = []
-            values: list[object] = []
-            for namespace in self.namespaces:
-                if not isinstance(namespace.owner, kind):
-                    continue
-                not_data = map(not_, map(_DATA_TYPES.__contains__, map(type, namespace.values)))
-                kept = list(compress(zip(namespace.keys, namespace.values, strict=True), not_data))
-                rebound = _rebound_by_their_library(namespace)
-                if rebound:
-                    kept = [(key, value) for key, value in kept if key not in rebound]
-                owners += repeat(namespace.current(), len(kept))
-                keys += [key for key, _ in kept]
-                values += [value for _, value in kept]
-            flat.append((getter, tuple(owners), tuple(keys), tuple(values)))
+            chosen = [n for n in self.namespaces if isinstance(n.owner, kind)]
+            # Whole arrays at once, in C: a Python loop over 2,000 namespaces costs 3 ms more.
+            keys = list(chain.from_iterable(n.keys for n in chosen))
+            values = list(chain.from_iterable(n.values for n in chosen))
+            owners = list(chain.from_iterable(repeat(n.current(), len(n.keys)) for n in chosen))
+            kept = list(map(not_, map(_DATA_TYPES.__contains__, map(type, values))))
+            starts = accumulate((len(n.keys) for n in chosen), initial=0)
+            for start, namespace in zip(starts, chosen, strict=False):  # one start more
+                rebound = _REBOUND_KEYS.get(getattr(namespace.owner, "__name__", ""))
+                for offset, key in enumerate(namespace.keys if rebound else ()):
+                    if key in rebound:
+                        kept[start + offset] = False
+            flat.append((getter, tuple(compress(owners, kept)), tuple(compress(keys, kept)),
+                         tuple(compress(values, kept))))
         self._flat = tuple(flat)
         self._dicts = tuple(_dict_of(namespace.current()) for namespace in self.namespaces)
         between = (_BETWEEN,)  # a tuple's only reference: the marker
