@@ -115,6 +115,13 @@ def verdicts(exercise: Exercise, folder: Path) -> tuple[bool, ...]:
     return tuple(result.passed for result in grade(exercise, checks, folder))
 
 
+def flipped(exercise: Exercise, seen: set[tuple[bool, ...]]) -> list[str]:
+    """The ids of the checks whose verdict was not the same in every run: where to look."""
+    ids = [check.id for check in exercise.checks()]
+    return [ids[index] for index, verdict in enumerate(zip(*seen, strict=True))
+            if len(set(verdict)) > 1]
+
+
 def timed_grade_all(root: Path, count: int, exercise: Exercise) -> float:
     """Wall seconds of `python -m graders.teachers.batch` over `count` students handing in the
     solution."""
@@ -192,7 +199,8 @@ def stability(runs: int, variant_runs: int, root: Path) -> list[str]:
         started = time.perf_counter()
         for exercise, name, folder, count in cases:
             seen = {verdicts(exercise, folder) for _ in range(count)}
-            status = "same verdicts" if len(seen) == 1 else f"{len(seen)} DIFFERENT verdicts"
+            status = "same verdicts" if len(seen) == 1 else (
+                f"{len(seen)} DIFFERENT verdicts, of {', '.join(flipped(exercise, seen))}")
             if name == "solution":
                 status += ", full marks" if seen == {(True,) * len(next(iter(seen)))} else \
                     ", NOT FULL MARKS"
