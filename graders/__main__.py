@@ -21,7 +21,7 @@ if __name__ == "__main__":  # the sandbox's fork server first: its imports overl
 
     sandboxserver.start_for_command_line(sys.argv[1:])
 
-from graders.engine.lanes import in_lanes, lane_count
+from graders.engine.lanes import in_lanes, lanes_for
 from graders.engine.parent import run_grading
 from graders.engine.report import ExerciseReport, report_lines, write_json
 from graders.engine.sandboxserver import DEFAULT_SUBMISSION
@@ -41,12 +41,13 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def grade_exercise(
     exercise: Exercise, folder: Path, reference: bool = False,
-    on_start: Callable[[Check], object] | None = None,
+    on_start: Callable[[Check], object] | None = None, lanes: int = 1,
 ) -> ExerciseReport:
-    """The exercise graded; `on_start` is told of each check as it starts."""
+    """The exercise graded, its checks shared by `lanes` children side by side; `on_start` is
+    told of each check as it starts."""
     try:
         grading = run_grading(exercise, None, folder, reference=reference,  # None: the suite's
-                              on_start=on_start)
+                              on_start=on_start, lanes=lanes)
     except Exception as error:  # whatever broke, the results (and the results file) still come
         return ExerciseReport.not_judged(
             exercise, f"The grader could not judge this submission: {type(error).__name__}: "
@@ -59,8 +60,9 @@ def graded_in_turn(
     gradings: list[tuple[Exercise, Path]], reference: bool, out: Output
 ) -> Iterator[ExerciseReport]:
     """Each exercise's report, in order, as soon as it is ready: the exercises are graded in
-    lanes, one per core (graders/engine/lanes.py). On a terminal, `out` shows each check of the
-    exercise the learner waits for (the first not yet reported) as it starts."""
+    lanes, one per core (graders/engine/lanes.py), or a single exercise's checks are shared by
+    lanes. On a terminal, `out` shows each check of the exercise the learner waits for (the
+    first not yet reported) as it starts."""
     shown = threading.Lock()  # the lanes' running line and this thread's reports, one at a time
     waited_for = [0]
 
@@ -70,11 +72,13 @@ def graded_in_turn(
                 if waited_for[0] == index:
                     out.running(check.name)
 
-        return lambda: grade_exercise(exercise, folder, reference, on_start)
+        return lambda: grade_exercise(exercise, folder, reference, on_start, check_lanes)
 
+    lanes = lanes_for(len(gradings))
+    check_lanes = lanes if len(gradings) == 1 else 1
     jobs = [job(index, *grading) for index, grading in enumerate(gradings)]
     try:
-        for index, report in enumerate(in_lanes(jobs, lane_count(len(jobs)))):
+        for index, report in enumerate(in_lanes(jobs, lanes)):
             with shown:
                 out.done_running()
                 waited_for[0] = index + 1

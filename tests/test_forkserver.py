@@ -16,8 +16,9 @@ import pytest
 from conftest import posix_only
 
 from graders.engine import forkserver
+from graders.engine.childrun import Handout, run_child
 from graders.engine.limits import ChildLimits
-from graders.engine.parent import _run_child, grade
+from graders.engine.parent import grade
 from graders.manifest import find_exercise
 
 
@@ -58,7 +59,8 @@ os.write(1, ("STATE " + json.dumps({
 
 def state_of_child(folder: Path) -> dict:
     """The state a child of 03 reported on import of `folder`'s byhand.py."""
-    run = _run_child(BYHAND, folder, 0, ChildLimits(), time.monotonic() + 60)
+    handout = Handout.of(len(BYHAND.checks()))
+    run = run_child(BYHAND, folder, handout, ChildLimits(), time.monotonic() + 60)
     lines = [line for line in run.tail_text().splitlines() if line.startswith("STATE ")]
     assert lines, run.tail_text()
     return json.loads(lines[0].removeprefix("STATE "))

@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from graders.engine import childrun, processes
 from graders.engine import parent as sandbox
-from graders.engine import processes
 from graders.engine.integrity import Integrity
 from graders.engine.stopgaps import Stopgaps
 from graders.kit.blocking import RuntimeWatch
@@ -218,7 +218,7 @@ def test_the_parent_stops_a_storm_that_got_past_the_child():
     )
     started = time.monotonic()
     try:
-        run = sandbox._collect(child, limits, started + 20, "secret")
+        run = childrun.collect(childrun.Run(), child, limits, started + 20, "secret")
     finally:
         child.stop()
     assert run.ended == "processes"

@@ -8,13 +8,15 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from conftest import make_submission, solution_files
 
 from graders.__main__ import graded_in_turn
-from graders.engine import forkserver, lanes, sandbox, sandboxserver
+from graders.engine import childrun, forkserver, lanes, parent, sandbox, sandboxserver
+from graders.engine.limits import ChildLimits
+from graders.kit.checks import CheckResult
 from graders.learner.terminal import Output
 from graders.manifest import PACK_ROOT, find_exercise, load_exercises
 
@@ -87,7 +89,7 @@ def test_the_command_line_starts_one_server_per_lane_it_will_grade_in(
                                           "--reference"])
     sandboxserver.start_for_command_line(["check", "--submission"])  # wrong: said later
     assert asked == [(sandboxserver.DEFAULT_SUBMISSION, False, 2),
-                     (sandboxserver.DEFAULT_SUBMISSION, False, 1),
+                     (sandboxserver.DEFAULT_SUBMISSION, False, 2),  # one exercise's checks
                      (Path("x"), True, 2)]
 
 
@@ -107,20 +109,41 @@ def own_servers(monkeypatch: pytest.MonkeyPatch):
     forkserver._shut_down()
 
 
-def test_exercises_graded_in_lanes_each_fork_from_a_server_that_ends_with_its_lane(
-    own_servers: None,
-) -> None:
+def servers_started() -> list:
+    return sandboxserver._started if sandbox.chosen().sandboxed else forkserver._started
+
+
+def test_exercises_graded_in_lanes_fork_from_servers_that_lanes_keep(own_servers: None) -> None:
     gradings = [(exercise, SOLUTIONS / exercise.folder)
                 for exercise in map(find_exercise, ("03", "04", "02"))]
     reports = list(graded_in_turn(gradings, reference=True, out=Output("never")))
     assert [report.exercise.number for report in reports] == ["03", "04", "02"]
     assert all(report.passed for report in reports)
-    started = sandboxserver._started if sandbox.chosen().sandboxed else forkserver._started
-    assert len(started) == 2  # one per lane, each used for every exercise its lane took
-    deadline = time.monotonic() + 10
-    while any(server.process.poll() is None for server, _ in started):
-        assert time.monotonic() < deadline, "a lane's server outlived its lane"
-        time.sleep(0.05)
+    assert len(servers_started()) == 2  # one per lane, each used for every exercise it took
+    again = list(graded_in_turn(gradings[:1], reference=True, out=Output("never")))
+    assert again[0].passed
+    assert len(servers_started()) == 2  # graded again (as `watch` does) with the same servers
+    assert all(server.usable for server, _ in servers_started())
+
+
+def test_the_checks_of_one_exercise_are_shared_by_two_children(
+    own_servers: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exercise = find_exercise("04")
+    given: list[list[int]] = []
+    run_child = childrun.run_child
+
+    def noting_what_each_child_was_given(*args, **kwargs):
+        run = run_child(*args, **kwargs)
+        given.append(run.given)
+        return run
+
+    monkeypatch.setattr(childrun, "run_child", noting_what_each_child_was_given)
+    grading = parent.run_grading(exercise, None, SOLUTIONS / exercise.folder, reference=True,
+                                 lanes=2)
+    assert all(result.passed for result in grading.results)
+    assert len(given) == 2 and all(given)  # each child ran some of the checks
+    assert sorted(index for run in given for index in run) == list(range(len(grading.results)))
 
 
 def test_a_check_of_every_exercise_reports_them_in_order_with_one_isolation_line() -> None:
@@ -132,3 +155,32 @@ def test_a_check_of_every_exercise_reports_them_in_order_with_one_isolation_line
                if line[:2].isdigit() and "points" in line]
     assert headers == [exercise.number for exercise in load_exercises()], finished.stdout
     assert finished.stdout.count("Isolation:") == 1
+
+
+RUN_BY_HAND, NEVER_TIME_SLEEP = "run_by_hand_returns_result", "never_time_sleep"
+QUICK = ChildLimits(check_seconds=2.0, import_seconds=10.0)
+
+
+def graded_in_two_lanes(tmp_path: Path, appended: str) -> dict[str, CheckResult]:
+    exercise = find_exercise("03")
+    files = solution_files(exercise)
+    files[exercise.main_module] += "\n\n" + appended
+    folder = make_submission(tmp_path, exercise, files)
+    results = parent.run_grading(exercise, None, folder, QUICK, lanes=2).results
+    return {result.id: result for result in results}
+
+
+def test_in_two_lanes_a_hang_fails_its_check_alone(own_servers: None, tmp_path: Path) -> None:
+    by_id = graded_in_two_lanes(
+        tmp_path, "def run_by_hand(coro, sleep=None):\n    while True:\n        pass\n")
+    assert "did not finish within 2 s" in by_id[RUN_BY_HAND].message
+    others = [r for r in by_id.values() if r.id not in (RUN_BY_HAND, NEVER_TIME_SLEEP)]
+    assert others and all(r.passed for r in others), [r.message for r in others]
+
+
+def test_in_two_lanes_an_import_that_fails_fails_every_check(
+    own_servers: None, tmp_path: Path,
+) -> None:
+    by_id = graded_in_two_lanes(tmp_path, "raise RuntimeError('broken on purpose')\n")
+    assert not any(result.passed for result in by_id.values())
+    assert all("broken on purpose" in result.message for result in by_id.values())

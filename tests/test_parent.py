@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_submission, solution_files
 
-from graders.engine import parent
+from graders.engine import childrun, parent
 from graders.engine.parent import grade
 
 
@@ -16,7 +16,7 @@ def test_a_child_that_cannot_even_be_run_fails_every_check_with_the_reason(
     def broken(*args, **kwargs):
         raise OSError("no more processes")
 
-    monkeypatch.setattr(parent, "_run_child", broken)
+    monkeypatch.setattr(childrun, "run_child", broken)
     results = grade(exercise_03, None, exercise_03.solution_dir, reference=True)
     assert len(results) == len(exercise_03.checks())
     assert not any(r.passed or r.points for r in results)
@@ -49,14 +49,16 @@ def guard_only(monkeypatch):
 HANGING_RUN_BY_HAND = "\n\ndef run_by_hand(coro, sleep=None):\n    while True:\n        pass\n"
 
 
-@pytest.mark.parametrize("where", ["_import_failure", "_stopped_failure", "ask_where"])
+@pytest.mark.parametrize("module, where", [(parent, "_import_failure"),
+                                           (parent, "_stopped_failure"),
+                                           (childrun, "ask_where")])
 def test_an_error_while_judging_a_child_that_hung_fails_its_checks(
-    monkeypatch, tmp_path, exercise_03, where, guard_only
+    monkeypatch, tmp_path, exercise_03, module, where, guard_only
 ):
     def broken(*args, **kwargs):
         raise ValueError("judging went wrong")
 
-    monkeypatch.setattr(parent, where, broken)
+    monkeypatch.setattr(module, where, broken)
     files = solution_files(exercise_03)
     files[exercise_03.main_module] += HANGING_RUN_BY_HAND
     folder = make_submission(tmp_path, exercise_03, files)

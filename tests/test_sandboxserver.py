@@ -20,8 +20,9 @@ import pytest
 from conftest import make_submission, require_sandbox, solution_files
 
 from graders.engine import forkserver, landlock, sandbox, sandboxserver
+from graders.engine.childrun import Handout, run_child
 from graders.engine.limits import ChildLimits
-from graders.engine.parent import _run_child, grade
+from graders.engine.parent import grade
 from graders.manifest import PACK_ROOT, find_exercise
 
 BYHAND, GETTOKNOW = find_exercise("03"), find_exercise("04")
@@ -90,7 +91,8 @@ def own_server(monkeypatch: pytest.MonkeyPatch):
 
 
 def run_of(folder: Path, exercise=BYHAND, limits: ChildLimits | None = None):
-    return _run_child(exercise, folder, 0, limits or ChildLimits(), time.monotonic() + 60)
+    return run_child(exercise, folder, Handout.of(len(exercise.checks())),
+                     limits or ChildLimits(), time.monotonic() + 60)
 
 
 def state_of(folder: Path, exercise=BYHAND) -> dict:

@@ -18,7 +18,7 @@ import importlib.util
 import os
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -55,20 +55,41 @@ _exit = os._exit
 DEFAULT_MAX_PROCESSES = 16
 
 
-def read_stdin_lines(count: int = 2) -> list[str]:
-    """The first `count` lines on stdin: the run's secret token, then the scenarios the parent
-    chose for the judged checks (graders/kit/scenarios.py). Stdin then reads as empty."""
-    data = b""
-    while data.count(b"\n") < count:
-        chunk = os.read(0, 65536)
-        if not chunk:
-            break
-        data += chunk
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    lines = data.decode().split("\n")
-    return [line.strip() for line in (lines + [""] * count)[:count]]
+class ParentLines:
+    """The lines the parent writes on the child's stdin: the run's secret token; once the child
+    reported its modules loaded, the scenarios it chose for the judged checks (graders/kit/
+    scenarios.py); then, one at a time, the index of each check this child is to run next
+    (graders/engine/parent.py hands them out as the child reports, so that children side by
+    side share one exercise's checks). Read from a descriptor of the child's own, with the
+    os.read of before the student's code ran: stdin itself reads as empty."""
+
+    def __init__(self) -> None:
+        self._fd = os.dup(0)  # not inheritable: a program the student's code starts gets none
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        self._pending = b""
+        self._read = os.read  # a watched or replaced os.read later changes nothing here
+
+    def next(self) -> str:
+        """The next line, stripped; "" once the parent closed the pipe."""
+        while b"\n" not in self._pending:
+            try:
+                chunk = self._read(self._fd, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                line, self._pending = self._pending, b""
+                return line.decode(errors="replace").strip()
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line.decode(errors="replace").strip()
+
+    def indices(self, count: int) -> Iterator[int]:
+        """The checks to run, as the parent gives them; ends when it gives no more (a line that
+        is no check's index ends it too)."""
+        while (line := self.next()).isdigit() and int(line) < count:
+            yield int(line)
 
 
 def run_check(check: Check, context: CheckContext, index: int = 0,
@@ -180,11 +201,11 @@ def _both(first: Callable[[], list[str]], second: Callable[[], list[str]]
 
 
 def main(argv: list[str] | None = None) -> None:
-    token, scenarios_text = read_stdin_lines(2)
+    parent_lines = ParentLines()
+    token = parent_lines.next()
     parser = argparse.ArgumentParser(prog="python -m graders.engine.child")
     parser.add_argument("exercise")
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--results-fd", type=int)  # POSIX: an inherited descriptor
     parser.add_argument("--results-handle", type=int)  # Windows: an inherited handle
     parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
@@ -204,7 +225,6 @@ def main(argv: list[str] | None = None) -> None:
         importlib.import_module(name)
     # Copies: the suite's own list and checks are within reach of the student's code.
     checks = tuple(replace(c) for c in suite.checks)
-    scenarios = decode_scenarios(scenarios_text)
     import_guard = suite.import_guard or contextlib.nullcontext
     for name in exercise.provided:  # always the pack's copy, never the submission's
         load_module(exercise.exercise_dir / name)
@@ -240,17 +260,19 @@ def main(argv: list[str] | None = None) -> None:
         reporter.send(ImportFailed(problem))
         _exit(0)
     reporter.send(Imported())
+    # Only now: the student's modules load while the parent still reads the suite and draws.
+    scenarios = decode_scenarios(parent_lines.next())
 
     context = CheckContext(modules=modules, main_file=exercise.main_module)
-    for index in range(args.start, len(checks)):
+    for index in parent_lines.indices(len(checks)):
         reporter.send(Start(index))
         result = run_check(checks[index], context, index, scenarios.get(index))
         problem = find_spoilers("during this check")
         if problem:
             result = replace(result, passed=False, failure=Failure(problem))
         reporter.send(result)
-        if problem and index + 1 < len(checks):
-            reporter.send(Restart(index + 1))  # this process is spoilt: start afresh
+        if problem:
+            reporter.send(Restart(index + 1))  # this process is spoilt: the next check afresh
             _exit(0)
     reporter.send(Finished())
     # Leave at once: atexit hooks and non-daemon threads of the student's code must not hold us.

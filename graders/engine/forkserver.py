@@ -350,9 +350,8 @@ def forget_broken_server() -> None:
     shut_down_own()
 
 
-@lanes.at_lane_end
 def shut_down_own() -> None:
-    """Shut this thread's server down (a lane does when it ends)."""
+    """Shut this thread's server down."""
     own = current()
     _own.server = None
     if own is not None:

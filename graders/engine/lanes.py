@@ -1,13 +1,14 @@
-"""Several gradings at once, one per lane: how `python -m graders check` grades every exercise of
-a submission on every core instead of one after another.
+"""Several gradings at once, one per lane: how `python -m graders check` uses every core, for the
+exercises of a submission and for the checks of one exercise.
 
-A lane is a thread of the parent that runs gradings, taking the next one not yet taken. Each lane
-forks its children with fork servers of its own (graders/engine/forkserver.py, or inside the
-sandbox graders/engine/sandboxserver.py): a server's answers are read in order by the one thread
-that asked, and a lane shuts its servers down when it ends. The children of two lanes are two
-processes on two cores; the parent only waits for their events and judges them, in milliseconds.
-Results come back in the gradings' order, each as soon as it and all before it are done, so a
-report reads the same as one graded in turn.
+A lane is a thread of the parent, kept for the process's life in a pool, that runs what it is
+given. Each lane forks its children with fork servers of its own (graders/engine/forkserver.py,
+or inside the sandbox graders/engine/sandboxserver.py): a server's answers are read in order by
+the one thread that asked, and since lanes live on, so do their servers (`watch` grades again
+without starting any). The children of two lanes are two processes on two cores; the parent only
+waits for their events and judges them, in milliseconds. `in_lanes` gives results in the jobs'
+order, each as soon as it and all before it are done, so a report reads the same as one graded
+in turn.
 
 What keeps verdicts the same: every check that measures time runs on the child's virtual clock,
 and the real-time checks (01's farm in a thread, 02's threaded dinner) are built to hold on a
@@ -17,6 +18,7 @@ loaded machine; the bench's load runs check both.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -28,29 +30,33 @@ each) costs more than the cores save, and memory grows with every lane."""
 T = TypeVar("T")
 
 
-_at_lane_end: list[Callable[[], object]] = []
-
-
-def at_lane_end(shut_down_own: Callable[[], object]) -> Callable[[], object]:
-    """Have every lane call `shut_down_own` as it ends (the fork server modules register the
-    shut-down of the lane's own server; this module imports neither)."""
-    _at_lane_end.append(shut_down_own)
-    return shut_down_own
-
-
 class Lane(threading.Thread):
-    """A thread that grades: it may start fork servers of its own, which live as long as it."""
+    """A thread of the pool: it runs what it is given, for as long as the process lives."""
 
-    def __init__(self, work: Callable[[], None], name: str) -> None:
-        super().__init__(target=self._run_then_shut_down, args=(work,), name=name, daemon=True)
+    def __init__(self, work: queue.SimpleQueue[Callable[[], object]], name: str) -> None:
+        super().__init__(name=name, daemon=True)
+        self.work = work
 
-    @staticmethod
-    def _run_then_shut_down(work: Callable[[], None]) -> None:
-        try:
-            work()
-        finally:
-            for shut_down_own in _at_lane_end:
-                shut_down_own()
+    def run(self) -> None:
+        while True:
+            self.work.get()()
+
+
+_work: queue.SimpleQueue[Callable[[], object]] = queue.SimpleQueue()
+_pool: list[Lane] = []
+_pool_pid: int | None = None
+_pool_lock = threading.Lock()
+
+
+def _ensure_lanes(count: int) -> None:
+    global _work, _pool, _pool_pid
+    with _pool_lock:
+        if _pool_pid != os.getpid():  # a forked copy of the process has none of its threads
+            _work, _pool, _pool_pid = queue.SimpleQueue(), [], os.getpid()
+        while len(_pool) < count:
+            lane = Lane(_work, name=f"awaitlings-lane-{len(_pool) + 1}")
+            lane.start()
+            _pool.append(lane)
 
 
 def may_own_servers(thread: threading.Thread | None = None) -> bool:
@@ -60,17 +66,29 @@ def may_own_servers(thread: threading.Thread | None = None) -> bool:
     return thread is threading.main_thread() or isinstance(thread, Lane)
 
 
+ONE_EXERCISE_LANES = 2
+"""Lanes for the checks of a single exercise: two halve its checks' time; a third would start
+one more server for a few checks more."""
+
+
 def lane_count(gradings: int) -> int:
     """How many lanes `gradings` gradings are worth on this machine: one per core, at most
     MAX_LANES, never more than the gradings."""
     return max(1, min(gradings, MAX_LANES, os.cpu_count() or 1))
 
 
+def lanes_for(exercises: int) -> int:
+    """The lanes of a `check` of `exercises` exercises: one per exercise (or, for a single one,
+    ONE_EXERCISE_LANES sharing its checks), as the machine allows."""
+    return lane_count(max(exercises, ONE_EXERCISE_LANES))
+
+
 def in_lanes(jobs: Sequence[Callable[[], T]], lanes: int) -> Iterator[T]:
     """Each job's result, in the jobs' order, as soon as it and every job before it are done;
-    the jobs run in `lanes` lanes (in this thread, one after another, for one lane). A job that
-    raises raises here, when its turn comes."""
-    if lanes <= 1 or len(jobs) <= 1:
+    the jobs run in `lanes` lanes, each taking the next job not yet taken. With one lane, or
+    called from a lane (which would wait on itself), they run here, one after another. A job
+    that raises raises here, when its turn comes."""
+    if lanes <= 1 or len(jobs) <= 1 or isinstance(threading.current_thread(), Lane):
         for job in jobs:
             yield job()
         return
@@ -78,7 +96,7 @@ def in_lanes(jobs: Sequence[Callable[[], T]], lanes: int) -> Iterator[T]:
     taken = iter(range(len(jobs)))
     changed = threading.Condition()
 
-    def work() -> None:
+    def take_jobs() -> None:
         while True:
             with changed:
                 index = next(taken, None)
@@ -92,8 +110,10 @@ def in_lanes(jobs: Sequence[Callable[[], T]], lanes: int) -> Iterator[T]:
                 done[index] = outcome
                 changed.notify_all()
 
-    for number in range(min(lanes, len(jobs))):
-        Lane(work, name=f"awaitlings-lane-{number + 1}").start()
+    count = min(lanes, len(jobs))
+    _ensure_lanes(count)
+    for _ in range(count):
+        _work.put(take_jobs)
     for index in range(len(jobs)):
         with changed:
             while index not in done:

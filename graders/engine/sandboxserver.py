@@ -275,9 +275,8 @@ def _take_spare(scope: Scope) -> SandboxedServer | None:
     return None
 
 
-@lanes.at_lane_end
 def shut_down_own() -> None:
-    """Shut this thread's server down (a lane does when it ends)."""
+    """Shut this thread's server down."""
     server = current_server()
     _own.server = None
     if server is not None:
@@ -365,7 +364,7 @@ def start_for_command_line(argv: Sequence[str]) -> None:
         return
     named = [number for number in known.exercises if number]  # `make check` passes ""
     start_early(known.submission, known.reference,
-                servers=lanes.lane_count(len(named) or len(load_exercises())))
+                servers=lanes.lanes_for(len(named) or len(load_exercises())))
 
 
 def child_environment(env: Mapping[str, str], workdir: str) -> dict[str, str]:
