@@ -66,6 +66,7 @@ def test_a_job_that_raises_raises_at_its_turn_after_those_before_it() -> None:
 def test_lanes_are_one_per_core_at_most_and_never_more_than_the_gradings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(lanes, "busy_cores", lambda: 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
     assert lanes.lane_count(7) == lanes.MAX_LANES
     assert lanes.lane_count(1) == 1
@@ -73,6 +74,17 @@ def test_lanes_are_one_per_core_at_most_and_never_more_than_the_gradings(
     assert lanes.lane_count(7) == 2
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert lanes.lane_count(7) == 1
+
+
+def test_cores_kept_busy_by_other_work_get_no_lane(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for busy, expected in ((0, 2), (1, 1), (6, 1)):
+        monkeypatch.setattr(lanes, "busy_cores", lambda busy=busy: busy)
+        assert lanes.lane_count(7) == expected
+
+
+def test_busy_cores_are_read_from_the_system() -> None:
+    assert 0 <= lanes.busy_cores() < 10_000
 
 
 def test_the_command_line_starts_one_server_per_lane_it_will_grade_in(
@@ -83,6 +95,7 @@ def test_the_command_line_starts_one_server_per_lane_it_will_grade_in(
                         lambda submission, reference, servers: asked.append(
                             (submission, reference, servers)))
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(lanes, "busy_cores", lambda: 0)
     sandboxserver.start_for_command_line(["check", ""])  # `make check`: every exercise
     sandboxserver.start_for_command_line(["check", "03", "--json", "04"])
     sandboxserver.start_for_command_line(["check", "03", "04", "--submission", "x",
@@ -104,6 +117,7 @@ def own_servers(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(sandboxserver, "_spare", [])
     monkeypatch.setattr(sandboxserver, "_restarts", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(lanes, "busy_cores", lambda: 0)
     yield
     sandboxserver.shut_down()
     forkserver._shut_down()

@@ -72,9 +72,31 @@ one more server for a few checks more."""
 
 
 def lane_count(gradings: int) -> int:
-    """How many lanes `gradings` gradings are worth on this machine: one per core, at most
-    MAX_LANES, never more than the gradings."""
-    return max(1, min(gradings, MAX_LANES, os.cpu_count() or 1))
+    """How many lanes `gradings` gradings are worth on this machine now: one per core that is
+    not busy already (a lane on a busy core only starts one more server), at most MAX_LANES,
+    never more than the gradings."""
+    return max(1, min(gradings, MAX_LANES, idle_cores()))
+
+
+def idle_cores() -> int:
+    """The cores not kept busy by other work now: on Linux by the processes running at this
+    instant (/proc/loadavg, this one left out), elsewhere by the last minute's load average;
+    every core where the system says neither."""
+    cores = os.cpu_count() or 1
+    return max(1, cores - busy_cores())
+
+
+def busy_cores() -> int:
+    try:
+        with open("/proc/loadavg") as loadavg:
+            running = loadavg.read().split()[3].partition("/")[0]
+        return max(0, int(running) - 1)
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return int(os.getloadavg()[0])
+    except (AttributeError, OSError):  # Windows has no load average
+        return 0
 
 
 def lanes_for(exercises: int) -> int:
