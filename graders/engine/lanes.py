@@ -21,6 +21,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import TypeVar
 
 MAX_LANES = 4
@@ -86,7 +87,9 @@ def idle_cores() -> int:
     return max(1, cores - busy_cores())
 
 
+@cache
 def busy_cores() -> int:
+    """Read once per process: the servers started early and the lanes then used agree."""
     try:
         with open("/proc/loadavg") as loadavg:
             running = loadavg.read().split()[3].partition("/")[0]
