@@ -4,6 +4,7 @@ nothing of one child reaches the next, and a grading never depends on the server
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import signal
@@ -19,7 +20,7 @@ from graders.engine import forkserver
 from graders.engine.childrun import Handout, run_child
 from graders.engine.limits import ChildLimits
 from graders.engine.parent import grade
-from graders.manifest import find_exercise
+from graders.manifest import PACK_ROOT, find_exercise
 
 
 @pytest.fixture(autouse=True)
@@ -183,3 +184,14 @@ def test_the_server_warms_what_a_suite_leaves_to_its_running_checks(number: str)
     declared, imported = json.loads(ran.stdout)
     assert {"01": "requests", "05": "aiohttp", "06": "aiohttp"}[number] in declared
     assert imported == declared
+
+
+def test_the_grader_is_compiled_for_the_servers_which_write_no_bytecode() -> None:
+    forkserver.compile_the_grader.cache_clear()
+    forkserver.compile_the_grader()
+    stale = []
+    for source in (PACK_ROOT / "graders").rglob("*.py"):
+        compiled = Path(importlib.util.cache_from_source(str(source)))
+        if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+            stale.append(str(source.relative_to(PACK_ROOT)))
+    assert stale == []

@@ -358,3 +358,20 @@ def test_landlock_closes_a_process_in(tmp_path: Path) -> None:
     os.kill(outsider, signal.SIGKILL)
     os.waitpid(outsider, 0)
     assert found == ["done", "Permission denied", "Permission denied", "Operation not permitted"]
+
+
+def test_servers_started_while_the_probe_runs_are_given_up_when_it_fails(
+    own_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandboxserver, "_early_start", None)
+    monkeypatch.setattr(sandboxserver, "_early_started", threading.Event())
+    monkeypatch.setattr(sandbox, "_chosen_once", lambda wanted: sandbox.Sandbox(
+        sandbox.GUARD, "refused here, as the probe found"))
+    started = []
+    start = sandboxserver._start
+    monkeypatch.setattr(sandboxserver, "_start", lambda *args: started.append(start(*args))
+                        or started[-1])
+    sandboxserver.start_early(BYHAND.solution_dir.parent, reference=True, servers=2)
+    assert sandboxserver._early_started.wait(30)
+    assert len(started) == 2 and sandboxserver._spare == []
+    assert all(server.process.poll() is not None for server in started)

@@ -31,6 +31,7 @@ import site
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -101,8 +102,23 @@ class SandboxUnavailable(RuntimeError):
 
 
 def chosen() -> Sandbox:
-    """The sandbox of every child of this process, probed once (per value of the variable)."""
-    return _chosen_once(os.environ.get(CHOICE_VARIABLE, "auto").strip().lower() or "auto")
+    """The sandbox of every child of this process, probed once (per value of the variable): a
+    thread that asks while another probes waits for its answer."""
+    with _probing:
+        return _chosen_once(os.environ.get(CHOICE_VARIABLE, "auto").strip().lower() or "auto")
+
+
+_probing = threading.Lock()
+
+
+def likely() -> Sandbox | None:
+    """The sandbox this process will most likely get, before the probe says (bwrap installed on
+    Linux, not turned off), to start a server while the probe runs; None where it will not."""
+    wanted = os.environ.get(CHOICE_VARIABLE, "auto").strip().lower() or "auto"
+    bwrap = shutil.which("bwrap") if sys.platform.startswith("linux") else None
+    if wanted == GUARD or bwrap is None:
+        return None
+    return Sandbox(BUBBLEWRAP, bwrap=bwrap)
 
 
 def choose(wanted: str) -> Sandbox:

@@ -318,14 +318,16 @@ def start_early(submission: Path, reference: bool = False, servers: int = 1) -> 
 
     def start() -> None:
         try:
-            box = sandbox.chosen()
-            if box.sandboxed and forkserver.available():
+            likely = sandbox.likely()
+            if likely is not None and forkserver.available():
                 scope = Scope(submission_folders(submission, reference), landlock_version())
                 env = server_environment()
-                for _ in range(servers):
-                    server = _start(box, scope, env)
+                for _ in range(servers):  # started while the probe runs, given up if it fails
+                    server = _start(likely, scope, env)
                     with _lock:
                         _spare.append((server, os.getpid()))
+            if not sandbox.chosen().sandboxed:
+                shut_down()
         except Exception:  # an early start is only a head start
             pass
         finally:
