@@ -102,8 +102,11 @@ def test_the_command_line_starts_one_server_per_lane_it_will_grade_in(
                                           "--reference"])
     sandboxserver.start_for_command_line(["check", "--submission"])  # wrong: said later
     assert asked == [(sandboxserver.DEFAULT_SUBMISSION, False, 2),
-                     (sandboxserver.DEFAULT_SUBMISSION, False, 2),  # one exercise's checks
+                     (sandboxserver.DEFAULT_SUBMISSION, False, 1),  # one exercise, two cores
                      (Path("x"), True, 2)]
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    sandboxserver.start_for_command_line(["check", "03"])
+    assert asked[-1] == (sandboxserver.DEFAULT_SUBMISSION, False, 2)  # its checks in two
 
 
 @pytest.fixture
@@ -134,9 +137,12 @@ def test_exercises_graded_in_lanes_fork_from_servers_that_lanes_keep(own_servers
     assert [report.exercise.number for report in reports] == ["03", "04", "02"]
     assert all(report.passed for report in reports)
     assert len(servers_started()) == 2  # one per lane, each used for every exercise it took
-    again = list(graded_in_turn(gradings[:1], reference=True, out=Output("never")))
-    assert again[0].passed
-    assert len(servers_started()) == 2  # graded again (as `watch` does) with the same servers
+    again = list(graded_in_turn(gradings, reference=True, out=Output("never")))
+    assert all(report.passed for report in again)
+    assert len(servers_started()) == 2  # graded again with the same servers
+    for _ in range(2):  # one exercise on two cores: in this thread, as `watch` grades again
+        assert next(graded_in_turn(gradings[:1], reference=True, out=Output("never"))).passed
+    assert len(servers_started()) == 3
     assert all(server.usable for server, _ in servers_started())
 
 

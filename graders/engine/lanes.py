@@ -68,8 +68,9 @@ def may_own_servers(thread: threading.Thread | None = None) -> bool:
 
 
 ONE_EXERCISE_LANES = 2
-"""Lanes for the checks of a single exercise: two halve its checks' time; a third would start
-one more server for a few checks more."""
+"""Lanes for the checks of a single exercise, where a core is left for each and one more: two
+children halve its checks' time, but the second server's start takes the core the first one's
+needs on a machine of two (measured there: no faster), so there one lane grades alone."""
 
 
 def lane_count(gradings: int) -> int:
@@ -103,9 +104,11 @@ def busy_cores() -> int:
 
 
 def lanes_for(exercises: int) -> int:
-    """The lanes of a `check` of `exercises` exercises: one per exercise (or, for a single one,
-    ONE_EXERCISE_LANES sharing its checks), as the machine allows."""
-    return lane_count(max(exercises, ONE_EXERCISE_LANES))
+    """The lanes of a `check` of `exercises` exercises: one per exercise as the machine allows;
+    for a single one, ONE_EXERCISE_LANES sharing its checks where a core is left over."""
+    if exercises > 1:
+        return lane_count(exercises)
+    return ONE_EXERCISE_LANES if idle_cores() > ONE_EXERCISE_LANES else 1
 
 
 def in_lanes(jobs: Sequence[Callable[[], T]], lanes: int) -> Iterator[T]:
