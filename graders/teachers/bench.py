@@ -6,7 +6,8 @@
 3. Classroom scale: `grade-all` of 100 submissions of one exercise, and one `nbgrader autograde`
    of a student who hands in every exercise (when the classroom tools are installed).
 4. The same verdicts, check by check, in repeated runs while both cores are kept busy by other
-   processes: the solution and every wrong variant of tests/variants, graded again and again.
+   processes: the solution and every wrong variant of tests/variants, graded again and again,
+   every other time with two children sharing the checks.
 5. What the bubblewrap sandbox costs: `python -m graders check NN` on each solution with the
    sandbox and with the guard alone, runs interleaved so that the machine's load hits both alike.
 
@@ -33,7 +34,7 @@ import tomllib
 from pathlib import Path
 
 from graders.engine import sandbox
-from graders.engine.parent import grade
+from graders.engine.parent import grade, run_grading
 from graders.manifest import PACK_ROOT, Exercise, find_exercise, load_exercises
 
 VARIANTS = PACK_ROOT / "tests" / "variants"
@@ -110,9 +111,11 @@ def wrong_variants(exercise: Exercise) -> list[tuple[str, str]]:
     return found
 
 
-def verdicts(exercise: Exercise, folder: Path) -> tuple[bool, ...]:
+def verdicts(exercise: Exercise, folder: Path, lanes: int = 1) -> tuple[bool, ...]:
+    """Each check's verdict, its checks shared by `lanes` children side by side."""
     checks = exercise.checks()
-    return tuple(result.passed for result in grade(exercise, checks, folder))
+    return tuple(result.passed for result in run_grading(exercise, checks, folder,
+                                                         lanes=lanes).results)
 
 
 def flipped(exercise: Exercise, seen: set[tuple[bool, ...]]) -> list[str]:
@@ -179,7 +182,8 @@ def burn(stop_at: float) -> None:
 
 def stability(runs: int, variant_runs: int, root: Path) -> list[str]:
     """Grade each solution `runs` times and each wrong variant `variant_runs` times, with every
-    core kept busy by a process that spins."""
+    core kept busy by a process that spins; every other run has two children share the
+    checks (graders/engine/lanes.py)."""
     cases: list[tuple[Exercise, str, Path, int]] = []
     for exercise in load_exercises():
         cases.append((exercise, "solution", root / "solutions" / exercise.folder, runs))
@@ -198,7 +202,8 @@ def stability(runs: int, variant_runs: int, root: Path) -> list[str]:
     try:
         started = time.perf_counter()
         for exercise, name, folder, count in cases:
-            seen = {verdicts(exercise, folder) for _ in range(count)}
+            # One child, then two sharing the checks, in turn: the split must change nothing.
+            seen = {verdicts(exercise, folder, lanes=1 + run % 2) for run in range(count)}
             status = "same verdicts" if len(seen) == 1 else (
                 f"{len(seen)} DIFFERENT verdicts, of {', '.join(flipped(exercise, seen))}")
             if name == "solution":
