@@ -9,12 +9,15 @@ call itself was wrong (no such exercise, no such folder).
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 if __name__ == "__main__":  # the sandbox's fork server first: its imports overlap with these
     from graders.engine import sandboxserver
@@ -327,5 +330,17 @@ def main(argv: list[str] | None = None) -> int:
     return args.run(args)
 
 
+def exit_without_teardown(code: int) -> NoReturn:
+    """Leave as `sys.exit(code)` would, but without the interpreter's teardown of every module
+    and object, which nothing here needs (60 to 70 ms of each `make check` after a grading,
+    measured). What must happen still does: the atexit hooks (the fork servers' shutdown) run,
+    and the standard streams are flushed."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_teardown(main())
