@@ -305,41 +305,47 @@ def server_environment() -> dict[str, str]:
 
 
 _early_start: threading.Thread | None = None
-"""The thread that probes the sandbox and starts the server while the parent imports."""
+"""The thread that waits for the probe of the sandbox while the parent imports, and gives up the
+servers started meanwhile if the sandbox does not work here."""
 _early_started = threading.Event()
 
 
 def start_early(submission: Path, reference: bool = False, servers: int = 1) -> None:
-    """Start `servers` servers for the submission `submission` now, in a thread, so that the
-    probe of the sandbox and the servers' imports overlap with whatever the parent does before
-    its first child (which waits until they are started). Each is taken by the first thread
-    that grades (the main thread, or one lane each)."""
+    """Start `servers` servers for the submission `submission` now, so that the probe of the
+    sandbox and the servers' imports overlap with whatever the parent does before its first
+    child (which waits until the probe is done). Each is taken by the first thread that grades
+    (the main thread, or one lane each). They are launched here, in the main thread, and only
+    the probe runs in a thread: a thread launching them would share the interpreter with the
+    command line's own imports, and launch them some 20 to 30 ms later."""
     global _early_start
+    if threading.current_thread() is not threading.main_thread() or _early_start is not None:
+        return
+    with contextlib.suppress(Exception):  # an early start is only a head start
+        _start_spares(submission, reference, servers)
 
-    def start() -> None:
+    def confirm() -> None:
         try:
-            likely = sandbox.likely()
-            if likely is not None and forkserver.available():
-                scope = Scope(submission_folders(submission, reference), landlock_version())
-                env = server_environment()
-                for _ in range(servers):  # started while the probe runs, given up if it fails
-                    server = _start(likely, scope, env)
-                    with _lock:
-                        _spare.append((server, os.getpid()))
-            if not sandbox.chosen().sandboxed:
+            if not sandbox.chosen().sandboxed:  # started while the probe ran: given up
                 shut_down()
-        except Exception:  # an early start is only a head start
+        except Exception:
             pass
         finally:
             _early_started.set()
-        # bwrap dies with the *thread* that started it (--die-with-parent is Linux's parent-death
-        # signal, sent when that thread ends): this one stays, idle, as long as the process.
-        if _spare:
-            threading.Event().wait()
 
-    if threading.current_thread() is threading.main_thread() and _early_start is None:
-        _early_start = threading.Thread(target=start, name="awaitlings-sandbox", daemon=True)
-        _early_start.start()
+    _early_start = threading.Thread(target=confirm, name="awaitlings-sandbox", daemon=True)
+    _early_start.start()
+
+
+def _start_spares(submission: Path, reference: bool, servers: int) -> None:
+    likely = sandbox.likely()
+    if likely is None or not forkserver.available():
+        return
+    scope = Scope(submission_folders(submission, reference), landlock_version())
+    env = server_environment()
+    for _ in range(servers):
+        server = _start(likely, scope, env)
+        with _lock:
+            _spare.append((server, os.getpid()))
 
 
 def start_for_command_line(argv: Sequence[str]) -> None:
