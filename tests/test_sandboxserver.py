@@ -295,7 +295,7 @@ def test_a_killed_or_stuck_server_is_replaced_and_the_grading_completes(
     assert run.isolation.layers[0] == sandbox.LAYER
 
 
-def test_a_server_started_early_outlives_the_thread_that_started_it(
+def test_a_server_started_early_outlives_the_probe_and_is_the_one_used(
     own_server: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sandboxserver, "_early_start", None)
@@ -304,7 +304,7 @@ def test_a_server_started_early_outlives_the_thread_that_started_it(
     assert sandboxserver._early_started.wait(30)
     assert len(sandboxserver._spare) == 1
     server = sandboxserver._spare[0][0]
-    time.sleep(0.5)  # bwrap would be killed as its starting thread ends (parent-death signal)
+    time.sleep(0.5)  # bwrap is killed as the thread that started it ends (parent-death signal)
     assert server is not None and server.usable
     results = grade(BYHAND, None, BYHAND.solution_dir, reference=True)
     assert all(result.passed for result in results)
