@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from graders.engine import childrun, processes
+from graders.engine import childrun, processes, stopgaps
 from graders.engine import parent as sandbox
 from graders.engine.integrity import Integrity
 from graders.engine.stopgaps import Stopgaps
@@ -122,6 +122,42 @@ def test_a_functions_attribute_changed_in_place_is_named(function, attribute, va
     finally:
         setattr(function, attribute, saved)
     assert record.changes() == []
+
+
+@pytest.mark.parametrize("attribute, value", [
+    ("__code__", _other.__code__),
+    ("__defaults__", (5,)),
+    ("__module__", "elsewhere"),
+])
+def test_attributes_read_in_the_fork_server_make_the_same_record(
+    attribute: str, value: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stopgaps, "_read_in_server", {})
+    functions = [_other, _some_defaults, _no_defaults]
+    read_here = Stopgaps(functions, lambda f: f.__qualname__, tuple)
+    stopgaps.read_before([_other, _some_defaults, 3, "not a function"])  # _no_defaults unread
+    assert set(stopgaps._read_in_server) == {_other, _some_defaults}
+    from_server = Stopgaps(functions, lambda f: f.__qualname__, tuple)
+    assert from_server._attributes == read_here._attributes
+    saved = getattr(_some_defaults, attribute)
+    try:
+        setattr(_some_defaults, attribute, value)
+        assert from_server.changes() == [f"_some_defaults.{attribute}"]
+    finally:
+        setattr(_some_defaults, attribute, saved)
+    assert from_server.changes() == []
+
+
+def test_attributes_read_before_a_module_was_loaded_are_forgotten(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stopgaps, "_read_in_server", {})
+    stopgaps.read_before([_other])
+    stopgaps.forget_if_stale()
+    assert _other in stopgaps._read_in_server  # nothing loaded since: kept
+    monkeypatch.setitem(sys.modules, "grader_test_new_module", types.ModuleType("new"))
+    stopgaps.forget_if_stale()
+    assert stopgaps._read_in_server == {}
 
 
 def test_what_a_function_makes_on_first_read_is_no_change():

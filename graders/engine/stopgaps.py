@@ -67,9 +67,7 @@ class Stopgaps:
         is_function = map(is_, map(type, values), repeat(FunctionType))
         self._functions = tuple(dict.fromkeys(compress(values, is_function)))
         self._name_of = name_of
-        self._attributes = tuple(
-            tuple(map(attrgetter(name), self._functions)) for name in FUNCTION_ATTRIBUTES
-        )
+        self._attributes = _attributes_of(self._functions)
         between = (_BETWEEN,)  # a tuple's only reference: the marker
         self._referring = tuple(item for function in self._functions
                                 for item in (function, between))
@@ -124,6 +122,63 @@ class Stopgaps:
         if self._own_state() != self._own:
             found.append("the guard's own state (its hook, handlers or policy)")
         return found
+
+
+_read_in_server: dict[FunctionType, tuple[object, ...]] = {}
+"""FUNCTION_ATTRIBUTES of functions, by function, as the fork server read them (`read_before`);
+a cache, named as one: the constants are compared after every check, this is not."""
+
+
+_read_with_modules = 0
+"""How many modules were loaded when `_read_in_server` was filled."""
+
+
+def read_before(values: Iterable[object]) -> None:
+    """In the fork server (graders/engine/forking.py), while a child runs: the attributes of the
+    functions among `values` (every function the modules loaded now hold), for the records of
+    the children it forks next. Read there, no audit hook runs; read by a child, under the
+    guard's hook, they cost 3 audit events a function, some 20,000 in all (8 to 10 ms of each
+    child). The table holds each function itself, so that no other function can take its
+    place."""
+    global _read_with_modules
+    values = tuple(values)
+    is_function = map(is_, map(type, values), repeat(FunctionType))
+    functions = list(dict.fromkeys(compress(values, is_function)))
+    _read_in_server.clear()
+    _read_in_server.update(zip(functions, _read(functions), strict=True))
+    _read_with_modules = len(sys.modules)
+
+
+def read_with_modules() -> int:
+    return _read_with_modules
+
+
+def forget_if_stale() -> None:
+    """Before a fork: the table is given up if a module was loaded since it was read (a new
+    suite), since an import may change what a function of an earlier module holds (a package
+    renaming its functions' `__module__`). A child then takes what is still true: nothing
+    between the fork and its record changes a function's code, defaults or module."""
+    if len(sys.modules) != _read_with_modules:
+        _read_in_server.clear()
+
+
+def _attributes_of(functions: tuple[FunctionType, ...]) -> tuple[tuple[object, ...], ...]:
+    """FUNCTION_ATTRIBUTES of each function, an array per attribute: from the server's reading
+    where it has one, else read here."""
+    known = list(map(_read_in_server.get, functions))
+    unread = [function for function, row in zip(functions, known, strict=True) if row is None]
+    if unread:
+        read = dict(zip(unread, _read(unread), strict=True))
+        known = [read[function] if row is None else row
+                 for function, row in zip(functions, known, strict=True)]
+    columns = tuple(zip(*known, strict=True))
+    return columns or tuple(() for _ in FUNCTION_ATTRIBUTES)
+
+
+def _read(functions: list[FunctionType]) -> list[tuple[object, ...]]:
+    """Each function's FUNCTION_ATTRIBUTES, as a row."""
+    return list(zip(*(map(attrgetter(name), functions) for name in FUNCTION_ATTRIBUTES),
+                    strict=True))
 
 
 def name_in(namespaces: Iterable[object], value: object) -> str:
