@@ -25,7 +25,7 @@ if __name__ == "__main__":  # the sandbox's fork server first: its imports overl
     sandboxserver.start_for_command_line(sys.argv[1:])
 
 from graders.engine.lanes import in_lanes, lanes_for
-from graders.engine.parent import run_grading
+from graders.engine.parent import run_grading, share_a_grading
 from graders.engine.report import ExerciseReport, report_lines, write_json
 from graders.engine.sandboxserver import DEFAULT_SUBMISSION
 from graders.kit.checks import Check
@@ -81,7 +81,7 @@ def graded_in_turn(
     check_lanes = lanes if len(gradings) == 1 else 1
     jobs = [job(index, *grading) for index, grading in enumerate(gradings)]
     try:
-        for index, report in enumerate(in_lanes(jobs, lanes)):
+        for index, report in enumerate(in_lanes(jobs, lanes, share_a_grading)):
             with shown:
                 out.done_running()
                 waited_for[0] = index + 1

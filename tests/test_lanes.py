@@ -63,6 +63,23 @@ def test_a_job_that_raises_raises_at_its_turn_after_those_before_it() -> None:
         next(results)
 
 
+def test_a_lane_that_finds_no_job_left_helps_until_told_there_is_nothing() -> None:
+    long_may_end = threading.Event()
+    helped: list[bool] = []
+
+    def long() -> str:
+        assert long_may_end.wait(10), "the idle lane did not help while the long job ran"
+        return "long"
+
+    def when_idle() -> bool:
+        helped.append(long_may_end.is_set())
+        long_may_end.set()  # the long job ends only because an idle lane was asked to help
+        return len(helped) < 3
+
+    assert list(lanes.in_lanes([long, lambda: "short"], 2, when_idle)) == ["long", "short"]
+    assert helped[:3] == [False, True, True]  # asked again until it found nothing more
+
+
 def test_lanes_are_one_per_core_at_most_and_never_more_than_the_gradings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -164,6 +181,23 @@ def test_the_checks_of_one_exercise_are_shared_by_two_children(
     assert all(result.passed for result in grading.results)
     assert len(given) == 2 and all(given)  # each child ran some of the checks
     assert sorted(index for run in given for index in run) == list(range(len(grading.results)))
+
+
+def test_a_lane_with_nothing_left_shares_the_checks_of_a_running_grading(
+    own_servers: None,
+) -> None:
+    exercise = find_exercise("03")
+    grading = parent._Grading(exercise, SOLUTIONS / exercise.folder, ChildLimits(), True, None)
+    grading.load_checks()
+    with parent._sharable(grading):
+        assert parent.share_a_grading()  # children of this lane's, until no check is left
+        assert grading.handout.empty and grading.sharers == 0
+        assert not parent.share_a_grading()  # nothing left to share
+        grading.wait_for_sharers()
+        grading.handout.give_back([0, 1, 2])
+        assert not parent.share_a_grading()  # closed to sharers once its owner waits
+    results = grading.results_in_order()
+    assert len(results) == len(exercise.checks()) and all(r.passed for r in results)
 
 
 def test_a_check_of_every_exercise_reports_them_in_order_with_one_isolation_line() -> None:

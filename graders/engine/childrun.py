@@ -338,5 +338,10 @@ class Handout:
 
     @property
     def empty(self) -> bool:
+        return self.left == 0
+
+    @property
+    def left(self) -> int:
+        """How many checks are still to be handed out."""
         with self._lock:
-            return not self._returned and self._next >= self._count
+            return len(self._returned) + max(0, self._count - self._next)

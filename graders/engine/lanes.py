@@ -8,7 +8,8 @@ the one thread that asked, and since lanes live on, so do their servers (`watch`
 without starting any). The children of two lanes are two processes on two cores; the parent only
 waits for their events and judges them, in milliseconds. `in_lanes` gives results in the jobs'
 order, each as soon as it and all before it are done, so a report reads the same as one graded
-in turn.
+in turn. A lane with no job left helps those still running (a `check` of several exercises: it
+shares the checks of the one with the most left, graders/engine/parent.py).
 
 What keeps verdicts the same: every check that measures time runs on the child's virtual clock,
 and the real-time checks (01's farm in a thread, 02's threaded dinner) are built to hold on a
@@ -17,6 +18,7 @@ loaded machine; the bench's load runs check both.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -111,11 +113,14 @@ def lanes_for(exercises: int) -> int:
     return ONE_EXERCISE_LANES if idle_cores() > ONE_EXERCISE_LANES else 1
 
 
-def in_lanes(jobs: Sequence[Callable[[], T]], lanes: int) -> Iterator[T]:
+def in_lanes(jobs: Sequence[Callable[[], T]], lanes: int,
+             when_idle: Callable[[], bool] = lambda: False) -> Iterator[T]:
     """Each job's result, in the jobs' order, as soon as it and every job before it are done;
-    the jobs run in `lanes` lanes, each taking the next job not yet taken. With one lane, or
-    called from a lane (which would wait on itself), they run here, one after another. A job
-    that raises raises here, when its turn comes."""
+    the jobs run in `lanes` lanes, each taking the next job not yet taken, and a lane that finds
+    none left calls `when_idle` until it says it found nothing more to do (graders/engine/
+    parent.py: share_a_grading, the checks of a job still running). With one lane, or called
+    from a lane (which would wait on itself), they run here, one after another. A job that
+    raises raises here, when its turn comes."""
     if lanes <= 1 or len(jobs) <= 1 or isinstance(threading.current_thread(), Lane):
         for job in jobs:
             yield job()
@@ -129,6 +134,9 @@ def in_lanes(jobs: Sequence[Callable[[], T]], lanes: int) -> Iterator[T]:
             with changed:
                 index = next(taken, None)
             if index is None:
+                with contextlib.suppress(Exception):  # only help: the jobs' owners report
+                    while when_idle():
+                        pass
                 return
             try:
                 outcome: tuple[bool, object] = (True, jobs[index]())

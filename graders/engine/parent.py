@@ -22,7 +22,7 @@ import contextlib
 import importlib.util
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -108,16 +108,64 @@ def run_grading(
         if on_start is not None and index < len(grading.checks):
             on_start(grading.checks[index])
 
+    grading.on_start = started
+    with _sharable(grading):
+        try:
+            for _ in in_lanes([partial(grading.run_lane, started)] * max(1, lanes), lanes):
+                pass
+            grading.wait_for_sharers()
+            return Grading(grading.results_in_order(), grading.isolations[-1])
+        except Exception as error:  # the grader's own fault: what was judged stays, the rest fails
+            with contextlib.suppress(Exception):
+                grading.load_checks()
+                grading.wait_for_sharers()
+            failure = messages.grader_failed(error)
+            return Grading([grading.results.get(index) or _failed(check, failure)
+                            for index, check in enumerate(grading.checks)],
+                           grading.isolations[-1])
+
+
+SHARE_WHEN_LEFT = 3
+"""Checks of a running grading not yet handed out for which an idle lane starts a child of its
+own to share them (`share_a_grading`): for fewer, that child's start (a fork, the suite and the
+student's modules: some 50 to 100 ms) costs about what it would save."""
+
+_sharable_gradings: list[_Grading] = []
+_sharable_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _sharable(grading: _Grading) -> Iterator[None]:
+    with _sharable_lock:
+        _sharable_gradings.append(grading)
     try:
-        for _ in in_lanes([partial(grading.run_lane, started)] * max(1, lanes), lanes):
-            pass
-        return Grading(grading.results_in_order(), grading.isolations[-1])
-    except Exception as error:  # the grader's own fault: what was judged stays, the rest fails
-        with contextlib.suppress(Exception):
-            grading.load_checks()
-        failure = messages.grader_failed(error)
-        return Grading([grading.results.get(index) or _failed(check, failure)
-                        for index, check in enumerate(grading.checks)], grading.isolations[-1])
+        yield
+    finally:
+        with _sharable_lock:
+            _sharable_gradings.remove(grading)
+
+
+def share_a_grading() -> bool:
+    """For a lane with nothing left of its own (graders/engine/lanes.py): run children for the
+    running grading with the most checks not yet handed out, as one more lane of it, until it
+    has none left; False when no grading has SHARE_WHEN_LEFT. The last exercises of a `check` of
+    several then end on every core, not on one while the others wait. Verdicts do not depend on
+    how a grading's checks are split between children (`make bench` alternates the splits)."""
+    with _sharable_lock:
+        gradings = list(_sharable_gradings)
+    grading = max(gradings, key=lambda grading: grading.handout.left, default=None)
+    if grading is None or not grading.join_as_sharer():
+        return False
+    try:
+        grading.run_lane(grading.on_start)
+    except Exception as error:  # the grader's own fault: the grading's owner reports it
+        grading.sharer_error = error
+    finally:
+        with grading.shared:
+            grading.sharers -= 1
+            grading.shared.notify_all()
+    return True
+
 
 class _Grading:
     """One exercise's grading: its checks (read from the suite while the first child starts),
@@ -137,6 +185,31 @@ class _Grading:
         self.unrun: Failure | None = None
         """Why the checks no child ran fail: the import's failure, or the budget spent."""
         self._lock = threading.RLock()
+        self.on_start: Callable[[int], object] = lambda index: None
+        self.sharers = 0
+        """Lanes of other gradings running children for this one (`share_a_grading`)."""
+        self.closed_to_sharers = False
+        self.shared = threading.Condition()
+        self.sharer_error: Exception | None = None
+
+    def join_as_sharer(self) -> bool:
+        """Whether a lane of another grading may share this one now: its own lanes still run
+        and it has SHARE_WHEN_LEFT checks not handed out (then it is counted as a sharer)."""
+        with self.shared:
+            if self.closed_to_sharers or self.handout.left < SHARE_WHEN_LEFT:
+                return False
+            self.sharers += 1
+            return True
+
+    def wait_for_sharers(self) -> None:
+        """Once this grading's own lanes are done: until the lanes that shared it are done too
+        (the checks they were given have their results), and the error one of them met."""
+        with self.shared:
+            self.closed_to_sharers = True
+            while self.sharers:
+                self.shared.wait(timeout=0.5)
+        if self.sharer_error is not None:
+            raise self.sharer_error
 
     def load_checks(self) -> None:
         with self._lock:
