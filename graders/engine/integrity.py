@@ -10,16 +10,14 @@ solution needs is the guard's (graders/engine/guard.py).
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
-from operator import is_not, not_
+from operator import is_, is_not
 from types import MappingProxyType, ModuleType
 
 _MISSING = object()
-_BETWEEN = object()
 MAX_REPORTED = 6
 """Changes or refusals named in one message; the rest are counted."""
 
@@ -103,16 +101,9 @@ class Integrity:
     namespaces: list[_Namespace] = field(default_factory=list)
     modules: dict[str, ModuleType] = field(default_factory=dict)
     _flat: tuple[tuple, ...] = ()
-    """Per kind of namespace (dict, mappingproxy): the namespaces, names and values, flattened
-    so that a comparison name by name is made in C, in a few milliseconds. Made on the first
-    comparison that needs it, which few gradings reach: made with the record, it was half of
-    the record's time (10 of 20 ms)."""
-    _dicts: tuple[dict, ...] = ()
-    _referring: tuple[object, ...] = ()
-    _held: tuple[list[object], list[object], list[int]] = ([], [], [])
-    """Every namespace's dict; the same, a marker between two; and what they held the last time
-    nothing had changed: their names and their values in order, and their sizes. The common
-    case, nothing changed, is answered from the dicts' own tables without looking a name up."""
+    """Per kind of namespace (dict, mappingproxy): the names whose change `changes()` reports,
+    their namespaces and their values, flattened so that the comparison is made in C, in a
+    millisecond or two."""
 
     @classmethod
     def of_loaded_modules(cls) -> Integrity:
@@ -131,29 +122,29 @@ class Integrity:
                     record.namespaces.append(_Namespace(
                         f"{name}.{key}", value, tuple(attributes), tuple(attributes.values())
                     ))
-        record._hold()
+        record._flatten()
         return record
 
-    def _hold(self) -> None:
-        self._dicts = tuple(_dict_of(namespace.current()) for namespace in self.namespaces)
-        between = (_BETWEEN,)  # a tuple's only reference: the marker
-        self._referring = tuple(item for held in self._dicts for item in (held, between))
-        self._held = self._holding()
-
-    def _flat_arrays(self) -> tuple[tuple, ...]:
+    def _flatten(self) -> None:
         """The arrays compared name by name: only the names whose change `changes()` would
-        report. A name that held data (`asyncio.events._event_loop_policy` is None until the
-        first loop, `platform._uname_cache` until the first call, aiohttp's cached Date changes
-        every second) is rebound in most gradings, and were it here, each comparison after it
-        would take the slow path through some 2,000 namespaces (4 to 6 ms)."""
+        report, those that held functions, classes, modules or descriptors (`_watched`). A name
+        that held data or an object of another kind (`asyncio.events._event_loop_policy`, None
+        until the first loop and a policy after it; `platform._uname_cache`; aiohttp's cached
+        Date, new every second) is rebound in most gradings, and were it here, every comparison
+        after it would look through some 2,000 namespaces one by one (4 to 6 ms) to find that
+        nothing reportable changed."""
         flat = []
         for getter, kind in ((dict.get, ModuleType), (MappingProxyType.get, type)):
             chosen = [n for n in self.namespaces if isinstance(n.owner, kind)]
-            # Whole arrays at once, in C: a Python loop over 2,000 namespaces costs 3 ms more.
+            # Whole arrays at once, in C: a Python loop over 2,000 namespaces costs 3 ms more,
+            # and one over their 30,000 values ten times that.
             keys = list(chain.from_iterable(n.keys for n in chosen))
             values = list(chain.from_iterable(n.values for n in chosen))
             owners = list(chain.from_iterable(repeat(n.current(), len(n.keys)) for n in chosen))
-            kept = list(map(not_, map(_DATA_TYPES.__contains__, map(type, values))))
+            kinds = list(map(type, values))
+            kept = list(map(any, zip(map(callable, values),
+                                     map(is_, kinds, repeat(ModuleType)),
+                                     map(hasattr, kinds, repeat("__get__")), strict=True)))
             starts = accumulate((len(n.keys) for n in chosen), initial=0)
             for start, namespace in zip(starts, chosen, strict=False):  # one start more
                 rebound = _REBOUND_KEYS.get(getattr(namespace.owner, "__name__", ""))
@@ -163,21 +154,6 @@ class Integrity:
             flat.append((getter, tuple(compress(owners, kept)), tuple(compress(keys, kept)),
                          tuple(compress(values, kept))))
         self._flat = tuple(flat)
-        return self._flat
-
-    def _holding(self) -> tuple[list[object], list[object], list[int]]:
-        """The dicts' names in order, their values in order (gc.get_referents of a dict of
-        names gives its values alone, a marker after each dict's), and their sizes."""
-        return (list(chain.from_iterable(self._dicts)), gc.get_referents(*self._referring),
-                list(map(len, self._dicts)))
-
-    def _hold_the_same(self, held: tuple[list[object], list[object], list[int]]) -> bool:
-        """Each dict holds the same names and values, in the same order, as before: then every
-        name recorded still holds its value."""
-        (names, values, sizes), (names_before, values_before, sizes_before) = held, self._held
-        return (sizes == sizes_before and len(values) == len(values_before)
-                and not any(map(is_not, names, names_before))
-                and not any(map(is_not, values, values_before)))
 
     def values(self) -> Iterator[object]:
         """Every value recorded, of modules and of classes alike (with repeats)."""
@@ -186,7 +162,7 @@ class Integrity:
     def _unchanged(self) -> bool:
         return not any(
             any(map(is_not, map(getter, owners, keys), values))
-            for getter, owners, keys, values in self._flat or self._flat_arrays()
+            for getter, owners, keys, values in self._flat
         )
 
     def changes(self) -> list[str]:
@@ -196,17 +172,11 @@ class Integrity:
             for name, module in self.modules.items()
             if sys.modules.get(name, module) is not module
         ]
-        if found:
+        if found or self._unchanged():  # the common case: every name compared at once, in C
             return found
-        held = self._holding()
-        if self._hold_the_same(held):
-            return found
-        if not self._unchanged():
-            for namespace in self.namespaces:
-                if not namespace.unchanged():
-                    found.extend(f"{namespace.label}.{key}" for key, _ in namespace.replaced())
-        if not found:  # a name was added, or data rebound (a module's cache): the new normal,
-            self._held = held  # as taken before the comparison: a change since is seen next
+        for namespace in self.namespaces:  # the names, for the message
+            if not namespace.unchanged():
+                found.extend(f"{namespace.label}.{key}" for key, _ in namespace.replaced())
         return found
 
     def restore(self) -> None:
@@ -215,11 +185,6 @@ class Integrity:
         for namespace in self.namespaces:
             if not namespace.unchanged():
                 namespace.put_back(namespace.replaced())
-
-
-def _dict_of(namespace: Mapping[str, object]) -> object:
-    """The dict itself: a module's, or the one a class's mappingproxy shows."""
-    return namespace if type(namespace) is dict else gc.get_referents(namespace)[0]
 
 
 def describe_changes(changed: list[str]) -> str:
