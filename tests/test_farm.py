@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 
 import aiohttp
 import requests
 from conftest import posix_only
 
-from graders.farm.service import FARM, farm_in_thread, farm_on_loop, make_farm_app
+from graders.farm.service import FARM, Reply, farm_in_thread, farm_on_loop, make_farm_app
 from graders.kit.vtime import run_virtual
 from graders.manifest import PACK_ROOT
 
@@ -150,3 +152,70 @@ def test_the_farm_app_is_a_plain_aiohttp_application():
     assert {route.resource.canonical for route in app.router.routes()} >= {
         "/animals", "/animals/{name}"
     }
+
+
+# What a client may send the farm, right or wrong: each server must answer it alike and write it
+# down alike (graders/farm/threaded.py serves 01 without aiohttp, from the same routes).
+ASKED_OF_BOTH = ["/animals", "/animals/cow", "/animals/unicorn", "/animals//cow", "/animals/",
+                 "/animals/Cow", "/animals/%C3%A9meu", "/animals/lo%20mi", "/animals/cow?x=1",
+                 "/animals/cow/", "/animals/ka-lo.mi_zu", "/animalscow", "/", "/other/cow",
+                 "/animals/%E7%89%9B"]
+
+
+def asked_of(base_url: str, method: str = "GET") -> list[tuple[int, str, str]]:
+    root = base_url.removesuffix("/animals")
+    with requests.Session() as session:
+        answers = [session.request(method, root + path, timeout=5) for path in ASKED_OF_BOTH]
+    return [(answer.status_code, answer.text, answer.headers["Content-Type"])
+            for answer in answers]
+
+
+def test_the_farm_in_a_thread_answers_and_writes_down_what_the_aiohttp_farm_does():
+    from graders.farm.threaded import farm_in_thread as served_without_aiohttp
+
+    replies = {"cow": Reply("Moo!", 200, 0.001), "émeu": Reply("Mèèh!", 200, 0.0),
+               "lo mi": Reply("Ka ka!", 503, 0.002), "ka-lo.mi_zu": Reply("", 418, 0.0),
+               "牛": Reply("咩咩", 200, 0.0)}
+    seen = []
+    for serving in (served_without_aiohttp, aiohttp_farm_in_thread):
+        with serving(replies=replies) as farm:
+            answers = asked_of(farm.base_url) + asked_of(farm.base_url, "POST")
+        seen.append((answers, [(visit.path, visit.sent, visit.status, visit.connection)
+                               for visit in farm.log.visits]))
+    assert seen[0] == seen[1]
+
+
+@contextlib.contextmanager
+def aiohttp_farm_in_thread(**options):
+    """The aiohttp farm, on a loop in a thread of its own: what the threaded farm must match."""
+    started, box = threading.Event(), {}
+
+    async def serve():
+        box["loop"], box["stop"] = asyncio.get_running_loop(), asyncio.Event()
+        async with farm_on_loop(**options) as farm:
+            box["farm"] = farm
+            started.set()
+            await box["stop"].wait()
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    started.wait(timeout=10)
+    try:
+        yield box["farm"]
+    finally:
+        box["loop"].call_soon_threadsafe(box["stop"].set)
+        thread.join(timeout=10)
+
+
+def test_the_farm_in_a_thread_answers_clients_at_once_and_sees_them_overlap():
+    replies = {"cow": Reply("Moo!", 200, 0.5), "pig": Reply("Oink!", 200, 0.0)}
+    with farm_in_thread(replies=replies) as farm:
+        slow = threading.Thread(target=requests.get, args=(farm.url("cow"),))
+        slow.start()
+        while not farm.log.visits:  # the cow is being answered: the pig comes meanwhile
+            threading.Event().wait(0.001)
+        assert requests.get(farm.url("pig"), timeout=5).text == "Oink!"
+        slow.join()
+    cow, pig = farm.log.visits
+    assert farm.log.overlapping() == [(cow, pig)]
+    assert pig.answered < cow.answered

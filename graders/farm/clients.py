@@ -13,14 +13,11 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from graders.farm.records import FARM, FarmLog, Visit
+from graders.farm.records import FARM, FarmLog, RunningFarm, Visit
 from graders.kit import CheckFailed, import_calls, observed
-
-if TYPE_CHECKING:
-    from graders.farm.service import RunningFarm
 
 GRADING_ANIMALS: dict[str, str] = {**FARM, "fox": "Ring-ding-ding!"}
 """The farm of 05's blocking check, which judges no line: the tutorial's animals and one more."""

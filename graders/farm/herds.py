@@ -27,7 +27,7 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graders.farm.records import FARM, Reply, not_found, speech
+from graders.farm.records import FARM, NOT_FOUND, Reply, not_found, speech
 
 TUTORIAL = tuple(FARM)
 """The tutorial's twelve animals."""
@@ -46,8 +46,6 @@ CLIENT_ERRORS = (400, 401, 403, 405, 409, 410, 418, 422, 429)
 SERVER_ERRORS = (500, 501, 502, 503, 504)
 ERROR_TEXTS = ("The farm is closed for the night.", "Too many visitors: come back later.",
                "The gate is stuck.", "Nobody is in the barn.", "Error", "")
-NOT_FOUND = 404
-"""The status of a name the farm does not know, at once, with `not_found(name)`."""
 
 
 def made_up_name(rng: random.Random, kind: str) -> str:

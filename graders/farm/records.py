@@ -1,12 +1,15 @@
 """What the farm knows and writes down: its animals, its replies, its log. Plain data, no server.
 
-The farm's service (graders/farm/service.py) serves these; the contract's models of the farm's
+The farm's two servers serve these, and decide alike what a path gets (`route`, `reply_of`):
+graders/farm/service.py on aiohttp (05's, on virtual time, and `make farm`), graders/farm/
+threaded.py on the standard library (01's, in threads). The contract's models of the farm's
 clients (graders/suites/models/) judge with them in the parent, which reads a grading's checks
 without the libraries that only the child needs to run them (aiohttp, requests).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -92,6 +95,18 @@ class FarmLog:
         )
 
 
+@dataclass
+class RunningFarm:
+    """A farm being served: where to find it and what it was asked."""
+
+    base_url: str
+    """Its /animals URL, without a trailing slash, like the clients' BASE_URL."""
+    log: FarmLog
+
+    def url(self, animal: str) -> str:
+        return f"{self.base_url}/{animal}"
+
+
 Delays = float | Mapping[str, float]
 
 
@@ -108,3 +123,26 @@ def replies_for(animals: Mapping[str, str], delay: Delays = DELAY) -> dict[str, 
     """The table of a farm that knows `animals` (name: sound), each answering after its delay."""
     return {name: Reply(sound, 200, delay if isinstance(delay, int | float)
                         else delay.get(name, DELAY)) for name, sound in animals.items()}
+
+
+NOT_FOUND = 404
+"""The status of a name the farm does not know, at once, with `not_found(name)`."""
+_ANIMAL_PATH = re.compile(r"/animals/([^{}/]+)")
+"""`/animals/{name}` as aiohttp's router reads it: one segment, without braces."""
+
+
+def route(path: str) -> str | None:
+    """The name a decoded path asks the farm for: "" for `/animals` (the welcome), the name for
+    `/animals/{name}`, None for any other path (`/animals//cow`), which gets a plain 404."""
+    if path == "/animals":
+        return ""
+    found = _ANIMAL_PATH.fullmatch(path)
+    return found.group(1) if found else None
+
+
+def reply_of(table: Mapping[str, Reply], name: str) -> Reply:
+    """What the farm answers for a name that `route` found: the welcome for "", else the
+    table's reply, or 404 at once for a name it does not hold."""
+    if not name:
+        return Reply(WELCOME, 200, 0.0)
+    return table.get(name) or Reply(not_found(name), NOT_FOUND, 0.0)

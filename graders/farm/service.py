@@ -9,15 +9,17 @@ Every request is written down in a `FarmLog` (what was asked, when it arrived an
 which connection), so that a grader can say what a client really did, not just what it returned.
 
 - `python -m graders.farm.service --port 8080 --delay 5` (`make farm`) serves it for a learner.
-- `farm_in_thread()` serves it from a thread of the grader's process, for the blocking client of
-  exercise 01 (a `requests` call cannot be answered by a server on its own thread's loop).
+- `farm_in_thread()` serves it from threads of the grader's process, for the blocking client of
+  exercise 01 (a `requests` call cannot be answered by a server on its own thread's loop), with
+  the standard library's HTTP server: graders/farm/threaded.py says why, and answers the same.
 - `farm_on_loop()` serves it on the running event loop, for the aiohttp client of exercise 05, so
   that its delays run on virtual time.
 
 What the farm answers is the tutorial's by default (its twelve animals, one delay). A grader may
 give it a table of `Reply`s instead, one per name: any text, any status, any delay per animal, so
 that a scenario's made-up animals are what the farm knows. The table is read at each request, so
-a grader that keeps one farm running (01's, in its thread) can give it the next scenario's.
+a grader that keeps one farm running (01's, in its thread) can give it the next scenario's. What
+a path gets is decided once for both servers (`route`, `reply_of`: graders/farm/records.py).
 """
 
 from __future__ import annotations
@@ -25,9 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -40,11 +40,14 @@ from graders.farm.records import (  # noqa: F401 (the farm's data, served here a
     Delays,
     FarmLog,
     Reply,
+    RunningFarm,
     Visit,
     not_found,
     replies_for,
+    reply_of,
     speech,
 )
+from graders.farm.threaded import farm_in_thread  # noqa: F401 (where the farm's users look)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -85,33 +88,22 @@ def make_farm_app(
         visit.answered = asyncio.get_running_loop().time()
         return response
 
+    async def answer(name: str) -> web.Response:
+        reply = reply_of(table, name)
+        if reply.delay > 0:
+            await asyncio.sleep(reply.delay)
+        return web.Response(status=reply.status, text=reply.text)
+
     async def welcome(request: web.Request) -> web.Response:
-        return web.Response(text=WELCOME)
+        return await answer("")
 
     async def speak(request: web.Request) -> web.Response:
-        name = request.match_info["name"]
-        reply = table.get(name)
-        if reply is None:
-            return web.Response(status=404, text=not_found(name))
-        await asyncio.sleep(reply.delay)
-        return web.Response(status=reply.status, text=reply.text)
+        return await answer(request.match_info["name"])
 
     app = web.Application(middlewares=[write_down])
     app.router.add_get("/animals", welcome)
     app.router.add_get("/animals/{name}", speak)
     return app
-
-
-@dataclass
-class RunningFarm:
-    """A farm being served: where to find it and what it was asked."""
-
-    base_url: str
-    """Its /animals URL, without a trailing slash, like the clients' BASE_URL."""
-    log: FarmLog
-
-    def url(self, animal: str) -> str:
-        return f"{self.base_url}/{animal}"
 
 
 @contextlib.asynccontextmanager
@@ -127,41 +119,6 @@ async def farm_on_loop(
         yield RunningFarm(f"http://{HOST}:{server.port}/animals", log)
     finally:
         await server.close()
-
-
-@contextlib.contextmanager
-def farm_in_thread(
-    delay: Delays = DELAY, animals: Mapping[str, str] = FARM, log: FarmLog | None = None,
-    replies: Mapping[str, Reply] | None = None,
-) -> Iterator[RunningFarm]:
-    """A farm served from a thread with its own event loop, on a free loopback port."""
-    started = threading.Event()
-    box: dict[str, object] = {}
-
-    async def serve() -> None:
-        loop = asyncio.get_running_loop()
-        stop = loop.create_future()
-        box["loop"], box["stop"] = loop, stop
-        try:
-            async with farm_on_loop(delay, animals, log, replies) as farm:
-                box["farm"] = farm
-                started.set()
-                await stop
-        except BaseException as error:
-            box["error"] = error
-            started.set()
-
-    thread = threading.Thread(target=asyncio.run, args=(serve(),), name="farm", daemon=True)
-    thread.start()
-    started.wait(timeout=10)
-    if "farm" not in box:
-        raise RuntimeError(f"the farm did not start: {box.get('error', 'no answer in 10 s')}")
-    try:
-        yield box["farm"]  # type: ignore[misc]
-    finally:
-        loop, stop = box["loop"], box["stop"]
-        loop.call_soon_threadsafe(stop.set_result, None)  # type: ignore[attr-defined]
-        thread.join(timeout=10)
 
 
 async def serve_forever(port: int, delay: float) -> None:
