@@ -98,7 +98,9 @@ def made_up_sound(rng: random.Random, kind: str | None = None) -> str:
 
 def odd_delay(rng: random.Random, low: float, high: float) -> float:
     """A delay between low and high, in hundredths of a second (thousandths below a tenth), that
-    is not a multiple of ten of them."""
+    is not a multiple of ten of them; 0 when high is 0 (a farm that answers at once)."""
+    if high <= 0:
+        return 0.0
     places = 2 if high >= 0.1 else 3
     while True:
         delay = round(rng.uniform(low, high), places)

@@ -13,8 +13,10 @@ the contract.
 Robust under load: no verdict here depends on how fast the machine is. Results are values, lines
 and exceptions. "One after another" is read from the farm's log, not from a stopwatch: a request
 that arrives before the previous one was answered overlaps it (models/warmup.py says why short
-delays are enough). The delays are real time: the whole exercise waits about a sixth of a second
-in the farm.
+delays are enough). The delays are real time, so only main's calls have any, where answers must
+come back in another order than asked or overlap: the whole exercise waits about a tenth of a
+second in the farm. main_is_sequential judges the calls of main_prints_and_returns_lines (one
+draw, run once), whose first animal the farm holds longest.
 
 The child opens one farm, on first use, and keeps it for every scenario of every check: each
 scenario gives it its own table of replies and an empty log. A thread and a server started for
@@ -65,7 +67,6 @@ from graders.suites.models.warmup import (
     sample_errors,
     sample_given_session,
     sample_main_lines,
-    sample_sequential,
     sample_speak_lines,
 )
 
@@ -251,7 +252,8 @@ def main_uses_one_session(ctx: CheckContext, scenario: Scenario) -> dict[str, An
 
 
 @SUITE.judged("main asks for one animal after another", points=1, tags=("timing",),
-              sample=sample_sequential, judge=judge_sequential)
+              sample=sample_main_lines, judge=judge_sequential,
+              draw="main_prints_and_returns_lines")
 def main_is_sequential(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     return observe_main(ctx, scenario)
 
