@@ -21,10 +21,10 @@ from pathlib import Path
 
 from graders.engine.report import ExerciseReport
 from graders.kit.checks import Check
+from graders.learner import STATE_DIR_VARIABLE
 from graders.manifest import PACK_ROOT, Exercise, load_exercises, locate_in_submission
 from graders.stubs import stub_text
 
-STATE_DIR_VARIABLE = "AWAITLINGS_STATE_DIR"
 DEFAULT_SUBMISSION = PACK_ROOT / "exercises"
 
 

@@ -17,8 +17,10 @@ call.
 
 A test cell calls `check("03", "overlaps_sleeps")`, naming the check by its id (`Check.id`), so
 that rewording a check's sentence leaves the notebooks' cells as they are. The grader runs as it
-always does, `python -m graders check` in a child process, so virtual time, the blocking checks
-and the wall-clock limits all apply, and the kernel's own running event loop is never involved.
+always does, `python -m graders check`, outside the kernel (answered by the warm grader that the
+kernels share, graders/teachers/gradingservice.py, else in a child process of the kernel), so
+virtual time, the blocking checks and the wall-clock limits all apply, and the kernel's own
+running event loop is never involved.
 The saved modules are graded once per version of their text; every test cell then reads its own
 check. A failed timing check shows its picture of time as HTML too (`timeline_html`), which the
 formgrader shows as well.
@@ -50,11 +52,12 @@ import sys
 import tempfile
 import types
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from graders.learner import STATE_DIR_VARIABLE
 from graders.manifest import Exercise, find_exercise
+from graders.teachers import gradingservice
 from graders.teachers.nbcourse import notebook_words
 
 GRADER_SECONDS = 120.0
@@ -168,6 +171,22 @@ def _collect_leftovers_quietly() -> None:
 
 
 def _run_grader(exercise: Exercise, files: dict[str, bytes]) -> dict[str, Any]:
+    """The results of `python -m graders check NN --json` on `files`: from the warm grader the
+    kernels share (graders/teachers/gradingservice.py), else from the grader run here as a
+    subprocess."""
+    try:
+        served = gradingservice.graded_by_service(exercise.number, files, state_dir(),
+                                                  GRADER_SECONDS)
+    except gradingservice.GraderTimedOut:
+        return _timed_out()
+    return served if served is not None else _run_grader_subprocess(exercise, files)
+
+
+def _timed_out() -> dict[str, Any]:
+    return {"output": f"The grader did not finish within {GRADER_SECONDS:.0f} s.", "tests": []}
+
+
+def _run_grader_subprocess(exercise: Exercise, files: dict[str, bytes]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="awaitlings-nb-") as workdir:
         submission = Path(workdir) / "submission"
         (submission / exercise.folder).mkdir(parents=True)
@@ -178,8 +197,6 @@ def _run_grader(exercise: Exercise, files: dict[str, bytes]) -> dict[str, Any]:
             sys.executable, "-m", "graders", "check", exercise.number,
             "--submission", str(submission), "--json", str(results_path),
         ]
-        from graders.learner.commands import STATE_DIR_VARIABLE
-
         # The grading is remembered beside the notebook, for %hint to follow its first failure.
         env = {**os.environ, STATE_DIR_VARIABLE: state_dir()}
         try:
@@ -188,8 +205,7 @@ def _run_grader(exercise: Exercise, files: dict[str, bytes]) -> dict[str, Any]:
                 timeout=GRADER_SECONDS, cwd=workdir, env=env,
             )
         except subprocess.TimeoutExpired:
-            return {"output": f"The grader did not finish within {GRADER_SECONDS:.0f} s.",
-                    "tests": []}
+            return _timed_out()
         if not results_path.is_file():
             return {"output": f"The grader could not run:\n{finished.stdout}{finished.stderr}",
                     "tests": []}
@@ -237,32 +253,17 @@ def state_dir() -> str:
     """Where the notebook's gradings and hints are remembered: `.awaitlings/` beside the notebook
     (the pack itself may be installed where a student cannot write), unless the environment names
     a place."""
-    from graders.learner.commands import STATE_DIR_VARIABLE
-
     return os.environ.get(STATE_DIR_VARIABLE) or str(Path.cwd() / ".awaitlings")
 
 
 def hint_text(exercise: Exercise, show_all: bool = False) -> str:
     """`%hint`: the next hint for the first check that failed when the module was last graded
     (`%check` or a test cell); `%hint --all`: the hints seen so far, again."""
-    from graders.learner.commands import STATE_DIR_VARIABLE, hints_seen, next_hint
+    from graders.learner.commands import hints_seen, next_hint
 
-    with _environment(STATE_DIR_VARIABLE, state_dir()):
+    with gradingservice.environment(STATE_DIR_VARIABLE, state_dir()):
         text = hints_seen(exercise) if show_all else next_hint(exercise, Path.cwd())
     return notebook_words(text)
-
-
-@contextlib.contextmanager
-def _environment(name: str, value: str) -> Iterator[None]:
-    before = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
 
 
 def run_main(exercise: Exercise) -> int:
