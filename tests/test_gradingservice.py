@@ -115,6 +115,7 @@ def test_the_version_follows_the_graders_files_and_settings(tmp_path: Path,
     before = gradingservice.grader_version({})
     assert gradingservice.grader_version({"AWAITLINGS_STATE_DIR": "/elsewhere"}) == before
     assert gradingservice.grader_version({"AWAITLINGS_SANDBOX": "guard"}) != before
+    assert gradingservice.grader_version({"PYTHONPATH": "/a/students/own"}) != before
     grader_file.write_text("SUITE = 2\n")
     assert gradingservice.grader_version({}) != before
 

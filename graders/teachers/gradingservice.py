@@ -6,12 +6,16 @@ Why: every notebook of `nbgrader autograde` runs in a new kernel, and each used 
 sandbox's probe and a fork server's start (the stack's imports) before its first check: about
 0.6 s of each notebook's second. A service pays them once for every kernel that follows.
 
-How it is found: one service per pack and grader, reached on an AF_UNIX socket in a folder of the
-user's own (`service_folder`: 0700, owned by the user, else no service), named by `grader_version`
-(the pack's root, the Python, every file of the grader, the manifest and the provided files, and
-the AWAITLINGS_ settings that change a grading), so a changed pack never talks to an old service;
-the service refuses a request that names another version all the same. The first kernel that
-finds none starts it, holding a lock so that two kernels start one service, not two.
+How it is found: one service per pack, grader and environment, reached on an AF_UNIX socket in a
+folder of the user's own (`service_folder`: 0700, owned by the user, else no service), named by
+`grader_version` (the pack's root, the Python, every file of the grader, the manifest and the
+provided files, and the kernel's environment), so a changed pack never talks to an old service,
+and the service refuses a request that names another version all the same. The environment is
+in the version because the service grades with the environment of the kernel that started it,
+as that kernel's subprocess would have: the kernels of one `nbgrader autograde` share theirs
+(nbgrader's pid among it), so they share a service; another call, or a kernel whose cells
+changed its environment, gets a service of its own. The first kernel that finds none starts it,
+holding a lock so that kernels asking at once start one service, not one each.
 
 What it answers: a request names the exercise, the saved modules (their bytes) and the state
 folder for `%hint`; the service lays them out as the kernel's subprocess did, under one folder of
@@ -84,14 +88,15 @@ def supported() -> bool:
 
 def grader_version(env: Mapping[str, str] | None = None) -> str:
     """What a service must be the same of to grade for this kernel: the pack's root, the Python,
-    the grader's files, the manifest, the exercises' provided files, and the AWAITLINGS_ settings
-    (the sandbox's choice, the scenarios' key) but the state folder."""
+    the grader's files, the manifest, the exercises' provided files, and the environment (the
+    sandbox's choice, the scenarios' key, the paths...) but the state folder, which each request
+    names."""
     env = os.environ if env is None else env
     digest = hashlib.sha256()
     for part in (str(PACK_ROOT.resolve()), sys.executable, sys.version):
         digest.update(part.encode() + b"\0")
     for name in sorted(env):
-        if name.startswith("AWAITLINGS_") and name != STATE_DIR_VARIABLE:
+        if name != STATE_DIR_VARIABLE:
             digest.update(f"{name}={env[name]}\0".encode())
     for path in _grader_files():
         digest.update(str(path.relative_to(PACK_ROOT)).encode() + b"\0" + path.read_bytes())
