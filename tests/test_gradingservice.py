@@ -79,6 +79,17 @@ def test_the_first_check_starts_a_service_and_the_next_reuses_it(folder: Path, s
     assert gone(first.service_pid), "the service stayed after its socket was removed"
 
 
+def test_the_socket_a_dead_service_left_is_taken_over_by_a_new_one(folder: Path, state: str):
+    path = gradingservice.socket_path(folder, gradingservice.grader_version())
+    left = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    left.bind(str(path))  # bound, never listening: what a killed service leaves
+    left.close()
+    answer = gradingservice.ask_service("03", SOLVED, state, 120)
+    assert answer is not None and answer.results["score"] == answer.results["max_score"]
+    path.unlink()
+    assert gone(answer.service_pid)
+
+
 def test_the_notebooks_hints_follow_a_grading_by_the_service(folder: Path, state: str):
     answer = gradingservice.ask_service("03", UNTOUCHED, state, 120)
     assert answer is not None
