@@ -195,13 +195,15 @@ def _read_all(connection: socket.socket) -> bytes:
 
 @contextlib.contextmanager
 def _connected(path: Path, version: str) -> Iterator[socket.socket]:
-    """A connection to the service at `path`, started (under the lock beside it) if none
+    """A connection to the service at `path`, started (under the folder's lock) if none
     answers."""
     connection = _connect(path)
     if connection is None:
         import fcntl
 
-        with open(path.with_suffix(".lock"), "a") as lock:
+        # One lock for every version: starts are short, and a lock per version would leave a
+        # file behind for each (the environment changes with each nbgrader call).
+        with open(path.parent / "start.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # one kernel starts it; the others find it
             connection = _connect(path) or _start_and_connect(path, version)
     with connection:
