@@ -26,7 +26,12 @@ from pathlib import Path
 from graders.engine import messages
 from graders.engine.guard import Guard, Policy
 from graders.engine.integrity import Integrity
-from graders.engine.loading import StudentImportFailed, load_module, load_student_modules
+from graders.engine.loading import (
+    StudentImportFailed,
+    StudentModules,
+    load_module,
+    load_student_modules,
+)
 from graders.engine.processes import results_fd
 from graders.engine.protocol import (
     Finished,
@@ -195,6 +200,19 @@ class Spoilers:
         return ""
 
 
+def _afresh(names: tuple[str, ...], folder: Path, import_guard: Callable[[], object],
+            loaded: StudentModules) -> StudentModules:
+    """The student's modules imported again, for the next check: a check sees them as imported,
+    whatever the checks before it did to their state (a dict emptied, a queue of a class filled),
+    so that its verdict is the same whichever child runs it and after which checks (children side
+    by side share an exercise's checks). Only for modules whose import only defines names
+    (`StudentModules.quiet`); should it fail now, the modules loaded before are kept."""
+    try:
+        return load_student_modules(names, folder, import_guard)  # type: ignore[arg-type]
+    except StudentImportFailed:
+        return loaded
+
+
 def _both(first: Callable[[], list[str]], second: Callable[[], list[str]]
           ) -> Callable[[], list[str]]:
     return lambda: first() + second()
@@ -264,8 +282,10 @@ def main(argv: list[str] | None = None) -> None:
     scenarios = decode_scenarios(parent_lines.next())
 
     context = CheckContext(modules=modules, main_file=exercise.main_module)
-    for index in parent_lines.indices(len(checks)):
+    for ran, index in enumerate(parent_lines.indices(len(checks))):
         reporter.send(Start(index))
+        if ran and modules.quiet:  # what the checks before did to the modules' state is undone
+            context.modules = _afresh(exercise.modules, args.folder, import_guard, modules)
         result = run_check(checks[index], context, index, scenarios.get(index))
         problem = find_spoilers("during this check")
         if problem:

@@ -65,21 +65,32 @@ def describe_import_error(error: BaseException, path: Path) -> str:
     return "\n".join(lines)
 
 
+class StudentModules(dict[str, ModuleType]):
+    """The student's modules by file name ("byhand.py"), as loaded for the checks."""
+
+    quiet = True
+    """Their import printed nothing and called nothing of the student's (no function of theirs,
+    no asyncio.run): it only defined names, so importing them again gives the same modules,
+    afresh (graders/engine/child.py does so before each check but the first)."""
+
+
 def load_student_modules(
     exercise_modules: tuple[str, ...],
     folder: Path,
     import_guard: Callable[[], contextlib.AbstractContextManager[object]],
-) -> dict[str, ModuleType]:
-    modules: dict[str, ModuleType] = {}
+) -> StudentModules:
+    modules = StudentModules()
     for name in exercise_modules:
         path = folder / name
         if not path.is_file():
             raise StudentImportFailed(f"{name} is missing from {folder.name}/.")
         try:
-            with recording_stdout() as printed, import_guard(), recording_import_calls(path):
+            with (recording_stdout() as printed, import_guard(),
+                  recording_import_calls(path) as calls):
                 modules[name] = load_module(path)
         except BaseException as error:
             raise StudentImportFailed(describe_import_error(error, path)) from None
+        modules.quiet = modules.quiet and not printed.texts and not calls
         for line in printed.texts:
             print(line)  # what the module printed on import goes to the parent's output tail
     return modules
