@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from graders.engine import childrun, forking, processes, stopgaps
+from graders.engine import childrun, processes, stopgaps
 from graders.engine import parent as sandbox
 from graders.engine.integrity import Integrity
 from graders.engine.stopgaps import Stopgaps
@@ -133,7 +133,6 @@ def test_attributes_read_in_the_fork_server_make_the_same_record(
     attribute: str, value: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(stopgaps, "_read_in_server", {})
-    monkeypatch.setattr(stopgaps, "_read_with_modules", 0)
     functions = [_other, _some_defaults, _no_defaults]
     read_here = Stopgaps(functions, lambda f: f.__qualname__, tuple)
     stopgaps.read_before([_other, _some_defaults, 3, "not a function"])  # _no_defaults unread
@@ -149,21 +148,16 @@ def test_attributes_read_in_the_fork_server_make_the_same_record(
     assert from_server.changes() == []
 
 
-def test_the_fork_server_reads_again_only_when_a_module_was_loaded(
+def test_attributes_read_before_a_module_was_loaded_are_forgotten(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(stopgaps, "_read_in_server", {})
-    monkeypatch.setattr(stopgaps, "_read_with_modules", 0)
-    forking.read_ahead()
-    assert _other in stopgaps._read_in_server  # this module's functions among them
-    stopgaps._read_in_server.pop(_other)
-    forking.read_ahead()  # nothing loaded since: not read again
-    assert _other not in stopgaps._read_in_server
-    new = types.ModuleType("grader_test_new_module")
-    exec("def added(x=1):\n    return x\n", vars(new))
-    monkeypatch.setitem(sys.modules, new.__name__, new)
-    forking.read_ahead()
-    assert _other in stopgaps._read_in_server and new.added in stopgaps._read_in_server
+    stopgaps.read_before([_other])
+    stopgaps.forget_if_stale()
+    assert _other in stopgaps._read_in_server  # nothing loaded since: kept
+    monkeypatch.setitem(sys.modules, "grader_test_new_module", types.ModuleType("new"))
+    stopgaps.forget_if_stale()
+    assert stopgaps._read_in_server == {}
 
 
 def test_what_a_function_makes_on_first_read_is_no_change():

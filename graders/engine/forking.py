@@ -142,7 +142,9 @@ class _Server:
             if self.sandboxed is not None:
                 self._sweep()
                 self._make_workdir(request["cwd"])
-            read_ahead()
+            from graders.engine import stopgaps  # the server's alone: the parent imports this
+
+            stopgaps.forget_if_stale()  # module too, and needs none of it
             self._fork(request, fds)
         except Exception as error:  # answered: the parent starts this child as a program
             self._answer({"error": f"{type(error).__name__}: {error}"})
@@ -152,6 +154,7 @@ class _Server:
         finally:
             for fd in fds:
                 os.close(fd)
+        read_ahead()
 
     def _fork(self, request: dict, fds: list[int]) -> None:
         note_read, note_write = os.pipe()
@@ -261,20 +264,16 @@ def warm_up(modules: Sequence[str]) -> None:
 
 
 def read_ahead() -> None:
-    """Before a fork, what the child's records would read under the guard's audit hook
-    (graders/engine/stopgaps.py), read here where no hook runs, once for the modules loaded now:
-    again only when a module was loaded since (a new suite), so that in a batch every child
-    after the first of its exercise costs nothing here. Imported here, not at the top: the
-    parent imports this module too, and needs none of it."""
+    """While the child just forked runs, what the next children's records would read under the
+    guard's audit hook (graders/engine/stopgaps.py), read once here for the modules loaded now:
+    in a batch, every child after the first of its exercise is spared it."""
     from graders.engine import stopgaps
     from graders.engine.integrity import Integrity  # both imported by warm_up, as the child's
 
     if stopgaps.read_with_modules() == len(sys.modules):
         return
-    try:
+    with contextlib.suppress(Exception):  # only a head start: a child reads what is missing
         stopgaps.read_before(Integrity.of_loaded_modules().values())
-    except Exception:  # only a head start: the child reads them all itself
-        stopgaps.forget()
 
 
 def suite_of(argv: Sequence[str]) -> list[str]:

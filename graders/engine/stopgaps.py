@@ -134,32 +134,32 @@ _read_with_modules = 0
 
 
 def read_before(values: Iterable[object]) -> None:
-    """In the fork server (graders/engine/forking.py), before it forks: the attributes of the
-    functions among `values` (every function the modules loaded now hold), for the record of
-    the child it forks next and of those after it while no module is loaded. Read there, no
-    audit hook runs; read by a child, under the guard's hook, they cost 3 audit events a
-    function, some 20,000 in all (8 to 10 ms of each child). A child takes them as they were in
-    the server, which is what they are when its record is taken: nothing between the fork and
-    the record changes a function's code, defaults or module. The table holds each function
-    itself, so that no other function can take its place."""
+    """In the fork server (graders/engine/forking.py), while a child runs: the attributes of the
+    functions among `values` (every function the modules loaded now hold), for the records of
+    the children it forks next. Read there, no audit hook runs; read by a child, under the
+    guard's hook, they cost 3 audit events a function, some 20,000 in all (8 to 10 ms of each
+    child). The table holds each function itself, so that no other function can take its
+    place."""
     global _read_with_modules
     values = tuple(values)
     is_function = map(is_, map(type, values), repeat(FunctionType))
     functions = list(dict.fromkeys(compress(values, is_function)))
-    forget()
+    _read_in_server.clear()
     _read_in_server.update(zip(functions, _read(functions), strict=True))
     _read_with_modules = len(sys.modules)
 
 
 def read_with_modules() -> int:
-    """How many modules were loaded when the table was read (0: never read)."""
     return _read_with_modules
 
 
-def forget() -> None:
-    global _read_with_modules
-    _read_in_server.clear()
-    _read_with_modules = 0
+def forget_if_stale() -> None:
+    """Before a fork: the table is given up if a module was loaded since it was read (a new
+    suite), since an import may change what a function of an earlier module holds (a package
+    renaming its functions' `__module__`). A child then takes what is still true: nothing
+    between the fork and its record changes a function's code, defaults or module."""
+    if len(sys.modules) != _read_with_modules:
+        _read_in_server.clear()
 
 
 def _attributes_of(functions: tuple[FunctionType, ...]) -> tuple[tuple[object, ...], ...]:
