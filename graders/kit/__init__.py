@@ -56,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "observe_blocking_runs": "running",
     "observed_blocking": "context",
     "blocking_judge": "context",
+    "code_key": "scenarios",
     "fail_on_handler_errors": "webserve",
     "gantt_side_by_side": "timeline",
     "import_calls": "atimport",

@@ -162,7 +162,7 @@ def _qualified_name(func: ast.expr, aliases: dict[str, str]) -> str | None:
     return ".".join([head, *reversed(parts)])
 
 
-_busters: dict[tuple[tuple[int, ...], tuple[str, ...]], Any] = {}
+_busters: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
 """blockbuster's watchers by the modules they scan and what they watch, for this process."""
 
 
@@ -214,7 +214,10 @@ class RuntimeWatch:
     def _buster(self, only: tuple[str, ...]) -> Any:
         """blockbuster's watcher for these modules, made once and kept: a judged check runs the
         student's code many times, and making one wraps every function it knows."""
-        key = (tuple(id(module) for module in self._modules), only)
+        # By file, as blockbuster knows them: the modules imported again for a later check
+        # (graders/engine/child.py) are the same files.
+        key = (tuple(str(getattr(module, "__file__", None) or getattr(module, "__name__", ""))
+                     for module in self._modules), only)
         buster = _busters.get(key)
         if buster is None:
             buster = blockbuster_module.BlockBuster(scanned_modules=self._modules)

@@ -119,7 +119,7 @@ def observed_once(key: tuple[Any, ...], observe: Callable[[], Any]) -> Any:
     """`observe()`'s observation, made once in this process for each `key`: checks that judge
     other parts of the same runs share a draw (Check.draw), and the first of them to ask makes
     each run, the others read what it saw, or meet the failure it met. The key holds the
-    scenario and whatever else decides the run (the student's function, by its id)."""
+    scenario and whatever else decides the run (the student's function, by `code_key`)."""
     text = json.dumps(key, sort_keys=True, default=repr)
     if text not in _observed_once:
         try:
@@ -130,6 +130,13 @@ def observed_once(key: tuple[Any, ...], observe: Callable[[], Any]) -> Any:
     if error is not None:
         raise error
     return observation
+
+
+def code_key(function: Any) -> tuple[str, str]:
+    """The student's function in an `observed_once` key: its module and name, the same when the
+    child imported the module again for a later check (graders/engine/child.py), which gives
+    the same function afresh; never its id, which a function freed since may hand to another."""
+    return (str(getattr(function, "__module__", "")), str(getattr(function, "__qualname__", "")))
 
 
 def observed(value: Any, depth: int = 0) -> Any:

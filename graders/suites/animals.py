@@ -48,6 +48,7 @@ from graders.kit import (
     Scenario,
     Suite,
     blocking_judge,
+    code_key,
     fail_on_blocking_calls,
     observed,
     observed_blocking,
@@ -229,7 +230,7 @@ def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = Fals
     """speak(animal, session) with a session of the grader's, on the scenario's farm: run once
     for the checks that share speak_returns_line's draw, each judging its part."""
     speak = ctx.function("speak")
-    return observed_once(("speak", id(speak), keep_error, scenario),
+    return observed_once(("speak", code_key(speak), keep_error, scenario),
                          lambda: speak_on_farm(ctx, speak, scenario, keep_error))
 
 
@@ -289,7 +290,8 @@ def observe_main(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     took and through which sessions; for the scenario marked so, what the module ran at import.
     Run once for the checks that share a draw, each judging its part."""
     main = ctx.function("main")
-    return observed_once(("main", id(main), scenario), lambda: main_on_farm(ctx, main, scenario))
+    return observed_once(("main", code_key(main), scenario),
+                         lambda: main_on_farm(ctx, main, scenario))
 
 
 def main_on_farm(ctx: CheckContext, main: Any, scenario: Scenario) -> dict[str, Any]:

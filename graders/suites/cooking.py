@@ -36,6 +36,7 @@ from graders.kit import (
     Scenario,
     Suite,
     blocking_judge,
+    code_key,
     observed,
     observed_blocking,
     require_coroutine,
@@ -229,14 +230,14 @@ class ThreadedDinner:
     """The threads that did something in the kitchen."""
 
 
-_threaded_runs: dict[tuple[int, str], ThreadedDinner] = {}
+_threaded_runs: dict[tuple[tuple[str, str], str], ThreadedDinner] = {}
 
 
 def threaded_dinner(ctx: CheckContext, scenario: Scenario) -> ThreadedDinner:
     """The run of the student's threaded dinner in the scenario's kitchen; a failure of the run
     (a thread that raised, a dinner that never ends) fails the check that asks."""
     function = ctx.function("make_salmon_dinner_with_threads")
-    key = (id(function), scenario["call"])
+    key = (code_key(function), scenario["call"])
     if key not in _threaded_runs:
         _threaded_runs[key] = _run_threaded_dinner(ctx, function, scenario)
     run = _threaded_runs[key]

@@ -50,6 +50,7 @@ from graders.kit import (
     Ran,
     Scenario,
     Suite,
+    code_key,
     observed,
     observed_once,
     observed_printed,
@@ -171,7 +172,7 @@ def observe_speak(ctx: CheckContext, scenario: Scenario, keep_error: bool = Fals
     """speak(animal, session) with a session of the grader's, on the scenario's farm: run once
     for the checks that share speak_returns_line's draw, each judging its part."""
     speak = ctx.function("speak")
-    return observed_once(("speak", id(speak), keep_error, scenario),
+    return observed_once(("speak", code_key(speak), keep_error, scenario),
                          lambda: speak_on_farm(ctx, speak, scenario, keep_error))
 
 
@@ -222,7 +223,8 @@ def observe_main(ctx: CheckContext, scenario: Scenario) -> dict[str, Any]:
     through which sessions; for the scenario marked so, what the module ran at import.
     Run once for the checks that share a draw, each judging its part."""
     main = ctx.function("main")
-    return observed_once(("main", id(main), scenario), lambda: main_on_farm(ctx, main, scenario))
+    return observed_once(("main", code_key(main), scenario),
+                         lambda: main_on_farm(ctx, main, scenario))
 
 
 def main_on_farm(ctx: CheckContext, main: Any, scenario: Scenario) -> dict[str, Any]:
