@@ -5,6 +5,7 @@ load. Running the checks on them is graders/engine/child.py's.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib.util
 import sys
@@ -70,8 +71,9 @@ class StudentModules(dict[str, ModuleType]):
 
     quiet = True
     """Their import printed nothing and called nothing of the student's (no function of theirs,
-    no asyncio.run): it only defined names, so importing them again gives the same modules,
-    afresh (graders/engine/child.py does so before each check but the first)."""
+    no asyncio.run), and their top level only imports, defines and assigns (`_only_defines`):
+    importing them again gives the same modules, afresh (graders/engine/child.py does so before
+    each check but the first)."""
 
 
 def load_student_modules(
@@ -84,16 +86,56 @@ def load_student_modules(
         path = folder / name
         if not path.is_file():
             raise StudentImportFailed(f"{name} is missing from {folder.name}/.")
+        only_defines = _only_defines(path)  # before its code runs, which could patch builtins
         try:
             with (recording_stdout() as printed, import_guard(),
                   recording_import_calls(path) as calls):
                 modules[name] = load_module(path)
         except BaseException as error:
             raise StudentImportFailed(describe_import_error(error, path)) from None
-        modules.quiet = modules.quiet and not printed.texts and not calls
+        modules.quiet = modules.quiet and only_defines and not printed.texts and not calls
         for line in printed.texts:
             print(line)  # what the module printed on import goes to the parent's output tail
     return modules
+
+
+_DEFINING = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign,
+             ast.AnnAssign, ast.AugAssign, ast.Pass)
+
+
+def _only_defines(path: Path) -> bool:
+    """Whether the module's top level (and its classes' bodies) only imports, defines and
+    assigns, with its program under `if __name__ == "__main__":`: no statement there acts by
+    itself (`os.chdir("/")`, a loop, a `with`), so importing it again acts again on nothing but
+    the values it assigns. What it calls, prints or is refused on import is watched as well."""
+    try:
+        return _statements_only_define(ast.parse(path.read_bytes()).body, top=True)
+    except Exception:  # unreadable, not Python, or too deep: imported once, as before
+        return False
+
+
+def _statements_only_define(body: list[ast.stmt], top: bool) -> bool:
+    for statement in body:
+        if isinstance(statement, ast.ClassDef):
+            if not _statements_only_define(statement.body, top=False):
+                return False
+        elif isinstance(statement, ast.Expr):
+            if not isinstance(statement.value, ast.Constant):  # a docstring, nothing else
+                return False
+        elif top and _is_main_guard(statement):
+            continue
+        elif not isinstance(statement, _DEFINING):
+            return False
+    return True
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    test = statement.test if isinstance(statement, ast.If) else None
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__" and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq) and len(test.comparators) == 1
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
 
 
 class StudentImportFailed(Exception):
