@@ -62,10 +62,7 @@ class Stopgaps:
                  own_state: Callable[[], object]) -> None:
         """`values`: what the integrity record holds (functions among them); `name_of` names one
         of them for a message; `own_state`: the guard's (Guard.own_state)."""
-        values = tuple(values)
-        # In C, not in a Python loop: the record holds some 100,000 values.
-        is_function = map(is_, map(type, values), repeat(FunctionType))
-        self._functions = tuple(dict.fromkeys(compress(values, is_function)))
+        self._functions = tuple(_functions_among(values))
         self._name_of = name_of
         self._attributes = _attributes_of(self._functions)
         between = (_BETWEEN,)  # a tuple's only reference: the marker
@@ -141,9 +138,7 @@ def read_before(values: Iterable[object]) -> None:
     child). The table holds each function itself, so that no other function can take its
     place."""
     global _read_with_modules
-    values = tuple(values)
-    is_function = map(is_, map(type, values), repeat(FunctionType))
-    functions = list(dict.fromkeys(compress(values, is_function)))
+    functions = _functions_among(values)
     _read_in_server.clear()
     _read_in_server.update(zip(functions, _read(functions), strict=True))
     _read_with_modules = len(sys.modules)
@@ -160,6 +155,14 @@ def forget_if_stale() -> None:
     between the fork and its record changes a function's code, defaults or module."""
     if len(sys.modules) != _read_with_modules:
         _read_in_server.clear()
+
+
+def _functions_among(values: Iterable[object]) -> list[FunctionType]:
+    """The functions among `values`, each once, in order: picked in C, not in a Python loop,
+    since an integrity record holds some 100,000 values."""
+    values = tuple(values)
+    is_function = map(is_, map(type, values), repeat(FunctionType))
+    return list(dict.fromkeys(compress(values, is_function)))
 
 
 def _attributes_of(functions: tuple[FunctionType, ...]) -> tuple[tuple[object, ...], ...]:
