@@ -8,6 +8,7 @@ from conftest import make_submission, solution_files
 
 from graders.engine import childrun, parent
 from graders.engine.parent import grade
+from graders.engine.protocol import Finished, Restart, Result, Spoilt, Start, Verified
 
 
 def test_a_child_that_cannot_even_be_run_fails_every_check_with_the_reason(
@@ -67,3 +68,52 @@ def test_an_error_while_judging_a_child_that_hung_fails_its_checks(
     by_id = {r.id: r for r in results}
     assert "ValueError: judging went wrong" in by_id["run_by_hand_returns_result"].message
     assert not any(r.passed for r in results[3:])  # the rest could not be judged
+
+
+def _run(*events) -> childrun.Run:
+    return childrun.Run(events=list(events))
+
+
+def test_a_childs_results_hold_up_to_its_last_comparison_of_the_grader():
+    first, second = Result(0, passed=True), Result(1, passed=True)
+    ended_in_a_check = _run(Start(0), first, Verified(), Start(1), second, Start(2))
+    assert parent._held_results(ended_in_a_check, compare_each=False) == [first]
+    assert parent._held_results(ended_in_a_check, compare_each=True) == [first, second]
+    assert parent._held_results(_run(first, second, Finished()), False) == [first, second]
+    assert parent._held_results(_run(first, second, Restart(2)), False) == [first, second]
+    assert parent._held_results(_run(first, Verified(), second, Spoilt("x")), False) == [first]
+
+
+def _children_run(monkeypatch) -> list[bool]:
+    """Whether each child of the gradings that follow compared after each check."""
+    compared: list[bool] = []
+    run_child = childrun.run_child
+
+    def recorded(*args, **kwargs):
+        compared.append(args[-1] if len(args) > 9 else kwargs.get("compare_each", False))
+        return run_child(*args, **kwargs)
+
+    monkeypatch.setattr(childrun, "run_child", recorded)
+    return compared
+
+
+def test_a_right_submission_is_graded_by_one_child_that_compares_once(monkeypatch, exercise_03):
+    compared = _children_run(monkeypatch)
+    results = grade(exercise_03, None, exercise_03.solution_dir, reference=True)
+    assert all(r.passed for r in results)
+    assert compared == [False]
+
+
+def test_checks_before_an_exit_run_again_in_children_that_compare_after_each(
+    monkeypatch, tmp_path, exercise_03
+):
+    compared = _children_run(monkeypatch)
+    files = solution_files(exercise_03)
+    files[exercise_03.main_module] += "\n\nimport os\n\ndef run_concurrently(*coros, **kw):\n" \
+        "    os._exit(0)\n"
+    folder = make_submission(tmp_path, exercise_03, files)
+    results = {r.id: r for r in grade(exercise_03, None, folder)}
+    assert compared[0] is False and compared[1:] and all(compared[1:])
+    assert results["run_by_hand_returns_result"].passed
+    assert not results["results_in_argument_order"].passed
+    assert "ended the grading process" in results["results_in_argument_order"].message

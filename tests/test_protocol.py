@@ -21,7 +21,9 @@ from graders.engine.protocol import (
     Refused,
     Restart,
     Result,
+    Spoilt,
     Start,
+    Verified,
     Writer,
     encode,
 )
@@ -40,7 +42,9 @@ ONE_OF_EACH = [
     Refused("start a program"),
     Start(1),
     Result(1, passed=True),
+    Verified(),
     Restart(2),
+    Spoilt("Your code replaced what Python or the grader rely on during this check"),
     Finished(),
 ]
 

@@ -3,8 +3,13 @@
 It reports each step on its private results pipe, as events of graders/engine/protocol.py. The
 parent decides every verdict from these events alone: a check without a result failed. Before the
 student's code runs, the child installs the guard (graders/engine/guard.py): an audit hook that
-refuses what no solution needs, and a record of the functions the checks rely on, compared after the
-import and after every check.
+refuses what no solution needs, and a record of the functions the checks rely on. The record is
+compared after the import, then only after the last check a child runs (and every VERIFY_SECONDS,
+and when the guard refused something): the results a child sent before a comparison hold, those
+after it are spoilt if it finds a change (`Spoilt`) or if the child ends before the next, and the
+parent runs their checks again in a child that compares after every check (`--compare-each`),
+which finds the one that changed what. A right submission, which changes nothing, pays for two
+comparisons a child, not one a check.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -40,7 +46,9 @@ from graders.engine.protocol import (
     Refused,
     Restart,
     Result,
+    Spoilt,
     Start,
+    Verified,
     Writer,
 )
 from graders.engine.stopgaps import Stopgaps, name_in
@@ -57,6 +65,11 @@ from graders.manifest import PACK_ROOT, find_exercise
 
 # Kept before student code runs, which could replace it.
 _exit = os._exit
+_monotonic = time.monotonic
+VERIFY_SECONDS = 0.5
+"""How long a child that compares the grader's record only after its last check goes without
+comparing it all the same (`Verified`): should it then hang or exit, the checks the parent runs
+again take at most about this long."""
 DEFAULT_MAX_PROCESSES = 16
 
 
@@ -175,6 +188,16 @@ def _forbidden_folder(reference: bool) -> Path | None:
 
 
 @dataclass(frozen=True)
+class Spoiler:
+    """What the student's code did that spoils a verdict, for the learner."""
+
+    message: str
+    tampered: bool
+    """It changed what the grader relies on (else the guard refused something): whatever ran
+    since the record was last compared is spoilt too."""
+
+
+@dataclass(frozen=True)
 class Spoilers:
     """What spoils a verdict, as bound methods taken before the student's code ran: patching the
     guard's classes or module afterwards does not change what is called."""
@@ -184,20 +207,23 @@ class Spoilers:
     changes: Callable[[], list[str]]
     restore: Callable[[], None]
 
-    def find(self, when: str) -> str:
-        """What the student's code did that spoils the verdict, or "" when nothing."""
-        try:
-            changed = self.changes()
-        except Exception as error:  # the record itself was tampered with
-            changed = [f"(the grader's record: {type(error).__name__})"]
-        if changed:
-            with contextlib.suppress(Exception):
-                self.restore()
-            return messages.tamper_message(changed, when)
+    def find(self, when: str, compare: bool = True) -> Spoiler | None:
+        """What the student's code did that spoils the verdict, or None when nothing. The
+        record is compared when `compare` says so, and whenever the guard refused something
+        (a refusal then fails only its check, for sure)."""
         refused = self.take_refused()
+        if compare or refused:
+            try:
+                changed = self.changes()
+            except Exception as error:  # the record itself was tampered with
+                changed = [f"(the grader's record: {type(error).__name__})"]
+            if changed:
+                with contextlib.suppress(Exception):
+                    self.restore()
+                return Spoiler(messages.tamper_message(changed, when), tampered=True)
         if refused:
-            return messages.refusal_message(refused, self.read_solution(), when)
-        return ""
+            return Spoiler(messages.refusal_message(refused, self.read_solution(), when), False)
+        return None
 
 
 def _afresh(names: tuple[str, ...], folder: Path, import_guard: Callable[[], object],
@@ -229,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-processes", type=int, default=DEFAULT_MAX_PROCESSES)
     parser.add_argument("--where-fd", type=int)
     parser.add_argument("--reference", action="store_true", help="a solution is graded")
+    parser.add_argument("--compare-each", action="store_true",
+                        help="compare the record after the import and after every check")
     args = parser.parse_args(argv)
     if args.where_fd is not None and WHERE_SIGNAL is not None:  # asked before a kill: where.py
         with contextlib.suppress(OSError, ValueError, AttributeError):  # a hang then says less
@@ -268,12 +296,15 @@ def main(argv: list[str] | None = None) -> None:
     find_spoilers = Spoilers(guard.take_refused, lambda: guard.read_solution,
                              _both(integrity.changes, stopgaps.changes), integrity.restore).find
 
+    each = args.compare_each
     when = f"while {exercise.main_module} was being imported"
     try:
         modules = load_student_modules(exercise.modules, args.folder, import_guard)
-        problem = find_spoilers(when)
+        spoiler = find_spoilers(when)  # (a grader spoilt there may not even report the import)
+        problem = spoiler.message if spoiler else ""
     except StudentImportFailed as failed:
-        problem = find_spoilers(when) or str(failed)
+        spoiler = find_spoilers(when)
+        problem = spoiler.message if spoiler else str(failed)
     if problem:
         reporter.send(ImportFailed(problem))
         _exit(0)
@@ -282,18 +313,30 @@ def main(argv: list[str] | None = None) -> None:
     scenarios = decode_scenarios(parent_lines.next())
 
     context = CheckContext(modules=modules, main_file=exercise.main_module)
+    verified = _monotonic()
     for ran, index in enumerate(parent_lines.indices(len(checks))):
         reporter.send(Start(index))
         if ran and modules.quiet:  # what the checks before did to the modules' state is undone
             context.modules = _afresh(exercise.modules, args.folder, import_guard, modules)
         result = run_check(checks[index], context, index, scenarios.get(index))
-        problem = find_spoilers("during this check")
-        if problem:
-            result = replace(result, passed=False, failure=Failure(problem))
+        compare = each or _monotonic() - verified > VERIFY_SECONDS
+        spoiler = find_spoilers("during this check", compare=compare)
+        if spoiler and spoiler.tampered and not each:  # since when? a child that compares
+            reporter.send(Spoilt(spoiler.message))  # after each check finds out
+            _exit(0)
+        if spoiler:
+            result = replace(result, passed=False, failure=Failure(spoiler.message))
         reporter.send(result)
-        if problem:
+        if spoiler:
             reporter.send(Restart(index + 1))  # this process is spoilt: the next check afresh
             _exit(0)
+        if compare and not each:
+            reporter.send(Verified())
+            verified = _monotonic()
+    spoiler = None if each else find_spoilers("while the checks ran")
+    if spoiler and spoiler.tampered:  # (a refusal only now, past the last check, blames none)
+        reporter.send(Spoilt(spoiler.message))
+        _exit(0)
     reporter.send(Finished())
     # Leave at once: atexit hooks and non-daemon threads of the student's code must not hold us.
     _exit(0)

@@ -31,6 +31,7 @@ from graders.engine.protocol import (
     Reader,
     Restart,
     Result,
+    Spoilt,
     Start,
 )
 from graders.engine.where import WHERE_SIGNAL, ask_where
@@ -73,13 +74,14 @@ class Run:
 
 def _child_command(
     exercise: Exercise, folder: Path, limits: ChildLimits, reference: bool,
-    where_fd: int | None = None,
+    where_fd: int | None = None, compare_each: bool = False,
 ) -> list[str]:
     where = ["--where-fd", str(where_fd)] if where_fd is not None else []
     return [  # graders/engine/processes.py appends how the results pipe was passed
         sys.executable, "-m", "graders.engine.child", exercise.number, str(folder.resolve()),
         "--max-processes", str(limits.max_processes),
-        *(["--reference"] if reference else []), *where,
+        *(["--reference"] if reference else []), *(["--compare-each"] if compare_each else []),
+        *where,
     ]
 
 
@@ -96,18 +98,20 @@ def run_child(
     while_starting: Callable[[], object] = lambda: None, reference: bool = False,
     on_start: Callable[[int], object] = lambda index: None,
     scenarios: Callable[[], str] = lambda: "",
+    compare_each: bool = False,
 ) -> Run:
     """Start a child; hand it checks from `handout` one at a time, and collect its events until
     it finishes, exits or hangs. `while_starting` runs here while the child starts up; once it
     loaded the student's modules, it is sent `scenarios()`, the judged checks' scenarios as
-    JSON, and its first check."""
+    JSON, and its first check. `compare_each`: the child compares the grader's record after
+    each check, not only after its last (graders/engine/child.py)."""
     token = secrets.token_hex(16)
     chosen = sandbox.chosen()
     where = _where_pipe()  # the pipe of the child's stack dump, asked for on a hang
     with contextlib.ExitStack() as cleanup:
         try:
             child, watched = _start_child(cleanup, chosen, exercise, folder, limits, reference,
-                                          where)
+                                          where, compare_each)
         finally:
             if where:
                 os.close(where[1])
@@ -146,11 +150,13 @@ def run_child(
 def _start_child(
     cleanup: contextlib.ExitStack, chosen: sandbox.Sandbox, exercise: Exercise, folder: Path,
     limits: ChildLimits, reference: bool, where: tuple[int, int] | None,
+    compare_each: bool = False,
 ) -> tuple[Child, Path | None]:
     """The child started, by the first of these that works: forked by a server inside the
     sandbox, in a sandbox of its own, or (no sandbox here) forked by the plain server or started
     as a program. With the working folder the parent must watch (where no tmpfs bounds it)."""
-    command = _child_command(exercise, folder, limits, reference, where[1] if where else None)
+    command = _child_command(exercise, folder, limits, reference, where[1] if where else None,
+                             compare_each)
     extra_fds = where[1:] if where else ()
     scope = sandboxserver.scope_for(folder, reference) if chosen.sandboxed else None
     while scope is not None:  # a server that fails is replaced, as long as restarts are left
@@ -277,7 +283,7 @@ def collect(
                         on_start(event.index)
                 if isinstance(event, Result) and run.given and event.index == run.given[-1]:
                     give_next()
-                if isinstance(event, Finished | ImportFailed | Restart):
+                if isinstance(event, Finished | ImportFailed | Restart | Spoilt):
                     return run
     try:  # both pipes closed: the child is ending, or pretends to while it goes on
         returncode = child.process.wait(timeout=max(0.0, min(step_deadline, deadline) - now))

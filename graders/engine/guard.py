@@ -10,7 +10,7 @@ connection or a name lookup off this machine, the ConnectionRefusedError or sock
 client expects from a network out of reach, so that it fails at once as it would) and recorded,
 and the check it happened in fails with what was tried, even when the student's code swallowed
 the exception. What counts as this machine is decided by graders/engine/loopback.py. What the
-child compares after each check (the integrity record) is graders/engine/integrity.py.
+child compares after its checks (the integrity record) is graders/engine/integrity.py.
 
 Neither holds against a determined attacker who runs code in this process and studies the grader
 (it can reach any object in memory); SECURITY.md says what they do and do not buy.

@@ -1,4 +1,4 @@
-"""The integrity record: what the child compares after the import and after every check.
+"""The integrity record: what the child compares after the import and after its checks.
 
 A record of every function, class and module that the loaded modules hold (the grader's, Python's,
 the libraries'), and of the methods of their classes, taken by graders/engine/child.py before the

@@ -45,7 +45,9 @@ from graders.engine.protocol import (
     Refused,
     Restart,
     Result,
+    Spoilt,
     Start,
+    Verified,
 )
 from graders.engine.where import stopped_at
 from graders.kit.checks import Check, CheckResult, point_to_earlier_failures
@@ -184,6 +186,11 @@ class _Grading:
         self.isolations: list[Isolation | None] = [None]
         self.unrun: Failure | None = None
         """Why the checks no child ran fail: the import's failure, or the budget spent."""
+        self.compare_each = False
+        """Whether children compare the grader's record after each check, not only after their
+        last: from the first child whose results could not be believed (`_believed`) on."""
+        self.spoilt: Failure | None = None
+        """What a child found changed, for the checks no child was left to run again."""
         self._lock = threading.RLock()
         self.on_start: Callable[[int], object] = lambda index: None
         self.sharers = 0
@@ -228,7 +235,7 @@ class _Grading:
 
     def results_in_order(self) -> list[CheckResult]:
         self.load_checks()
-        why = self.unrun or messages.budget_spent(self.limits)
+        why = self.unrun or self.spoilt or messages.budget_spent(self.limits)
         ordered = [self.results.get(index) or _failed(check, why)
                    for index, check in enumerate(self.checks)]
         return point_to_earlier_failures(self.checks, ordered)
@@ -240,11 +247,12 @@ class _Grading:
             if time.monotonic() >= self.deadline:
                 self.handout.close()
                 return
+            compare_each = self.compare_each
             run = childrun.run_child(self.exercise, self.folder, self.handout, self.limits,
                                      self.deadline, self.load_checks, self.reference, on_start,
-                                     self.scenarios_text)
+                                     self.scenarios_text, compare_each)
             self.isolations.append(run.isolation)
-            self._take_results(run)
+            held = self._take_results(_held_results(run, compare_each))
             failure = _import_failure(run, self.exercise, self.folder, self.limits)
             if failure is not None:
                 self.unrun = self.unrun or failure
@@ -252,29 +260,61 @@ class _Grading:
                 return
             if any(isinstance(e, Finished) for e in run.events):
                 return
-            if any(isinstance(e, Restart) for e in run.events):  # it asked for a fresh child
-                started = {e.index for e in run.events if isinstance(e, Start)}
-                self.handout.give_back([i for i in run.given if i not in started])
-            else:  # stopped: blame its check
-                self._fail_stopped(run)
+            blamed = None  # it asked for a fresh child (Restart, Spoilt), or else it stopped
+            if not any(isinstance(e, Restart | Spoilt) for e in run.events):
+                blamed = self._fail_stopped(run)
+            # Its checks not started, and those whose results do not hold: again, by the next.
+            self.handout.give_back([i for i in run.given if i not in held and i != blamed])
+            reported = {e.index for e in run.events if isinstance(e, Result)}
+            if reported - held - {blamed} or any(isinstance(e, Spoilt) for e in run.events):
+                self._compare_each_from_now(run)
             if self.handout.empty:
                 return
 
-    def _take_results(self, run: childrun.Run) -> None:
-        for event in run.events:
-            if isinstance(event, Result) and event.index < len(self.checks):
+    def _take_results(self, results: list[Result]) -> set[int]:
+        """The verdicts of these results, which hold; their indices."""
+        for event in results:
+            if event.index < len(self.checks):
                 self.results[event.index] = _result_from_event(
                     self.checks[event.index], event, self.chosen.get(event.index, []))
+        return {event.index for event in results}
 
-    def _fail_stopped(self, run: childrun.Run) -> None:
-        """The check the child was on when it hung or ended: the last it was given, unless it
-        reported that one (then it died between checks, which blames none)."""
+    def _fail_stopped(self, run: childrun.Run) -> int | None:
+        """Fail the check the child was on when it hung or ended: the last it was given, unless
+        it reported that one (then it died between checks, which blames none). Its index."""
         stuck = run.given[-1] if run.given else None
-        if stuck is not None and stuck not in self.results and stuck < len(self.checks):
-            self.results[stuck] = _failed(
-                self.checks[stuck],
-                _stopped_failure(run, self.exercise, self.folder, self.limits),
-                run.tail_text())
+        reported = {e.index for e in run.events if isinstance(e, Result)}
+        if stuck is None or stuck in reported or stuck >= len(self.checks):
+            return None
+        self.results[stuck] = _failed(
+            self.checks[stuck], _stopped_failure(run, self.exercise, self.folder, self.limits),
+            run.tail_text())
+        return stuck
+
+    def _compare_each_from_now(self, run: childrun.Run) -> None:
+        """Children compare after each check from now on: the results of this one did not all
+        hold. What it found changed is the failure of the checks no child is left to run."""
+        self.compare_each = True
+        for event in run.events:
+            if isinstance(event, Spoilt):
+                self.spoilt = self.spoilt or Failure(event.message)
+
+
+def _held_results(run: childrun.Run, compare_each: bool) -> list[Result]:
+    """The results of `run` that hold: every one, from a child that compared the grader's record
+    after each check (a check that changed it failed); from another, those it sent before it
+    last compared the record and found it unchanged (it said so, or it finished, or restarted
+    after a refusal). The others may have been measured by a grader the student's code changed."""
+    if compare_each:
+        return [event for event in run.events if isinstance(event, Result)]
+    held: list[Result] = []
+    pending: list[Result] = []
+    for event in run.events:
+        if isinstance(event, Result):
+            pending.append(event)
+        elif isinstance(event, Verified | Finished | Restart):
+            held, pending = held + pending, []
+    return held
 
 
 def _import_failure(

@@ -108,13 +108,34 @@ class Restart:
 
 
 @dataclass(frozen=True)
+class Verified:
+    """The grader's record was compared and found unchanged: the results this child sent so far
+    hold, whatever it does next (it may still hang or exit in its next check)."""
+
+    kind: ClassVar[str] = "verified"
+
+
+@dataclass(frozen=True)
+class Spoilt:
+    """The student's code changed what the grader relies on, in this child's import or in one of
+    its checks, which one this child cannot tell (it compared its record only now): none of the
+    results it sent holds. The parent runs their checks again in a child that compares after
+    each (graders/engine/child.py)."""
+
+    kind: ClassVar[str] = "spoilt"
+    message: str
+    """What changed, for the learner, should no child be left to find out more."""
+
+
+@dataclass(frozen=True)
 class Finished:
-    """Every check ran."""
+    """Every check ran, and the results sent hold: the record was compared at the end."""
 
     kind: ClassVar[str] = "finished"
 
 
-Event = Union[Imported, ImportFailed, Start, Result, Refused, Restart, Finished]  # noqa: UP007
+Event = Union[Imported, ImportFailed, Start, Result, Refused, Restart, Verified,  # noqa: UP007
+              Spoilt, Finished]
 KINDS: dict[str, type] = {cls.kind: cls for cls in typing.get_args(Event)}
 """Each event kind by the name it travels under."""
 

@@ -1,8 +1,8 @@
 """What the child also watches, for where no sandbox holds: hooks and edits that reach into it.
 
 `Integrity` (graders/engine/guard.py) sees a function, class or module replaced. Code that studies
-the grader has quieter ways to turn a verdict, and this record sees the common ones, compared after
-the import and after every check like the integrity record:
+the grader has quieter ways to turn a verdict, and this record sees the common ones, compared at
+the same times as the integrity record (graders/engine/child.py says when):
 
 - a trace or profile function (sys.settrace, sys.setprofile, threading.settrace/setprofile), which
   sees every frame of the grader and may change its variables (the guard also refuses the calls);
@@ -16,7 +16,7 @@ None of this is a boundary (code in the process can change this record too); SEC
 the sandbox adds. It costs a few milliseconds per comparison.
 
 Reading `__code__`, `__defaults__` or `__kwdefaults__` raises an audit event, so that reading them
-from some 8,000 functions calls the guard's hook 24,000 times: 15 ms, after every check. The
+from some 8,000 functions calls the guard's hook 24,000 times: 15 ms, each comparison. The
 common case, nothing changed, is answered from the functions' references instead
 (`gc.get_referents`, which audits nothing): each function's code, globals, defaults, keyword
 defaults, doc, name, closure... in a fixed order, compared by identity with the same list taken
