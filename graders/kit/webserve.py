@@ -220,7 +220,11 @@ class Listener:
 
     def line_times(self) -> list[float]:
         """The loop time at which each complete line arrived."""
-        ends = [index + 1 for index, byte in enumerate(bytes(self.data)) if byte == ord("\n")]
+        data, ends = bytes(self.data), []
+        end = data.find(b"\n") + 1
+        while end:
+            ends.append(end)
+            end = data.find(b"\n", end) + 1
         times, chunks = [], iter(self.arrived)
         moment, size = next(chunks, (0.0, 0))
         for end in ends:

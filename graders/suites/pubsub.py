@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -153,21 +154,31 @@ def global_hub_note(ctx: CheckContext) -> str:
 
 def unawaited_calls(ctx: CheckContext, names: tuple[str, ...]) -> list[str]:
     """`x.write(...)` written as a statement, without await, inside an async def."""
-    found = []
+    found: list[str] = []
     for path in ctx.module_paths:
         try:
-            tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, ValueError):
             continue
-        source = Path(path).read_text(encoding="utf-8").splitlines()
-        for function in (n for n in ast.walk(tree) if isinstance(n, ast.AsyncFunctionDef)):
-            for node in ast.walk(function):
-                if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-                        and isinstance(node.value.func, ast.Attribute)
-                        and node.value.func.attr in names):
-                    found.append(f"  {Path(path).name}:{node.lineno} "
-                                 f"{source[node.lineno - 1].strip()}")
+        found += _unawaited_in(text, Path(path).name, names)
     return found
+
+
+@lru_cache(maxsize=16)
+def _unawaited_in(text: str, file_name: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """`unawaited_calls` of one file's text: parsed once, not once a scenario (a few ms each)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return ()
+    source = text.splitlines()
+    return tuple(
+        f"  {file_name}:{node.lineno} {source[node.lineno - 1].strip()}"
+        for function in ast.walk(tree) if isinstance(function, ast.AsyncFunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute) and node.value.func.attr in names
+    )
 
 
 def fail_on_unawaited_writes(ctx: CheckContext, took: list[tuple[str, float | None]]) -> None:
