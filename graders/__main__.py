@@ -24,6 +24,7 @@ if __name__ == "__main__":  # the sandbox's fork server first: its imports overl
 
     sandboxserver.start_for_command_line(sys.argv[1:])
 
+from graders.engine import forkserver, sandbox
 from graders.engine.lanes import in_lanes, lanes_for
 from graders.engine.parent import run_grading, share_a_grading
 from graders.engine.report import ExerciseReport, report_lines, write_json
@@ -77,7 +78,8 @@ def graded_in_turn(
 
         return lambda: grade_exercise(exercise, folder, reference, on_start, check_lanes)
 
-    lanes = lanes_for(len(gradings))
+    lanes = lanes_for(len(gradings), one_server=sandbox.likely() is not None
+                      and forkserver.available())
     check_lanes = lanes if len(gradings) == 1 else 1
     jobs = [job(index, *grading) for index, grading in enumerate(gradings)]
     try:

@@ -123,7 +123,7 @@ def test_the_command_line_starts_one_server_per_lane_it_will_grade_in(
                      (Path("x"), True, 2)]
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     sandboxserver.start_for_command_line(["check", "03"])
-    assert asked[-1] == (sandboxserver.DEFAULT_SUBMISSION, False, 2)  # its checks in two
+    assert asked[-1] == (sandboxserver.DEFAULT_SUBMISSION, False, 1)  # two lanes, one server
 
 
 @pytest.fixture
@@ -157,9 +157,10 @@ def test_exercises_graded_in_lanes_fork_from_servers_that_lanes_keep(own_servers
     again = list(graded_in_turn(gradings, reference=True, out=Output("never")))
     assert all(report.passed for report in again)
     assert len(servers_started()) == 2  # graded again with the same servers
-    for _ in range(2):  # one exercise on two cores: in this thread, as `watch` grades again
+    for _ in range(2):  # one exercise on two cores, as `watch` grades again: in the sandbox,
+        # its checks in two lanes that share the server of one of them; else in this thread
         assert next(graded_in_turn(gradings[:1], reference=True, out=Output("never"))).passed
-    assert len(servers_started()) == 3
+    assert len(servers_started()) == (2 if sandbox.chosen().sandboxed else 3)
     assert all(server.usable for server, _ in servers_started())
 
 
@@ -181,6 +182,39 @@ def test_the_checks_of_one_exercise_are_shared_by_two_children(
     assert all(result.passed for result in grading.results)
     assert len(given) == 2 and all(given)  # each child ran some of the checks
     assert sorted(index for run in given for index in run) == list(range(len(grading.results)))
+    if sandbox.chosen().sandboxed:  # both forked side by side by the one sandbox's server
+        assert len(servers_started()) == 1
+
+
+def test_a_single_exercise_gets_two_lanes_where_two_cores_are_idle_for_one_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for busy, one_server, expected in ((0, True, 2), (1, True, 1), (0, False, 1)):
+        monkeypatch.setattr(lanes, "busy_cores", lambda busy=busy: busy)
+        assert lanes.lanes_for(1, one_server=one_server) == expected
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(lanes, "busy_cores", lambda: 0)
+    assert lanes.lanes_for(1) == 2  # a server each, and a core left over
+
+
+def test_checks_that_share_a_draw_go_to_one_child_and_another_child_starts_from_the_last():
+    handout = childrun.Handout.of(6, ["a", "#1", "b", "#3", "b", "a"])
+    first, second = object(), object()
+    taken = [handout.take(first), handout.take(second), handout.take(second),
+             handout.take(first), handout.take(second), handout.take(first)]
+    assert taken == [0, 4, 2, 5, 3, 1]  # a's checks with the first child, b's with the second
+    assert handout.take(first) is None and handout.empty
+
+
+def test_a_check_whose_draw_another_child_runs_waits_for_it_until_that_child_ends():
+    handout = childrun.Handout.of(3, ["a", "#1", "a"])
+    first, second = object(), object()
+    assert (handout.take(first), handout.take(second)) == (0, 1)
+    assert handout.take(second) is None and handout.left == 1  # the first child's to run
+    handout.release(first)
+    handout.give_back([0])  # the first child's result did not hold: again, first of all
+    assert (handout.take(second), handout.take(second), handout.take(second)) == (0, 2, None)
 
 
 def test_a_lane_with_nothing_left_shares_the_checks_of_a_running_grading(

@@ -3,6 +3,8 @@ gets a result, and a check that could not be judged fails with the reason."""
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from conftest import make_submission, solution_files
 
@@ -90,7 +92,8 @@ def _children_run(monkeypatch) -> list[bool]:
     run_child = childrun.run_child
 
     def recorded(*args, **kwargs):
-        compared.append(args[-1] if len(args) > 9 else kwargs.get("compare_each", False))
+        bound = inspect.signature(run_child).bind(*args, **kwargs)
+        compared.append(bound.arguments.get("compare_each", False))
         return run_child(*args, **kwargs)
 
     monkeypatch.setattr(childrun, "run_child", recorded)

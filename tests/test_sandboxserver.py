@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 from conftest import make_submission, require_sandbox, solution_files
 
-from graders.engine import forkserver, landlock, sandbox, sandboxserver
+from graders.engine import forkserver, landlock, lanes, sandbox, sandboxserver
 from graders.engine.childrun import Handout, run_child
 from graders.engine.limits import ChildLimits
 from graders.engine.parent import grade
+from graders.engine.protocol import Result
 from graders.manifest import PACK_ROOT, find_exercise
 
 BYHAND, GETTOKNOW = find_exercise("03"), find_exercise("04")
@@ -244,6 +245,33 @@ def test_what_a_child_leaves_is_gone_before_the_next_child_starts(
     assert found["processes"] == sorted({1, found["parent"], found["me"]})
     assert not found["earlier"], "the earlier child's folder is still there"
     assert found["beside"] in ([found["own"]], "Permission denied")  # Landlock: not even seen
+    assert found["shared_memory"] == []
+
+
+def test_children_side_by_side_share_one_server_and_the_sandbox_is_swept_after_the_last(
+    own_server: None, tmp_path: Path
+) -> None:
+    leaver = submission_with(tmp_path, BYHAND, solution_files(BYHAND)["byhand.py"] + LEAVER)
+    looker = submission_with(tmp_path, GETTOKNOW, LOOKER)
+    shared = sandboxserver.GradingServer()
+    runs: list = []
+
+    def grade_all_checks() -> None:
+        runs.append(run_child(BYHAND, leaver, Handout.of(len(BYHAND.checks())), ChildLimits(),
+                              time.monotonic() + 60, shared=shared))
+
+    list(lanes.in_lanes([grade_all_checks] * 2, lanes=2))  # lanes may own servers
+    assert len(runs) == 2 and len(sandboxserver._started) == 1
+    for run in runs:  # each forked beside the other, each ran every check it was given
+        results = [event for event in run.events if isinstance(event, Result)]
+        assert len(results) == len(BYHAND.checks()) and all(r.passed for r in results)
+    run = run_child(GETTOKNOW, looker, Handout.of(len(GETTOKNOW.checks())), ChildLimits(),
+                    time.monotonic() + 60, shared=shared)  # the next, none running beside it
+    shared.release()
+    assert len(sandboxserver._started) == 1
+    lines = [line for line in run.tail_text().splitlines() if line.startswith("STATE ")]
+    found = json.loads(lines[0].removeprefix("STATE "))
+    assert found["processes"] == sorted({1, found["parent"], found["me"]})
     assert found["shared_memory"] == []
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from graders.engine import messages
 from graders.engine.guard import Guard, Policy
-from graders.engine.integrity import Integrity
+from graders.engine.integrity import Integrity, inherited
 from graders.engine.loading import (
     StudentImportFailed,
     StudentModules,
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     # Before the import, so that every alias of time.sleep or sys.stdout binds the watched one.
     watched.install(student_files)
     route_standard_output()
-    integrity = Integrity.of_loaded_modules()
+    integrity = Integrity.of_loaded_modules(inherited())  # from the fork server's, if any
     stopgaps = Stopgaps(integrity.values(), partial(name_in, integrity.namespaces),
                         guard.own_state)
     gc.freeze()  # the grader's own objects: each check's gc.collect() then looks at new ones only

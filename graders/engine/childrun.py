@@ -98,20 +98,21 @@ def run_child(
     while_starting: Callable[[], object] = lambda: None, reference: bool = False,
     on_start: Callable[[int], object] = lambda index: None,
     scenarios: Callable[[], str] = lambda: "",
-    compare_each: bool = False,
+    compare_each: bool = False, shared: sandboxserver.GradingServer | None = None,
 ) -> Run:
     """Start a child; hand it checks from `handout` one at a time, and collect its events until
     it finishes, exits or hangs. `while_starting` runs here while the child starts up; once it
     loaded the student's modules, it is sent `scenarios()`, the judged checks' scenarios as
     JSON, and its first check. `compare_each`: the child compares the grader's record after
-    each check, not only after its last (graders/engine/child.py)."""
+    each check, not only after its last (graders/engine/child.py). `shared`: the sandbox's
+    server of the grading, whose lanes fork their children with it."""
     token = secrets.token_hex(16)
     chosen = sandbox.chosen()
     where = _where_pipe()  # the pipe of the child's stack dump, asked for on a hang
     with contextlib.ExitStack() as cleanup:
         try:
             child, watched = _start_child(cleanup, chosen, exercise, folder, limits, reference,
-                                          where, compare_each)
+                                          where, compare_each, shared)
         finally:
             if where:
                 os.close(where[1])
@@ -121,7 +122,7 @@ def run_child(
             while_starting()  # the checks, read while the child loads the student's modules
 
             def give_next() -> None:
-                index = handout.take()
+                index = handout.take(run)
                 if index is None:
                     _close_input(child.process)  # no more: the child reports it finished
                 else:
@@ -138,6 +139,7 @@ def run_child(
                 run.where_dump = ask_where(child.process, where[0], sandboxed=child.wrapped)
             return run
         finally:
+            handout.release(run)
             child.stop()
             if where:
                 os.close(where[0])
@@ -150,7 +152,7 @@ def run_child(
 def _start_child(
     cleanup: contextlib.ExitStack, chosen: sandbox.Sandbox, exercise: Exercise, folder: Path,
     limits: ChildLimits, reference: bool, where: tuple[int, int] | None,
-    compare_each: bool = False,
+    compare_each: bool = False, shared: sandboxserver.GradingServer | None = None,
 ) -> tuple[Child, Path | None]:
     """The child started, by the first of these that works: forked by a server inside the
     sandbox, in a sandbox of its own, or (no sandbox here) forked by the plain server or started
@@ -160,7 +162,8 @@ def _start_child(
     extra_fds = where[1:] if where else ()
     scope = sandboxserver.scope_for(folder, reference) if chosen.sandboxed else None
     while scope is not None:  # a server that fails is replaced, as long as restarts are left
-        forker = sandboxserver.server_for(scope, sandboxserver.server_environment())
+        own = sandboxserver.server_environment()
+        forker = shared.get(scope, own) if shared else sandboxserver.server_for(scope, own)
         if forker is None:
             break
         workdir = forker.next_workdir()
@@ -303,43 +306,78 @@ def _overfilled(workdir: Path) -> bool:
 
 class Handout:
     """The checks of one grading not yet given to a child, handed out one at a time to the
-    first child that asks (children side by side share one exercise's checks)."""
+    first child that asks (children side by side share one exercise's checks). Checks that share
+    a draw (Check.draw: the same runs, observed once per process and judged in parts) go to the
+    child that took the first of them, which then makes those runs once: a child that asks while
+    only those are left gets none, and finishes. The first child takes the checks from the
+    first on, the others from the last back (those given back first), so that two children meet
+    in the middle, the long checks at either end split between them."""
 
     def __init__(self) -> None:
-        self._next = 0
         self._count = 0
+        self._taken: set[int] = set()
         self._returned: list[int] = []
+        self._closed = False
+        self._draws: list[str] = []
+        self._claims: dict[str, object] = {}
+        """Each draw, by the child (its Run) that took a check of it and still runs."""
+        self._front: object = None
+        """The child that takes from the first check on; None until one takes."""
         self._lock = threading.Lock()
 
     @classmethod
-    def of(cls, count: int) -> Handout:
+    def of(cls, count: int, draws: Sequence[str] = ()) -> Handout:
         handout = cls()
-        handout.set_count(count)
+        handout.set_count(count, draws)
         return handout
 
-    def set_count(self, count: int) -> None:
+    def set_count(self, count: int, draws: Sequence[str] = ()) -> None:
+        """`count` checks, the one at index i of draw `draws[i]` (by default each its own)."""
         with self._lock:
-            self._count = count
+            self._count, self._draws = count, list(draws)
 
-    def take(self) -> int | None:
+    def take(self, child: object = None) -> int | None:
+        """The next check for `child` (a Run; None: any child): one of a draw it has taken, or
+        else the next whose draw no other child has taken; None when there is none."""
         with self._lock:
-            if self._returned:
-                return self._returned.pop()
-            if self._next >= self._count:
+            if self._front is None:
+                self._front = child
+            pending = self._pending(from_last=child is not self._front)
+            mine = {draw for draw, owner in self._claims.items() if owner is child}
+            index = next((i for i in pending if self._draw(i) in mine), None)
+            if index is None:
+                index = next((i for i in pending
+                              if self._claims.get(self._draw(i), child) is child), None)
+            if index is None:
                 return None
-            self._next += 1
-            return self._next - 1
+            self._taken.add(index)
+            if index in self._returned:
+                self._returned.remove(index)
+            if child is not None:
+                self._claims.setdefault(self._draw(index), child)
+            return index
+
+    def release(self, child: object) -> None:
+        """`child` ended: the draws it took go to whichever child asks next."""
+        with self._lock:
+            self._claims = {draw: owner for draw, owner in self._claims.items()
+                            if owner is not child}
+            if self._front is child:
+                self._front = None
 
     def give_back(self, indices: Sequence[int]) -> None:
-        """Checks handed to a child that ended before it started them: the next child takes
-        them first, in order."""
+        """Checks handed to a child whose results do not hold, or that it never started: the
+        next child takes them first, in order."""
         with self._lock:
-            self._returned.extend(sorted(indices, reverse=True))
+            for index in sorted(indices):
+                self._taken.discard(index)
+                if index not in self._returned:
+                    self._returned.append(index)
 
     def close(self) -> None:
         """No check is handed out any more (the others are failed with the reason)."""
         with self._lock:
-            self._next = self._count
+            self._closed = True
             self._returned.clear()
 
     @property
@@ -350,4 +388,13 @@ class Handout:
     def left(self) -> int:
         """How many checks are still to be handed out."""
         with self._lock:
-            return len(self._returned) + max(0, self._count - self._next)
+            return len(self._pending())
+
+    def _pending(self, from_last: bool = False) -> list[int]:
+        if self._closed:
+            return []
+        fresh = [i for i in range(self._count) if i not in self._taken and i not in self._returned]
+        return [*self._returned, *(reversed(fresh) if from_last else fresh)]
+
+    def _draw(self, index: int) -> str:
+        return self._draws[index] if index < len(self._draws) else f"#{index}"

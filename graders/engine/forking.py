@@ -13,9 +13,13 @@ Inside the sandbox (`--sandboxed WORKROOT`, started by graders/engine/sandboxser
 for many children) the server also keeps the sandbox clean between children. Before each fork and
 after each child is reaped it sweeps: it kills every other process of the sandbox's pid namespace
 (`kill(-1)`: all but itself and bwrap's pid 1, which reaps them), waits until they are gone, and
-empties the size-limited tmpfs WORKROOT and /dev/shm. Each child gets a new folder of its own in
-WORKROOT, and, where the parent asks, closes itself in with Landlock (graders/engine/landlock.py)
-before it runs anything: so nothing one child leaves, or writes, reaches the next one.
+empties the size-limited tmpfs WORKROOT and /dev/shm. A fork asked for `beside` the children still
+running (two children of one grading, which share its submission's checks) sweeps nothing, and
+neither does the reaping of a child while another runs: the sandbox is swept once none runs, so
+what a child leaves never reaches a child of another grading. Each child gets a new folder of its
+own in WORKROOT, and, where the parent asks, closes itself in with Landlock (graders/engine/
+landlock.py) before it runs anything: so nothing one child leaves, or writes, reaches the next
+one (of another grading; one beside it may find what it left in the sandbox's processes).
 """
 
 from __future__ import annotations
@@ -139,8 +143,10 @@ class _Server:
         fds, self.fds = self.fds[:count], self.fds[count:]
         try:
             warm_up(suite_of(request["argv"]))
+            read_ahead()  # before the fork: a child asked for beside this one is not kept waiting
             if self.sandboxed is not None:
-                self._sweep()
+                if not (request.get("beside") and self.children):
+                    self._sweep()
                 self._make_workdir(request["cwd"])
             from graders.engine import stopgaps  # the server's alone: the parent imports this
 
@@ -154,7 +160,6 @@ class _Server:
         finally:
             for fd in fds:
                 os.close(fd)
-        read_ahead()
 
     def _fork(self, request: dict, fds: list[int]) -> None:
         note_read, note_write = os.pipe()
@@ -207,8 +212,8 @@ class _Server:
             if done:
                 self.waited.discard(pid)
                 self.children.discard(pid)
-                if self.sandboxed is not None:  # what it left goes before the parent hears
-                    self._sweep()
+                if self.sandboxed is not None and not self.children:  # what it left goes
+                    self._sweep()  # before the parent hears, unless a sibling still runs
                 self._answer({"exited": pid, "returncode": os.waitstatus_to_exitcode(status)})
 
     def _answer(self, message: dict) -> None:
@@ -264,16 +269,16 @@ def warm_up(modules: Sequence[str]) -> None:
 
 
 def read_ahead() -> None:
-    """While the child just forked runs, what the next children's records would read under the
-    guard's audit hook (graders/engine/stopgaps.py), read once here for the modules loaded now:
-    in a batch, every child after the first of its exercise is spared it."""
-    from graders.engine import stopgaps
-    from graders.engine.integrity import Integrity  # both imported by warm_up, as the child's
+    """The integrity record of the modules loaded now (graders/engine/integrity.py), and what
+    the children's stopgaps would read under the guard's audit hook (graders/engine/
+    stopgaps.py), taken once here, before the fork: every child of an exercise inherits them
+    and records only what changed since, and the server answers a second child at once."""
+    from graders.engine import integrity, stopgaps  # imported by warm_up, as the child's
 
     if stopgaps.read_with_modules() == len(sys.modules):
         return
     with contextlib.suppress(Exception):  # only a head start: a child reads what is missing
-        stopgaps.read_before(Integrity.of_loaded_modules().values())
+        stopgaps.read_before(integrity.before_fork().values())
 
 
 def suite_of(argv: Sequence[str]) -> list[str]:

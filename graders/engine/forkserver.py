@@ -36,6 +36,7 @@ import atexit
 import compileall
 import contextlib
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -95,9 +96,20 @@ class ForkServer:
     def __init__(self, process: subprocess.Popen, connection: socket.socket) -> None:
         self.process = process
         self._connection = connection
+        connection.settimeout(ANSWER_SECONDS)  # for sends: the server reads at once, or is stuck
         self._pending = b""
         self._exits: dict[int, int] = {}
+        self._answers: list[dict] = []
         self._broken = False
+        # Two lanes of one grading may fork with one server (`beside`): one request at a time,
+        # one thread reading at a time, and every message kept for the thread it is for.
+        self._forking = threading.Lock()
+        self._sending = threading.Lock()
+        self._read = threading.Condition()
+        self._reading = False
+        self.beside = False
+        """Whether each child may run beside those still running: they grade one submission
+        (graders/engine/sandboxserver.py's GradingServer says so for the time of a grading)."""
 
     @classmethod
     def start(cls, env: Mapping[str, str]) -> ForkServer:
@@ -151,17 +163,19 @@ class ForkServer:
     ) -> tuple[int, tuple[str, ...]]:
         """Fork a child running `argv` (a `python -m graders.engine.child ...`) with `fds` (its
         descriptor number: ours) in place; its pid and the limits that held. `while_forking`
-        runs here while the server imports and forks."""
+        runs here while the server imports and forks. With `beside` set, a sandbox's server
+        leaves the children still running be (graders/engine/forking.py)."""
         request = {
             "op": "fork", "argv": list(argv), "env": dict(env), "cwd": cwd,
             "memory_bytes": memory_bytes, "cpu_seconds": cpu_seconds,
-            "targets": list(fds), **self.request_extras(argv, cwd),
+            "targets": list(fds), "beside": self.beside, **self.request_extras(argv, cwd),
         }
         try:
-            self._send(request, list(fds.values()))
-            with contextlib.suppress(Exception):  # the parent's own business, judged later
-                while_forking()
-            answer = self._receive_answer(ANSWER_SECONDS)
+            with self._forking:
+                self._send(request, list(fds.values()))
+                with contextlib.suppress(Exception):  # the parent's own business, judged later
+                    while_forking()
+                answer = self._receive_answer(ANSWER_SECONDS)
         except (OSError, ValueError, TimeoutError) as error:
             self._broken = True
             raise ForkServerError(f"the fork server did not answer: {error}") from error
@@ -175,10 +189,10 @@ class ForkServer:
         if not asked:
             self._send({"op": "wait", "pid": pid}, [])
         deadline = None if timeout is None else time.monotonic() + timeout
-        while pid not in self._exits:
-            if self._read_message(deadline) is None:
-                return None
-        return self._exits.pop(pid)
+        if not self._read_until(lambda: pid in self._exits, deadline):
+            return None
+        with self._read:
+            return self._exits.pop(pid)
 
     def close(self) -> None:
         """Shut the server down: it kills any child left and exits when the socket closes."""
@@ -191,37 +205,62 @@ class ForkServer:
             self.process.wait()
 
     def _send(self, message: dict, fds: list[int]) -> None:
-        self._connection.settimeout(ANSWER_SECONDS)  # the server reads at once, or is stuck
-        send_frame(self._connection, message, fds)
+        with self._sending:
+            send_frame(self._connection, message, fds)
 
     def _receive_answer(self, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            message = self._read_message(deadline)
-            if message is None:
-                raise TimeoutError(f"no answer within {timeout:.0f} s")
-            if "exited" not in message:
-                return message
+        """The answer to the fork request just sent (one is sent at a time)."""
+        if not self._read_until(lambda: bool(self._answers), time.monotonic() + timeout):
+            raise TimeoutError(f"no answer within {timeout:.0f} s")
+        with self._read:
+            return self._answers.pop(0)
 
-    def _read_message(self, deadline: float | None) -> dict | None:
-        """One message from the server, or None once `deadline` passed (a read is tried even
-        then); exits are noted, to be taken by `wait`."""
+    def _read_until(self, ready: Callable[[], bool], deadline: float | None) -> bool:
+        """Read the server's messages until `ready()` (asked with the messages' lock held), or
+        False once `deadline` passed (a read is tried even then). One thread reads at a time;
+        the others wait for what it read, and one of them reads on when it stops."""
         while True:
-            message, self._pending = take_frame(self._pending)
-            if message is not None:
+            with self._read:
+                while not ready():
+                    if not self._reading:
+                        break
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        return False
+                    self._read.wait(left)
+                else:
+                    return True
+                self._reading = True
+            try:
+                read = self._read_some(deadline)
+            finally:
+                with self._read:
+                    self._reading = False
+                    self._read.notify_all()
+            if not read:
+                with self._read:
+                    return ready()
+
+    def _read_some(self, deadline: float | None) -> bool:
+        """The messages that came, kept (exits for `wait`, answers for `fork`); False when none
+        came before `deadline`."""
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not select.select([self._connection], [], [], left)[0]:
+            return False
+        chunk = self._connection.recv(65536)
+        if not chunk:
+            self._broken = True
+            raise OSError("the fork server closed its socket")
+        with self._read:
+            self._pending += chunk
+            while True:
+                message, self._pending = take_frame(self._pending)
+                if message is None:
+                    return True
                 if "exited" in message:
                     self._exits[int(message["exited"])] = int(message["returncode"])
-                return message
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            self._connection.settimeout(left)
-            try:
-                chunk = self._connection.recv(65536)
-            except (TimeoutError, BlockingIOError):
-                return None
-            if not chunk:
-                self._broken = True
-                raise OSError("the fork server closed its socket")
-            self._pending += chunk
+                else:
+                    self._answers.append(message)
 
 
 class ForkedProcess:

@@ -70,9 +70,11 @@ def may_own_servers(thread: threading.Thread | None = None) -> bool:
 
 
 ONE_EXERCISE_LANES = 2
-"""Lanes for the checks of a single exercise, where a core is left for each and one more: two
-children halve its checks' time, but the second server's start takes the core the first one's
-needs on a machine of two (measured there: no faster), so there one lane grades alone."""
+"""Lanes for the checks of a single exercise: two children side by side nearly halve its checks'
+time. Inside the sandbox both fork from one server (graders/engine/sandboxserver.py's
+GradingServer), so two idle cores are enough; elsewhere each lane starts a server of its own,
+whose start takes the core the first one's needs on a machine of two (measured there: no
+faster), so that there a core more is asked for."""
 
 
 def lane_count(gradings: int) -> int:
@@ -105,12 +107,21 @@ def busy_cores() -> int:
         return 0
 
 
-def lanes_for(exercises: int) -> int:
+def lanes_for(exercises: int, one_server: bool = False) -> int:
     """The lanes of a `check` of `exercises` exercises: one per exercise as the machine allows;
-    for a single one, ONE_EXERCISE_LANES sharing its checks where a core is left over."""
+    for a single one, ONE_EXERCISE_LANES sharing its checks, forking from `one_server` (the
+    sandbox's) where a core is idle for each, else where a core is left over besides."""
     if exercises > 1:
         return lane_count(exercises)
-    return ONE_EXERCISE_LANES if idle_cores() > ONE_EXERCISE_LANES else 1
+    needed = ONE_EXERCISE_LANES if one_server else ONE_EXERCISE_LANES + 1
+    return ONE_EXERCISE_LANES if idle_cores() >= needed else 1
+
+
+def servers_for(exercises: int) -> int:
+    """The sandbox's servers a `check` of `exercises` exercises starts ahead: one per lane; a
+    single exercise's lanes share one. (The cores are read now, before any server is busy.)"""
+    lanes = lane_count(exercises)
+    return lanes if exercises > 1 else 1
 
 
 def in_lanes(jobs: Sequence[Callable[[], T]], lanes: int,

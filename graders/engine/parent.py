@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from graders.engine import childrun, messages, uploads
+from graders.engine import childrun, messages, sandboxserver, uploads
 from graders.engine.lanes import in_lanes
 from graders.engine.limits import (
     CHECK_SECONDS,
@@ -105,13 +105,14 @@ def run_grading(
         failure = refused if isinstance(refused, Failure) else Failure(str(refused))
         return Grading([_failed(check, failure) for check in (checks or exercise.checks())], None)
     grading = _Grading(exercise, folder, limits or ChildLimits(), reference, checks)
+    grading.server = sandboxserver.GradingServer() if lanes > 1 else None
 
     def started(index: int) -> None:
         if on_start is not None and index < len(grading.checks):
             on_start(grading.checks[index])
 
     grading.on_start = started
-    with _sharable(grading):
+    with _sharable(grading), _released(grading.server):
         try:
             for _ in in_lanes([partial(grading.run_lane, started)] * max(1, lanes), lanes):
                 pass
@@ -125,6 +126,15 @@ def run_grading(
             return Grading([grading.results.get(index) or _failed(check, failure)
                             for index, check in enumerate(grading.checks)],
                            grading.isolations[-1])
+
+
+@contextlib.contextmanager
+def _released(server: sandboxserver.GradingServer | None) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if server is not None:
+            server.release()
 
 
 SHARE_WHEN_LEFT = 3
@@ -159,7 +169,7 @@ def share_a_grading() -> bool:
     if grading is None or not grading.join_as_sharer():
         return False
     try:
-        grading.run_lane(grading.on_start)
+        grading.run_lane(grading.on_start, own=False)
     except Exception as error:  # the grader's own fault: the grading's owner reports it
         grading.sharer_error = error
     finally:
@@ -179,7 +189,7 @@ class _Grading:
                                                                    reference)
         self.from_suite = checks is None
         self.checks: list[Check] = list(checks or ())
-        self.handout = childrun.Handout.of(len(self.checks))
+        self.handout = childrun.Handout.of(len(self.checks), _draws(self.checks))
         self.deadline = time.monotonic() + limits.exercise_seconds
         self.chosen: dict[int, list[Scenario]] = {}
         self.results: dict[int, CheckResult] = {}
@@ -191,6 +201,8 @@ class _Grading:
         last: from the first child whose results could not be believed (`_believed`) on."""
         self.spoilt: Failure | None = None
         """What a child found changed, for the checks no child was left to run again."""
+        self.server: sandboxserver.GradingServer | None = None
+        """The sandbox's server its own lanes fork with, side by side; None for one lane."""
         self._lock = threading.RLock()
         self.on_start: Callable[[int], object] = lambda index: None
         self.sharers = 0
@@ -222,7 +234,7 @@ class _Grading:
         with self._lock:
             if self.from_suite and not self.checks:
                 self.checks.extend(self.exercise.checks())
-                self.handout.set_count(len(self.checks))
+                self.handout.set_count(len(self.checks), _draws(self.checks))
 
     def scenarios_text(self) -> str:
         with self._lock:
@@ -240,9 +252,10 @@ class _Grading:
                    for index, check in enumerate(self.checks)]
         return point_to_earlier_failures(self.checks, ordered)
 
-    def run_lane(self, on_start: Callable[[int], object]) -> None:
+    def run_lane(self, on_start: Callable[[int], object], own: bool = True) -> None:
         """Run children, one after another, each taking checks from the handout, until every
-        check was handed out (or the budget is spent, or the student's modules did not load)."""
+        check was handed out (or the budget is spent, or the student's modules did not load).
+        `own`: a lane of this grading's (it forks with the grading's server), not a sharer."""
         while True:
             if time.monotonic() >= self.deadline:
                 self.handout.close()
@@ -250,7 +263,8 @@ class _Grading:
             compare_each = self.compare_each
             run = childrun.run_child(self.exercise, self.folder, self.handout, self.limits,
                                      self.deadline, self.load_checks, self.reference, on_start,
-                                     self.scenarios_text, compare_each)
+                                     self.scenarios_text, compare_each,
+                                     self.server if own else None)
             self.isolations.append(run.isolation)
             held = self._take_results(_held_results(run, compare_each))
             failure = _import_failure(run, self.exercise, self.folder, self.limits)
@@ -298,6 +312,11 @@ class _Grading:
         for event in run.events:
             if isinstance(event, Spoilt):
                 self.spoilt = self.spoilt or Failure(event.message)
+
+
+def _draws(checks: Sequence[Check]) -> list[str]:
+    """Each check's draw, for the handout: the checks that share one go to one child."""
+    return [check.draw or f"#{index}" for index, check in enumerate(checks)]
 
 
 def _held_results(run: childrun.Run, compare_each: bool) -> list[Result]:

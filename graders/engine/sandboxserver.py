@@ -259,6 +259,36 @@ def server_for(scope: Scope, env: Mapping[str, str]) -> SandboxedServer | None:
     return server
 
 
+class GradingServer:
+    """One server for the lanes of one grading (graders/engine/parent.py): its children, which
+    share the grading's checks, run side by side in one sandbox (the server forks each `beside`
+    the others: they grade the same submission), so that a second lane costs no second server,
+    whose start would take the core it is meant to use. The server is the first lane's own; a
+    lane that finds it unusable takes one of its own, which the others then use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._server: SandboxedServer | None = None
+
+    def get(self, scope: Scope, env: Mapping[str, str]) -> SandboxedServer | None:
+        with self._lock:
+            server = self._server
+            if server is None or server.scope != scope or not server.usable:
+                if server is not None:
+                    server.beside = False
+                server = self._server = server_for(scope, env)
+            if server is not None:
+                server.beside = True
+            return server
+
+    def release(self) -> None:
+        """The grading is over: its server forks no child beside another any more."""
+        with self._lock:
+            if self._server is not None:
+                self._server.beside = False
+            self._server = None
+
+
 def _start(box: sandbox.Sandbox, scope: Scope, env: Mapping[str, str]) -> SandboxedServer:
     server = SandboxedServer.start_in(box, scope, env)
     with _lock:
@@ -372,7 +402,7 @@ def start_for_command_line(argv: Sequence[str]) -> None:
         return
     named = [number for number in known.exercises if number]  # `make check` passes ""
     start_early(known.submission, known.reference,
-                servers=lanes.lanes_for(len(named) or len(load_exercises())))
+                servers=lanes.servers_for(len(named) or len(load_exercises())))
 
 
 def child_environment(env: Mapping[str, str], workdir: str) -> dict[str, str]:
