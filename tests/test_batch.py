@@ -128,16 +128,17 @@ def test_in_the_sandbox_an_upload_cannot_read_a_classmates(tmp_path: Path):
     assert "forked inside it" in ada["output"]  # one sandbox for the worker, not one a child
 
 
-def _concurrency_with(idle: float | None, jobs: int = 12) -> tuple[list[int], int]:
+def _concurrency_with(idle: float | None, jobs: int = 24) -> tuple[list[int], int]:
     """What graded_in_order returns and the most gradings it had at once (two to six), with
-    the machine's CPU `idle` share always the same."""
+    the machine's CPU `idle` share always the same. Enough jobs that the width reaches six even
+    when every running one ends before the next look (a loaded machine: 2 + 3 + 4 + 5 + 6)."""
     lock, at_once, most = threading.Lock(), [0], [0]
 
     def grade(job: int) -> int:
         with lock:
             at_once[0] += 1
             most[0] = max(most[0], at_once[0])
-        time.sleep(0.02)
+        time.sleep(0.05)
         with lock:
             at_once[0] -= 1
         return job * 10
@@ -150,7 +151,7 @@ def _concurrency_with(idle: float | None, jobs: int = 12) -> tuple[list[int], in
 
 def test_idle_cores_widen_a_batch_up_to_its_widest_and_full_ones_never_do():
     reports, most = _concurrency_with(idle=0.5)
-    assert reports == [job * 10 for job in range(12)]  # in the jobs' order, whatever finished first
+    assert reports == [job * 10 for job in range(24)]  # in the jobs' order, whatever finished first
     assert most == 6
     assert _concurrency_with(idle=0.0)[1] == 2
     assert _concurrency_with(idle=None)[1] == 2  # unknown: as many as cores
