@@ -332,7 +332,7 @@ class Handout:
         return handout
 
     def set_count(self, count: int, draws: Sequence[str] = ()) -> None:
-        """`count` checks, the one at index i of draw `draws[i]` (by default each its own)."""
+        """`count` checks, the one at index i of draw `draws[i]` (missing or "": its own)."""
         with self._lock:
             self._count, self._draws = count, list(draws)
 
@@ -397,4 +397,5 @@ class Handout:
         return [*self._returned, *(reversed(fresh) if from_last else fresh)]
 
     def _draw(self, index: int) -> str:
-        return self._draws[index] if index < len(self._draws) else f"#{index}"
+        draw = self._draws[index] if index < len(self._draws) else ""
+        return draw or f"#{index}"

@@ -117,7 +117,6 @@ _REBOUND_KEYS: dict[str, frozenset[str]] = {
 class Integrity:
     """Functions, classes and modules as they were when the record was taken."""
 
-    namespaces: list[_Namespace] = field(default_factory=list)
     modules: dict[str, ModuleType] = field(default_factory=dict)
     by_module: dict[str, list[_Namespace]] = field(default_factory=dict)
     """Each module's namespaces: its own, then its classes'."""
@@ -143,9 +142,13 @@ class Integrity:
                     or not all(n.as_recorded() for n in kept):
                 kept = _namespaces_of(name, module, namespace)
             record.by_module[name] = kept
-            record.namespaces.extend(kept)
         record._flatten()
         return record
+
+    @property
+    def namespaces(self) -> list[_Namespace]:
+        """Every namespace recorded, module by module."""
+        return list(chain.from_iterable(self.by_module.values()))
 
     def _flatten(self) -> None:
         """The arrays compared name by name: only the names whose change `changes()` would
@@ -156,8 +159,9 @@ class Integrity:
         after it would look through some 2,000 namespaces one by one (4 to 6 ms) to find that
         nothing reportable changed."""
         flat = []
+        namespaces = self.namespaces
         for getter, kind in ((dict.get, ModuleType), (MappingProxyType.get, type)):
-            chosen = [n for n in self.namespaces if isinstance(n.owner, kind)]
+            chosen = [n for n in namespaces if isinstance(n.owner, kind)]
             # Whole arrays at once, in C: one loop over their 30,000 values would cost 30 ms.
             keys = tuple(chain.from_iterable(n.watched[0] for n in chosen))
             values = tuple(chain.from_iterable(n.watched[1] for n in chosen))

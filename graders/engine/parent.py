@@ -198,7 +198,7 @@ class _Grading:
         """Why the checks no child ran fail: the import's failure, or the budget spent."""
         self.compare_each = False
         """Whether children compare the grader's record after each check, not only after their
-        last: from the first child whose results could not be believed (`_believed`) on."""
+        last: from the first child whose results did not all hold (`_held_results`) on."""
         self.spoilt: Failure | None = None
         """What a child found changed, for the checks no child was left to run again."""
         self.server: sandboxserver.GradingServer | None = None
@@ -274,12 +274,12 @@ class _Grading:
                 return
             if any(isinstance(e, Finished) for e in run.events):
                 return
+            reported = {e.index for e in run.events if isinstance(e, Result)}
             blamed = None  # it asked for a fresh child (Restart, Spoilt), or else it stopped
             if not any(isinstance(e, Restart | Spoilt) for e in run.events):
-                blamed = self._fail_stopped(run)
+                blamed = self._fail_stopped(run, reported)
             # Its checks not started, and those whose results do not hold: again, by the next.
             self.handout.give_back([i for i in run.given if i not in held and i != blamed])
-            reported = {e.index for e in run.events if isinstance(e, Result)}
             if reported - held - {blamed} or any(isinstance(e, Spoilt) for e in run.events):
                 self._compare_each_from_now(run)
             if self.handout.empty:
@@ -293,11 +293,10 @@ class _Grading:
                     self.checks[event.index], event, self.chosen.get(event.index, []))
         return {event.index for event in results}
 
-    def _fail_stopped(self, run: childrun.Run) -> int | None:
+    def _fail_stopped(self, run: childrun.Run, reported: set[int]) -> int | None:
         """Fail the check the child was on when it hung or ended: the last it was given, unless
         it reported that one (then it died between checks, which blames none). Its index."""
         stuck = run.given[-1] if run.given else None
-        reported = {e.index for e in run.events if isinstance(e, Result)}
         if stuck is None or stuck in reported or stuck >= len(self.checks):
             return None
         self.results[stuck] = _failed(
@@ -316,7 +315,7 @@ class _Grading:
 
 def _draws(checks: Sequence[Check]) -> list[str]:
     """Each check's draw, for the handout: the checks that share one go to one child."""
-    return [check.draw or f"#{index}" for index, check in enumerate(checks)]
+    return [check.draw for check in checks]
 
 
 def _held_results(run: childrun.Run, compare_each: bool) -> list[Result]:
